@@ -1,0 +1,47 @@
+"""Command-line entry points: thin click wrappers over plain functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from tqdm import tqdm
+
+from app.index import BuildReport, build_index
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(index_command)
+
+
+def format_report(report: BuildReport) -> str:
+    lines = [
+        f"indexed {report.indexed}, updated {report.updated}, deleted {report.deleted}, "
+        f"unchanged {report.unchanged}, skipped {len(report.skipped)} "
+        f"in {report.seconds:.1f} s -> {report.index_dir}"
+    ]
+    lines.extend(f"skipped {path}: {reason}" for path, reason in report.skipped)
+    return "\n".join(lines)
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in.")
+@click.option("--procs", default=2, show_default=True, help="Worker processes.")
+def index_command(rebuild: bool, procs: int) -> None:
+    """Build or update the search index of KB_DIR (only changed files are read)."""
+    kb_dir = Path(current_app.config["KB_DIR"])
+    index_dir = Path(current_app.config["INDEX_DIR"])
+    click.echo(f"indexing {kb_dir} -> {index_dir}")
+    with tqdm(unit="article", dynamic_ncols=True, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            report = build_index(kb_dir, index_dir, rebuild=rebuild, procs=procs,
+                                 progress=progress)
+        except FileNotFoundError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(format_report(report))

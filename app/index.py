@@ -1,0 +1,287 @@
+"""Building the search index and the article store from a folder of articles.
+
+An index generation is one folder holding a Whoosh index (`whoosh/`) and the
+article store (`articles.sqlite`). `INDEX_DIR` is a symlink to the live
+generation: a full build writes a new generation beside it and swaps the link
+with one atomic rename, so a running server never sees a half-built index and a
+crash mid-build leaves the old one serving. An incremental run updates the live
+generation in place with `update_document` on the unique id; Whoosh readers keep
+the segments they opened, so that is safe under a running server too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from app.articles import ArticleError, load_article
+from app.model import Article, article_from_dict, article_to_dict
+from app.rendering import SectionRenderer
+from app.store import ArticleStore
+
+WHOOSH_DIR = "whoosh"
+SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY")
+BOILERPLATE_SECTIONS = {"REFERENCES"}
+
+
+def make_schema() -> Schema:
+    words = StemmingAnalyzer(cachesize=-1)
+    exact = StandardAnalyzer(minsize=1, stoplist=None)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        permalink=STORED(),
+        title=TEXT(analyzer=words, stored=True, phrase=True),
+        symptoms=TEXT(analyzer=words, phrase=True),
+        body=TEXT(analyzer=words, phrase=True),
+        messages=TEXT(analyzer=exact, phrase=True),
+        codes=KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
+        products=KEYWORD(commas=True, stored=True),
+        applies=TEXT(analyzer=words),
+        extra=TEXT(analyzer=words, phrase=False),
+        date=DATETIME(stored=True, sortable=True),
+    )
+
+
+def code_url_for_index(canonical: str) -> str:
+    """Links in stored article HTML; the web layer serves `/codes/<code>`."""
+    return f"/codes/{canonical}"
+
+
+def index_document(article: Article) -> dict:
+    """The Whoosh fields of one article: symptoms apart so they can weigh more."""
+    symptoms = next(
+        (s for name in SYMPTOM_SECTIONS for s in article.sections if s.title.upper() == name),
+        article.sections[0] if article.sections else None,
+    )
+    body = [
+        section.text
+        for section in article.sections
+        if section is not symptoms and section.title.upper() not in BOILERPLATE_SECTIONS
+    ]
+    modified = article.last_modified
+    return {
+        "id": article.id,
+        "permalink": article.permalink,
+        "title": article.title,
+        "symptoms": symptoms.text if symptoms else "",
+        "body": "\n".join(body),
+        "messages": "\n".join(article.messages),
+        "codes": ",".join(article.codes),
+        "products": ",".join(article.products),
+        "applies": "\n".join([*article.products, *article.applies_to, *article.versions,
+                              *article.operating_systems]),
+        "extra": " ".join([*article.keywords, *article.query_words]),
+        **({"date": datetime(modified.year, modified.month, modified.day)} if modified else {}),
+    }
+
+
+@dataclass
+class BuildReport:
+    indexed: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    index_dir: str = ""
+
+
+def scan_kb(kb_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every `.md` file under kb_dir: relative path -> (mtime_ns, size)."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder, subfolders, files in os.walk(kb_dir):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in files:
+            if name.endswith(".md"):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                found[os.path.relpath(path, kb_dir)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The folder the index symlink points at, if a built index is there."""
+    target = index_dir.resolve()
+    if (target / WHOOSH_DIR).is_dir() and (target / "articles.sqlite").is_file():
+        return target
+    return None
+
+
+# Parsing runs in worker processes: each keeps its own renderer (Markdown
+# instances are not shareable) for the whole run.
+_worker_renderer: SectionRenderer | None = None
+_worker_kb: Path | None = None
+
+
+def _init_worker(kb_dir: str) -> None:
+    global _worker_renderer, _worker_kb
+    _worker_renderer = SectionRenderer(code_url=code_url_for_index)
+    _worker_kb = Path(kb_dir)
+
+
+def _parse(item: tuple[str, int, int]) -> tuple[str, int, int, dict | None, dict | None, str]:
+    relpath, mtime_ns, size = item
+    assert _worker_renderer is not None and _worker_kb is not None
+    try:
+        article = load_article(_worker_kb / relpath, _worker_renderer, _worker_kb)
+    except ArticleError as error:
+        return relpath, mtime_ns, size, None, None, str(error)
+    except Exception as error:  # one bad file never stops a build
+        return relpath, mtime_ns, size, None, None, f"unreadable ({type(error).__name__}: {error})"
+    return relpath, mtime_ns, size, article_to_dict(article), index_document(article), ""
+
+
+def _parse_all(
+    kb_dir: Path, items: list[tuple[str, int, int]], procs: int
+) -> Iterator[tuple[str, int, int, dict | None, dict | None, str]]:
+    if procs <= 1 or len(items) < 200:
+        _init_worker(str(kb_dir))
+        yield from map(_parse, items)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(procs, initializer=_init_worker, initargs=(str(kb_dir),)) as pool:
+        yield from pool.imap_unordered(_parse, items, chunksize=32)
+
+
+def build_index(
+    kb_dir: Path,
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    procs: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Build (new generation) or update (in place) the index of kb_dir.
+
+    `progress(done, total)` is called as files are processed.
+    """
+    started = time.perf_counter()
+    kb_dir, index_dir = Path(kb_dir), Path(index_dir)
+    if not kb_dir.is_dir():
+        raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
+    files = scan_kb(kb_dir)
+    live = None if rebuild else live_generation(index_dir)
+    if live is None:
+        target = _new_generation(index_dir)
+        try:
+            ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
+            report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        _swap(index_dir, target)
+    else:
+        ix = whoosh_index.open_dir(live / WHOOSH_DIR)
+        store = ArticleStore(live)
+        known = store.file_states()
+        store.close()
+        report = _write(kb_dir, live, ix, files, known, procs, progress, full=False)
+    report.seconds = time.perf_counter() - started
+    report.index_dir = str(index_dir)
+    return report
+
+
+def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> BuildReport:
+    report = BuildReport()
+    store = ArticleStore(target)
+    changed = [
+        (path, mtime, size)
+        for path, (mtime, size) in files.items()
+        if path not in known or (known[path].mtime_ns, known[path].size) != (mtime, size)
+    ]
+    removed = [path for path in known if path not in files]
+    report.unchanged = len(files) - len(changed)
+    # Files skipped last time stay skipped (and reported) until they change.
+    report.skipped = [
+        (path, state.skipped) for path, state in known.items()
+        if state.skipped and path in files and (state.mtime_ns, state.size) == files[path]
+    ]
+    if not changed and not removed:
+        store.close()
+        return report
+
+    if full and procs > 1:
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=128)
+    else:
+        writer = ix.writer(limitmb=128)
+    try:
+        for path in removed:
+            article_id = store.forget_file(path)
+            if article_id:
+                writer.delete_by_term("id", article_id)
+                report.deleted += 1
+        owners = {state.article_id: path for path, state in known.items() if state.article_id}
+        done = 0
+        for path, mtime, size, data, document, reason in _parse_all(kb_dir, changed, procs):
+            done += 1
+            if progress:
+                progress(done, len(changed))
+            if data is not None:
+                owner = owners.get(data["id"])
+                if owner is not None and owner != path and owner in files:
+                    reason = f"duplicate id {data['id']} (also in {owner})"
+            if reason:
+                previous = store.forget_file(path)
+                if previous:
+                    writer.delete_by_term("id", previous)
+                store.record_file(path, mtime, size, skipped=reason)
+                report.skipped.append((path, reason))
+                continue
+            assert data is not None and document is not None
+            replaced = known.get(path)
+            if replaced and replaced.article_id and replaced.article_id != data["id"]:
+                store.forget_file(path)
+                writer.delete_by_term("id", replaced.article_id)
+            store.put(article_from_dict(data), mtime, size)
+            owners[data["id"]] = path
+            if full:
+                writer.add_document(**document)
+                report.indexed += 1
+            else:
+                writer.update_document(**document)
+                if replaced and replaced.article_id:
+                    report.updated += 1
+                else:
+                    report.indexed += 1
+        store.commit()
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        store.close()
+    report.skipped.sort()
+    return report
+
+
+def _new_generation(index_dir: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = index_dir.parent / f"{index_dir.name}.gen-{stamp}"
+    (target / WHOOSH_DIR).mkdir(parents=True)
+    return target
+
+
+def _swap(index_dir: Path, target: Path) -> None:
+    """Point index_dir at target in one rename; keep one older generation for
+    servers that still read it, remove the rest."""
+    previous = index_dir.resolve() if index_dir.is_symlink() else None
+    if index_dir.exists() and not index_dir.is_symlink():
+        index_dir.rename(index_dir.parent / f"{index_dir.name}.gen-replaced-{target.name}")
+    link = index_dir.parent / f".{index_dir.name}.link"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(target.name)
+    os.replace(link, index_dir)
+    for old in index_dir.parent.glob(f"{index_dir.name}.gen-*"):
+        if old not in (target, previous) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,166 @@
+"""The article store: every parsed and rendered article, beside the Whoosh index.
+
+Whoosh answers "which articles"; this SQLite file answers "what is in article X"
+in one primary-key read, so an article page never parses or renders anything. It
+also remembers each source file's size and mtime, which is what makes an
+incremental `index` run touch only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.model import Article, article_from_dict, article_to_dict
+
+STORE_FILE = "articles.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_products (
+    article_id TEXT NOT NULL,
+    product TEXT NOT NULL,
+    slug TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_products_slug ON article_products (slug);
+CREATE INDEX IF NOT EXISTS article_products_article ON article_products (article_id);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    article_id TEXT,
+    skipped TEXT
+);
+"""
+
+
+def product_slug(product: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", product.lower()).strip("-") or "unknown"
+
+
+@dataclass(frozen=True)
+class FileState:
+    mtime_ns: int
+    size: int
+    article_id: str | None
+    skipped: str | None
+
+
+@dataclass(frozen=True)
+class ProductCount:
+    name: str
+    slug: str
+    count: int
+
+
+class ArticleStore:
+    """One connection per instance: open one per thread (SQLite's rule)."""
+
+    def __init__(self, index_dir: Path, *, readonly: bool = False) -> None:
+        path = Path(index_dir) / STORE_FILE
+        if readonly:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path)
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- written by the indexer -------------------------------------------------
+
+    def put(self, article: Article, mtime_ns: int, size: int) -> None:
+        self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article.id,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles (id, path, title, date, data) VALUES (?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.source_path,
+                article.title,
+                article.last_modified.isoformat() if article.last_modified else None,
+                json.dumps(article_to_dict(article), separators=(",", ":")),
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO article_products (article_id, product, slug) VALUES (?, ?, ?)",
+            [(article.id, product, product_slug(product)) for product in article.products],
+        )
+        self.record_file(article.source_path, mtime_ns, size, article_id=article.id)
+
+    def record_file(
+        self, path: str, mtime_ns: int, size: int, *, article_id: str | None = None,
+        skipped: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO files (path, mtime_ns, size, article_id, skipped)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (path, mtime_ns, size, article_id, skipped),
+        )
+
+    def forget_file(self, path: str) -> str | None:
+        """Drop a source file; returns the id of the article it held, if any."""
+        row = self.db.execute("SELECT article_id FROM files WHERE path = ?", (path,)).fetchone()
+        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        article_id = row["article_id"] if row else None
+        if article_id:
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article_id,))
+        return article_id
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def file_states(self) -> dict[str, FileState]:
+        rows = self.db.execute("SELECT path, mtime_ns, size, article_id, skipped FROM files")
+        return {row["path"]: FileState(*tuple(row)[1:]) for row in rows}
+
+    def path_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row["path"] if row else None
+
+    # -- read by the web app ----------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_dict(json.loads(row["data"])) if row else None
+
+    def titles(self, article_ids: list[str]) -> dict[str, str]:
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", article_ids)
+        return {row["id"]: row["title"] for row in rows}
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def skipped(self) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"
+        )
+        return [(row["path"], row["skipped"]) for row in rows]
+
+    def products(self) -> list[ProductCount]:
+        rows = self.db.execute(
+            "SELECT product, slug, COUNT(*) AS n FROM article_products"
+            " GROUP BY slug ORDER BY n DESC, product"
+        )
+        return [ProductCount(row["product"], row["slug"], row["n"]) for row in rows]
+
+    def articles_of_product(self, slug: str, offset: int, limit: int) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT a.id, a.title, a.date FROM article_products p JOIN articles a"
+            " ON a.id = p.article_id WHERE p.slug = ?"
+            " ORDER BY a.date IS NULL, a.date DESC, a.id LIMIT ? OFFSET ?",
+            (slug, limit, offset),
+        )
+        return [dict(row) for row in rows]

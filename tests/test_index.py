@@ -1,0 +1,103 @@
+"""Building, updating and swapping the index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from app import index as indexing
+from app.index import WHOOSH_DIR, build_index, live_generation
+from app.store import ArticleStore
+from tests.conftest import FIXTURE_ARTICLES, archive_article, write_article
+
+
+def ids_for_code(index_dir: Path, code: str) -> list[str]:
+    ix = whoosh_index.open_dir(str(live_generation(index_dir) / WHOOSH_DIR))
+    with ix.searcher() as searcher:
+        return sorted(hit["id"] for hit in searcher.search(Term("codes", code.lower())))
+
+
+def test_full_build_indexes_every_article(kb_dir: Path, tmp_path: Path) -> None:
+    report = build_index(kb_dir, tmp_path / "index", procs=1)
+    assert (report.indexed, report.skipped) == (len(FIXTURE_ARTICLES), [])
+    assert ids_for_code(tmp_path / "index", "0x800CCC90") == ["Q100001", "Q100002"]
+    store = ArticleStore(live_generation(tmp_path / "index"))
+    assert store.get("Q100003").title == "Printer Prints Garbage Characters"
+
+
+def test_second_run_with_nothing_changed_touches_nothing(kb_dir: Path, index_dir: Path) -> None:
+    report = build_index(kb_dir, index_dir, procs=1)
+    assert (report.indexed, report.updated, report.deleted) == (0, 0, 0)
+    assert report.unchanged == len(FIXTURE_ARTICLES)
+
+
+def test_update_changed_added_and_deleted(kb_dir: Path, index_dir: Path) -> None:
+    changed = write_article(kb_dir, 100003, archive_article(
+        100003, "Printer Prints Garbage", "SYMPTOMS\n========\n\nError 0x80070005 now.\n"))
+    os.utime(changed, ns=(1, 1))
+    write_article(kb_dir, 100004, archive_article(100004, "New One", "Error 0x80070005.\n"))
+    (kb_dir / "100" / "Q100002" / "README.md").unlink()
+    report = build_index(kb_dir, index_dir, procs=1)
+    assert (report.indexed, report.updated, report.deleted) == (1, 1, 1)
+    assert ids_for_code(index_dir, "0x80070005") == ["Q100003", "Q100004"]
+    assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001"]
+
+
+def test_broken_files_are_skipped_with_a_reason_and_the_rest_indexed(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    (kb_dir / "empty.md").write_bytes(b"")
+    (kb_dir / "binary.md").write_bytes(b"\x00\x01")
+    (kb_dir / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    write_article(kb_dir, 100009, FIXTURE_ARTICLES[100001].replace("Q100001", "Q100009")
+                  .replace("Article: Q100009", "Article: Q100001"))
+    report = build_index(kb_dir, tmp_path / "index", procs=1)
+    reasons = dict(report.skipped)
+    assert report.indexed == len(FIXTURE_ARTICLES)
+    assert reasons["empty.md"] == "empty file"
+    assert reasons["binary.md"] == "binary file (NUL bytes)"
+    assert reasons["latin1.md"].startswith("not UTF-8")
+    assert reasons["100/Q100009/README.md"].startswith("duplicate id Q100001")
+
+
+def test_rebuild_swaps_a_new_generation_in(kb_dir: Path, index_dir: Path) -> None:
+    before = live_generation(index_dir)
+    report = build_index(kb_dir, index_dir, rebuild=True, procs=1)
+    after = live_generation(index_dir)
+    assert report.indexed == len(FIXTURE_ARTICLES)
+    assert after != before and index_dir.is_symlink()
+    assert before.exists(), "the previous generation stays for servers still reading it"
+
+
+def test_crash_mid_build_leaves_the_old_index_serving(
+    kb_dir: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = live_generation(index_dir)
+
+    def explode(*args, **kwargs):
+        yield from ()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexing, "_parse_all", explode)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(kb_dir, index_dir, rebuild=True, procs=1)
+    assert live_generation(index_dir) == before
+    assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001", "Q100002"]
+
+
+def test_parallel_build_matches_serial(kb_dir: Path, tmp_path: Path) -> None:
+    for number in range(200100, 200400):
+        write_article(kb_dir, number, archive_article(number, f"Article {number}",
+                                                      f"Error 0x8007{number % 9999:04X}.\n"))
+    report = build_index(kb_dir, tmp_path / "index", procs=2)
+    assert report.indexed == len(FIXTURE_ARTICLES) + 300
+    assert ids_for_code(tmp_path / "index", "0x800CCC90") == ["Q100001", "Q100002"]
+
+
+def test_missing_kb_dir_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="knowledge base folder not found"):
+        build_index(tmp_path / "nope", tmp_path / "index")
