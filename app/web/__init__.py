@@ -1,0 +1,1 @@
+"""The web layer: thin blueprints over the domain modules in `app/`."""
