@@ -35,12 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app import commands
-    from app.web import activity, api, errors, knowledge, pages
+    from app.web import activity, api, errors, knowledge, pages, search
 
     knowledge.init_app(app)
     activity.init_app(app)
     commands.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
     return app

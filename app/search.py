@@ -102,13 +102,18 @@ def search(
     return SearchResults(text, results.total, hits, results.pagenum, results.pagecount, codes)
 
 
+def rank(kb: KnowledgeBase, text: str, limit: int) -> list[tuple[str, float]]:
+    """(article id, score), best first: the wizard's candidates, without page work."""
+    built, _ = build_query(text)
+    if built is None:
+        return []
+    return [(hit["id"], hit.score) for hit in kb.searcher().search(built, limit=limit)]
+
+
 def search_ids(index_dir: Path, query: str, limit: int) -> list[str]:
     """Ranked ids only: the benchmark's view of search."""
     kb = _benchmark_kbs.setdefault(str(index_dir), KnowledgeBase(Path(index_dir)))
-    built, _ = build_query(query)
-    if built is None:
-        return []
-    return [hit["id"] for hit in kb.searcher().search(built, limit=limit)]
+    return [article_id for article_id, _ in rank(kb, query, limit)]
 
 
 _benchmark_kbs: dict[str, KnowledgeBase] = {}
