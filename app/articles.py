@@ -279,7 +279,7 @@ def _error_messages(article: Article) -> list[str]:
                 and (previous.text.rstrip().endswith(":") or "following" in previous.text)
             )
             if cued and block.kind == "pre":
-                messages.append(" ".join(block.text.split()))
+                messages.extend(" ".join(box.split()) for box in block.text.split("\n\n"))
             elif cued and block.kind == "bullets":
                 messages.extend(block.items)
             if block.kind == "para":
