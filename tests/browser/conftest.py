@@ -1,0 +1,96 @@
+"""Browser fixtures: the real app on a real port, driven by Debian's Chromium.
+
+`live_server` is the base URL (``http://127.0.0.1:PORT``) of the app served by
+werkzeug in a thread, on an index of the project's own `kb/` (the seed Q198704 and
+the help desk's articles) built once per session in a tmp folder. `page` is a fresh
+Playwright page (its own context, so no cookies leak between tests) in headless
+Chromium. Nothing here downloads a browser: without /usr/bin/chromium or the
+playwright package the tests are skipped with the way to get them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import PROJECT_ROOT, create_app
+from app.index import build_index
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ADMIN_PASSWORD = "browser-test-password"
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory):
+    """The Flask app the live server runs, on an index of PROJECT_ROOT/kb."""
+    root = tmp_path_factory.mktemp("live")
+    index_dir = root / "instance" / "index"
+    build_index(PROJECT_ROOT / "kb", index_dir, procs=1)
+    return create_app({
+        "TESTING": True,
+        "SECRET_KEY": "browser-tests",
+        "KB_DIR": str(PROJECT_ROOT / "kb"),
+        "INDEX_DIR": str(index_dir),
+        "INDEX_REFRESH_SECONDS": 0,
+        "ACTIVITY_DB": str(root / "instance" / "activity.sqlite"),
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+    })
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """Base URL of the app, served on 127.0.0.1 and a free port for the session."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, launched once per session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing: `make test` installs it "
+                    "(requirements-dev.txt)")
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+                    "(browser tests never download one)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str):
+    """A fresh page at desktop width; clipboard allowed for the live server's origin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
