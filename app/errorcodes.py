@@ -238,7 +238,7 @@ _ADDRESS_BEFORE = re.compile(
 )
 # A parenthesised list of two or more hexadecimal numbers: STOP parameters or call arguments.
 _PARAM_LIST = re.compile(
-    rf"\(\s*(?:0[xX])?{_H}{{1,8}}(?:\s*,?\s*(?:0[xX])?{_H}{{1,8}}){{1,}}\s*,?\s*\)"
+    rf"\(\s*(?:0[xX])?{_H}{{1,8}}(?:(?:\s*,\s*|\s+)(?:0[xX])?{_H}{{1,8}})+\s*,?\s*\)"
 )
 _HEXWORD = re.compile(rf"^{_H}{{4,}}$")
 
@@ -252,12 +252,13 @@ _VBHEX = re.compile(rf"(?<![\w])&[hH](?P<v>{_H}{{8}})&?(?!\w|\.\w)")
 _BARE = re.compile(rf"(?<![\w.:=\\/!$#&+-])(?P<v>[8Cc]{_H}{{7}})(?!\w|[.:=]\w|[\[(])")
 _NEGATIVE = re.compile(r"(?<![\w.-])-(?P<v>21[0-4]\d{7}|10[0-7]\d{7})(?!\w|\.\w)")
 _RUNTIME = re.compile(
-    r"\brun-?\s?time\s+error\s*(?:number\s*)?[:#]?\s*'?(?P<v>-?\d{1,10})(?!\w|\.\d)",
+    r"\brun-?\s?time\s+error\s*(?:number\s*)?[:#]?\s*'?(?P<v>-?\d{1,10})(?!\w|\.\d|/)",
     re.IGNORECASE,
 )
 _NUMBERED_ERROR = re.compile(
-    r"\berror(?:\s+(?:number|no\.?|num|code)(?=[\s:#.]))?\s*[:#=]?\s*(?P<v>(?<=\s)-\d{1,6}|\d{1,6})\b"
-    r"(?![.,]\d|-bit|\s*%|\s*(?:bytes|KB|MB|seconds|minutes|times)\b)",
+    r"\berror(?:\s+(?:number|no\.?|num|code)(?=[\s:#.]))?(?:[ \t]*[:#=][ \t]*|\s+)"
+    r"(?P<v>(?<=\s)-\d{1,6}|\d{1,6})\b"
+    r"(?![.,]\d|/|-bit|\s*%|\s*(?:bytes|KB|MB|seconds|minutes|times)\b)",
     re.IGNORECASE,
 )
 _EVENT = re.compile(
@@ -371,7 +372,7 @@ def _stop_mention(match: re.Match[str], liberal: bool) -> str | None:
     """`STOP 0x7B`, `STOP 7B`, `Stop: 0x0000000A`; a bare `stop 3` in prose is a verb."""
     digits, word = match.group("v"), match.group("word")
     value = int(digits, 16)
-    if value == 0 or not any(c.isdigit() for c in digits):
+    if value == 0 or not (match.group("x") or any(c.isdigit() for c in digits)):
         return None
     if liberal or match.group("x") or word.isupper() or word.lower().startswith("bug"):
         return _stop(value)
