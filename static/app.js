@@ -18,20 +18,46 @@
     }
   });
 
-  // "Copy link" beside each section heading.
+  // "Copy link" beside each section heading. Without JavaScript it is a plain link to
+  // the section; with it, a click copies the section's permalink and says so.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) { resolve(); } else { reject(new Error("copy failed")); }
+    });
+  }
+
   document.querySelectorAll("[data-copy-link]").forEach(function (link) {
+    var label = link.firstChild;
+    if (label && label.nodeType === Node.TEXT_NODE) label.textContent = "Copy link";
     link.addEventListener("click", function (event) {
-      if (!navigator.clipboard) return;
+      var url = link.getAttribute("data-url") || link.href;
       event.preventDefault();
-      var url = new URL(link.getAttribute("href"), window.location.href).href;
-      navigator.clipboard.writeText(url).then(function () {
-        history.replaceState(null, "", link.getAttribute("href"));
-        var note = document.createElement("span");
-        note.className = "copied";
-        note.setAttribute("role", "status");
+      history.replaceState(null, "", link.getAttribute("href"));
+      var old = link.parentNode.querySelector(".copied");
+      if (old) old.remove();
+      var note = document.createElement("span");
+      note.className = "copied";
+      note.setAttribute("role", "status");
+      copyText(url).then(function () {
         note.textContent = "Link copied";
+      }, function () {
+        note.textContent = "Copy this link: " + url;
+      }).then(function () {
         link.after(note);
-        setTimeout(function () { note.remove(); }, 2000);
+        setTimeout(function () { note.remove(); }, 4000);
       });
     });
   });

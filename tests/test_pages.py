@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import pytest
+
+from tests.htmltools import parse
 
 
 def test_home_has_the_search_box_and_products(client) -> None:
@@ -85,3 +89,158 @@ def test_api_errors_are_json(client) -> None:
     response = client.get("/api/nothing")
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
+
+
+# -- article pages: structure a reader and a help desk rely on ---------------------------
+
+
+def test_article_page_structure_toc_sections_steps_and_side_box(client) -> None:
+    doc = parse(client.get("/kb/100/Q100001/").get_data(as_text=True))
+    assert len(doc.find_all("h1")) == 1
+    sections = doc.find_all("section")
+    ids = [s.attrs["id"] for s in sections if s.attrs.get("id") != "feedback"]
+    assert ids == ["symptoms", "workaround"]
+    toc = doc.find("nav", **{"aria-labelledby": "toc-title"})
+    assert [a.attrs["href"] for a in toc.find_all("a")] == ["#symptoms", "#workaround"]
+    workaround = doc.find("section", id="workaround")
+    steps = workaround.find("ol")
+    assert [li.text for li in steps.find_all("li")] == [
+        "On the Tools menu, click Accounts.", "Select the Clear Text option."]
+    assert "0x800ccc90" in doc.find("section", id="symptoms").find("pre").text
+    side = doc.find("aside")
+    assert "Microsoft Exchange" in side.text and "21 February 1999" in side.text
+    assert side.find("time").attrs["datetime"] == "1999-02-21"
+    assert [a.attrs["href"] for a in side.by_class("codes")[0].find_all("a")] == [
+        "/codes/0x800CCC90", "/codes/0x800CCC18"]
+
+
+def test_every_section_heading_has_a_copy_link_to_its_permalink(client) -> None:
+    doc = parse(client.get("/kb/100/Q100001/?q=pop3").get_data(as_text=True))
+    links = doc.by_class("copy-link")
+    assert [a.attrs["href"] for a in links] == ["#symptoms", "#workaround"]
+    # the copied URL is the clean permalink, not the search-highlighted one
+    assert [a.attrs["data-url"] for a in links] == [
+        "http://localhost/kb/100/Q100001/#symptoms", "http://localhost/kb/100/Q100001/#workaround"]
+    assert "Symptoms" in links[0].text
+
+
+def test_query_words_are_marked_in_text_and_never_inside_tags(client) -> None:
+    html = client.get("/kb/100/Q100001/?q=pop3+code+href+0x800ccc90").get_data(as_text=True)
+    doc = parse(html)
+    marks = [m.text.lower() for m in doc.by_class("hit") if m.tag == "mark"]
+    assert "pop3" in marks and "0x800ccc90" in marks
+    # "code" and "href" are attribute names/values of the code links: untouched
+    assert "code" not in marks and "href" not in marks
+    code_links = doc.find("section", id="symptoms").by_class("code")
+    assert [a.attrs["href"] for a in code_links] == ["/codes/0x800CCC90", "/codes/0x800CCC18"]
+    assert code_links[0].find("mark").text == "0x800ccc90"
+    assert "highlighted" in doc.by_class("highlight-note")[0].text
+
+
+def test_query_stems_match_and_the_note_offers_the_plain_page(client) -> None:
+    doc = parse(client.get("/kb/100/Q100003/?q=printers+garbage+character"
+                           ).get_data(as_text=True))
+    marks = {m.text for m in doc.find_all("mark")} - {"highlighted"}
+    assert {"printer", "garbage", "characters"} <= marks
+    assert "prints" not in marks  # another stem
+    note = doc.by_class("highlight-note")[0]
+    assert note.find("a").attrs["href"] == "/kb/100/Q100003/"
+
+
+def test_a_hostile_query_on_an_article_is_escaped(client) -> None:
+    html = client.get("/kb/100/Q100001/", query_string={"q": '"><script>alert(1)</script>'}
+                      ).get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_no_highlighting_without_a_query(client) -> None:
+    html = client.get("/kb/100/Q100001/").get_data(as_text=True)
+    assert '<mark class="hit">' not in html and "highlight-note" not in html
+
+
+def test_a_query_that_matches_nothing_says_so(client) -> None:
+    doc = parse(client.get("/kb/100/Q100001/?q=zebra").get_data(as_text=True))
+    assert "None of the words" in doc.by_class("highlight-note")[0].text
+
+
+def test_redirects_keep_the_search_words(client) -> None:
+    response = client.get("/Q100001?q=pop3")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/kb/100/Q100001/?q=pop3"
+
+
+def test_related_articles_share_the_error_code_first(client) -> None:
+    doc = parse(client.get("/kb/100/Q100001/").get_data(as_text=True))
+    related = doc.find("nav", **{"aria-labelledby": "related-title"})
+    hrefs = [a.attrs["href"] for a in related.find_all("a")]
+    assert hrefs[0] == "/kb/100/Q100002/"
+    assert "/kb/100/Q100001/" not in hrefs
+    assert "also 0x800CCC90" in related.text
+
+
+def test_article_pages_are_safe_and_need_no_inline_script(client) -> None:
+    response = client.get("/kb/100/Q100001/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "script-src 'self'" in csp
+    doc = parse(response.get_data(as_text=True))
+    assert all(s.attrs.get("src") for s in doc.find_all("script"))
+    assert not any("style" in el.attrs or any(k.startswith("on") for k in el.attrs)
+                   for tag in ("div", "section", "a", "p", "button", "form")
+                   for el in doc.find_all(tag))
+
+
+@pytest.mark.parametrize("path", ["/kb/100/Q100001/", "/nowhere", "/products/nothing/"])
+def test_security_headers_on_pages_and_errors(client, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+# -- products -------------------------------------------------------------------------------
+
+
+def test_product_page_lists_newest_first(client) -> None:
+    doc = parse(client.get("/products/microsoft-exchange/").get_data(as_text=True))
+    assert doc.find("h1").text == "Microsoft Exchange"
+    hrefs = [a.attrs["href"] for a in doc.find("ol").find_all("a")]
+    assert hrefs == ["/kb/100/Q100001/", "/kb/100/Q100002/"]
+
+
+@pytest.mark.parametrize(("query", "status"), [("page=2", 404), ("page=0", 400), ("page=x", 400)])
+def test_product_page_bad_pages(client, query: str, status: int) -> None:
+    assert client.get(f"/products/microsoft-exchange/?{query}").status_code == status
+
+
+def test_unknown_product_is_a_404_with_a_search_box(client) -> None:
+    response = client.get("/products/no-such-thing/")
+    assert response.status_code == 404
+    assert 'name="q"' in response.get_data(as_text=True)
+
+
+def test_home_links_every_product_with_its_count(client) -> None:
+    doc = parse(client.get("/").get_data(as_text=True))
+    items = doc.by_class("product-list")[0].find_all("li")
+    assert [(li.find("a").attrs["href"], li.find("span").text) for li in items] == [
+        ("/products/microsoft-exchange/", "2"),
+        ("/products/microsoft-windows-95-x-retail-product/", "1"),
+    ]
+    assert doc.find("label", **{"for": "q"}).text == (
+        "Paste an error code or message, or describe the problem")
+
+
+# -- OpenSearch -----------------------------------------------------------------------------
+
+
+def test_opensearch_description_points_at_the_search_page(client) -> None:
+    response = client.get("/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    root = ElementTree.fromstring(response.data)
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    assert root.find("os:ShortName", ns).text == "KB Troubleshooter"
+    templates = [u.get("template") for u in root.findall("os:Url", ns)
+                 if u.get("type") == "text/html"]
+    assert templates == ["http://localhost/search?q={searchTerms}"]
+    home = parse(client.get("/").get_data(as_text=True))
+    link = home.find("link", rel="search")
+    assert link.attrs["href"] == "/opensearch.xml"

@@ -27,11 +27,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+# Headers an error must keep when its body is replaced by a page or JSON.
+KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
+
+
 def http_error(error: HTTPException):
     message = error.description or error.name
+    headers = [(k, v) for k, v in error.get_headers() if k in KEPT_HEADERS]
     if _wants_json():
-        return jsonify(error=error.name, message=message, status=error.code), error.code
-    return render_template("errors/error.html", error=error, message=message), error.code
+        body = jsonify(error=error.name, message=message, status=error.code)
+        return body, error.code, headers
+    return render_template("errors/error.html", error=error, message=message), error.code, headers
 
 
 def index_missing(error: IndexMissingError):

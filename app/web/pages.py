@@ -1,24 +1,95 @@
-"""Pages a person reads: home, articles, products; old id forms redirect."""
+"""Pages a person reads: home, articles, products; old id forms redirect.
+
+An article page takes `?q=<what was searched>` and marks those words in its
+sections (`/kb/198/Q198704/?q=0x800ccc90#workaround`), and carries the
+"Was this helpful?" form, which posts to `/kb/<folder>/<id>/feedback`.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
+from werkzeug.exceptions import TooManyRequests
 
 from app.articles import article_id, permalink_for
+from app.feedback_guard import FeedbackTokens, RateLimiter, new_nonce
+from app.highlight import highlight, query_terms
+from app.model import Article
+from app.related import related_articles
+from app.web.activity import get_activity
 from app.web.knowledge import get_kb
 from app.web.search import page_argument
 
 bp = Blueprint("pages", __name__)
 
 ID_IN_PATH = re.compile(r"^(?:kb/)?(?:\d{3}/)?(?:kb|q)?(\d{5,7})/?$", re.IGNORECASE)
+PRODUCT_PAGE = 50
+CSRF_COOKIE = "kb_form"
+MAX_COMMENT = 1000
+RELATED = 6
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    app = state.app
+    app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
+    app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
+    app.extensions["feedback_rate_limit"] = RateLimiter(
+        int(app.config["FEEDBACK_RATE_LIMIT"]), float(app.config["FEEDBACK_RATE_WINDOW"])
+    )
+
+
+@dataclass
+class SectionView:
+    title: str
+    anchor: str
+    html: Markup
+    share_url: str
 
 
 @bp.get("/")
 def home():
     store = get_kb().store()
-    return render_template("pages/home.html", products=store.products())
+    return render_template("pages/home.html", products=store.products(),
+                           total=store.count())
+
+
+def _tokens() -> FeedbackTokens:
+    return FeedbackTokens(current_app.config["SECRET_KEY"])
+
+
+def _canonical_redirect(identifier: str):
+    """301 to the permalink, keeping `?q=` so a highlighted link survives."""
+    target = permalink_for(identifier)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, code=301)
+
+
+def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
+    terms = query_terms(query) if query else frozenset()
+    permalink = url_for("pages.article", folder=article.number // 1000, ident=article.id,
+                        _external=True)
+    views, marked = [], 0
+    for section in article.sections:
+        html, count = highlight(section.html, terms)
+        marked += count
+        # Sanitised at index time; highlight() only adds <mark> around text.
+        views.append(SectionView(section.title, section.anchor, Markup(html),
+                                 f"{permalink}#{section.anchor}"))
+    return views, marked
 
 
 @bp.get("/kb/<int:folder>/<ident>/")
@@ -26,13 +97,69 @@ def article(folder: int, ident: str):
     identifier = article_id(ident)
     if identifier is None:
         abort(404, description=f"There is no article {ident!r}.")
-    canonical = permalink_for(identifier)
-    if request.path != canonical:
-        return redirect(canonical, code=301)
-    found = get_kb().store().get(identifier)
+    if request.path != permalink_for(identifier):
+        return _canonical_redirect(identifier)
+    kb = get_kb()
+    found = kb.store().get(identifier)
     if found is None:
         abort(404, description=f"There is no article {identifier} in this knowledge base.")
-    return render_template("pages/article.html", article=found)
+    query = " ".join(request.args.get("q", "").split())[:200]
+    sections, marked = _sections(found, query)
+    nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
+    response = Response(render_template(
+        "pages/article.html",
+        article=found,
+        sections=sections,
+        query=query,
+        marked=marked,
+        related=related_articles(kb, found, limit=RELATED),
+        token=_tokens().issue(found.id, nonce),
+        thanks=request.args.get("thanks") == "1",
+        max_comment=MAX_COMMENT,
+        contact=current_app.config.get("HELPDESK_CONTACT", ""),
+    ))
+    if request.cookies.get(CSRF_COOKIE) != nonce:
+        response.set_cookie(CSRF_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=request.is_secure, path="/kb/")
+    return response
+
+
+@bp.post("/kb/<int:folder>/<ident>/feedback")
+def feedback(folder: int, ident: str):
+    """Record one "Was this helpful?" vote, then back to the article (POST/redirect/GET)."""
+    identifier = article_id(ident)
+    if identifier is None or get_kb().store().path_of(identifier) is None:
+        abort(404, description=f"There is no article {ident!r} to give feedback on.")
+    problem = _tokens().check(request.form.get("token", ""), identifier,
+                              request.cookies.get(CSRF_COOKIE))
+    if problem:
+        abort(400, description=f"Your feedback was not saved. {problem}")
+    limiter: RateLimiter = current_app.extensions["feedback_rate_limit"]
+    client = request.remote_addr or "unknown"
+    if not limiter.allow(client):
+        wait = limiter.retry_after(client)
+        raise TooManyRequests(
+            description=f"Your feedback was not saved: too many votes from your address. "
+                        f"Try again in {wait} seconds.", retry_after=wait)
+    helpful = request.form.get("helpful", "")
+    if helpful not in {"yes", "no"}:
+        abort(400, description="Your feedback was not saved: choose Yes or No.")
+    comment = request.form.get("comment", "").strip()
+    if len(comment) > MAX_COMMENT:
+        abort(400, description=f"Your feedback was not saved: the comment is {len(comment):,} "
+                               f"characters long and the limit is {MAX_COMMENT:,}. "
+                               "Go back, shorten it and send it again.")
+    get_activity().record_vote(identifier, helpful == "yes", comment)
+    return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
+
+
+@bp.get("/kb/<int:folder>/<ident>/feedback")
+def feedback_form(folder: int, ident: str):
+    """Someone who reloads or bookmarks the form's address lands on the form."""
+    identifier = article_id(ident)
+    if identifier is None:
+        abort(404, description=f"There is no article {ident!r}.")
+    return redirect(permalink_for(identifier) + "#feedback", code=303)
 
 
 @bp.get("/products/<slug>/")
@@ -42,12 +169,25 @@ def product(slug: str):
     if match is None:
         abort(404, description=f"There is no product {slug!r}.")
     page = page_argument()
+    pages = max(1, (match.count + PRODUCT_PAGE - 1) // PRODUCT_PAGE)
+    if page > pages:
+        abort(404, description=f"{match.name} has {pages} page{'s' if pages > 1 else ''} "
+                               "of articles.")
     articles = [
         dict(item, url=permalink_for(item["id"]))
-        for item in store.articles_of_product(slug, (page - 1) * 50, 50)
+        for item in store.articles_of_product(slug, (page - 1) * PRODUCT_PAGE, PRODUCT_PAGE)
     ]
     return render_template("pages/product.html", product=match, articles=articles, page=page,
-                           pages=(match.count + 49) // 50)
+                           pages=pages)
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    xml = render_template("pages/opensearch.xml",
+                          search_url=url_for("search.results", _external=True),
+                          home_url=url_for("pages.home", _external=True),
+                          icon_url=url_for("static", filename="favicon.svg", _external=True))
+    return Response(xml, mimetype="application/opensearchdescription+xml")
 
 
 @bp.get("/<path:anything>")
@@ -56,4 +196,4 @@ def article_by_id(anything: str):
     match = ID_IN_PATH.match(anything)
     if match is None:
         abort(404, description="There is no page at this address.")
-    return redirect(permalink_for(f"Q{int(match.group(1))}"), code=301)
+    return _canonical_redirect(f"Q{int(match.group(1))}")

@@ -1,0 +1,152 @@
+"""'Was this helpful?': a vote is saved only from our own form, bounded and rate-limited."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.activity import ActivityLog
+from app.feedback_guard import FeedbackTokens, RateLimiter
+from tests.htmltools import parse
+
+ARTICLE = "/kb/100/Q100001/"
+
+
+def form_token(client, path: str = ARTICLE) -> str:
+    doc = parse(client.get(path).get_data(as_text=True))
+    form = doc.find("section", id="feedback").find("form")
+    assert form.attrs["method"] == "post" and form.attrs["action"] == path + "feedback"
+    return form.find("input", name="token").attrs["value"]
+
+
+def votes(app) -> list[tuple]:
+    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
+    try:
+        rows = log.db.execute("SELECT article_id, helpful, comment FROM votes ORDER BY id")
+        return rows.fetchall()
+    finally:
+        log.close()
+
+
+def test_the_form_works_without_javascript_and_says_thank_you(app, client) -> None:
+    token = form_token(client)
+    response = client.post(ARTICLE + "feedback",
+                           data={"token": token, "helpful": "no", "comment": "Step 2 is gone"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == ARTICLE + "?thanks=1#feedback"
+    assert votes(app) == [("Q100001", 0, "Step 2 is gone")]
+    doc = parse(client.get(response.headers["Location"]).get_data(as_text=True))
+    feedback = doc.find("section", id="feedback")
+    assert "Thank you" in feedback.text and not feedback.find_all("form")
+
+
+def test_the_form_is_labelled_and_bounded(client) -> None:
+    doc = parse(client.get(ARTICLE).get_data(as_text=True))
+    form = doc.find("section", id="feedback").find("form")
+    area = form.find("textarea")
+    assert form.find("label", **{"for": area.attrs["id"]}).text.startswith("What was missing")
+    assert area.attrs["maxlength"] == "1000"
+    assert [(b.attrs["name"], b.attrs["value"]) for b in form.find_all("button")] == [
+        ("helpful", "yes"), ("helpful", "no")]
+
+
+def test_a_vote_without_the_token_is_refused(app, client) -> None:
+    client.get(ARTICLE)
+    response = client.post(ARTICLE + "feedback", data={"helpful": "yes"})
+    assert response.status_code == 400
+    assert "was not saved" in response.get_data(as_text=True)
+    assert votes(app) == []
+
+
+def test_a_cross_site_post_without_our_cookie_is_refused(app, client) -> None:
+    token = form_token(client)
+    other = app.test_client()  # another browser: a token lifted from this page is no use
+    response = other.post(ARTICLE + "feedback", data={"token": token, "helpful": "yes"})
+    assert response.status_code == 400
+    assert "cookie" in response.get_data(as_text=True)
+    assert votes(app) == []
+
+
+def test_a_token_for_another_article_or_key_is_refused(app, client) -> None:
+    token = form_token(client, "/kb/100/Q100002/")
+    assert client.post(ARTICLE + "feedback",
+                       data={"token": token, "helpful": "yes"}).status_code == 400
+    nonce = client.get_cookie("kb_form", path="/kb/").value
+    forged = FeedbackTokens("not-our-key").issue("Q100001", nonce)
+    assert client.post(ARTICLE + "feedback",
+                       data={"token": forged, "helpful": "yes"}).status_code == 400
+    assert votes(app) == []
+
+
+def test_the_cookie_is_samesite_and_httponly(client) -> None:
+    header = client.get(ARTICLE).headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Path=/kb/" in header
+
+
+def test_a_comment_over_1000_characters_is_a_400_with_a_clear_message(app, client) -> None:
+    token = form_token(client)
+    response = client.post(ARTICLE + "feedback",
+                           data={"token": token, "helpful": "yes", "comment": "x" * 1001})
+    assert response.status_code == 400
+    text = parse(response.get_data(as_text=True)).by_class("message")[0].text
+    assert "1,001 characters" in text and "limit is 1,000" in text
+    assert votes(app) == []
+    ok = client.post(ARTICLE + "feedback",
+                     data={"token": token, "helpful": "yes", "comment": "y" * 1000})
+    assert ok.status_code == 303 and votes(app)[0][2] == "y" * 1000
+
+
+@pytest.mark.parametrize("helpful", ["", "maybe", "1"])
+def test_the_answer_must_be_yes_or_no(app, client, helpful: str) -> None:
+    token = form_token(client)
+    response = client.post(ARTICLE + "feedback", data={"token": token, "helpful": helpful})
+    assert response.status_code == 400 and votes(app) == []
+
+
+def test_feedback_on_an_unknown_article_is_a_404(client) -> None:
+    assert client.post("/kb/999/Q999999/feedback", data={"helpful": "yes"}).status_code == 404
+
+
+def test_opening_the_form_address_leads_to_the_form(app, client) -> None:
+    response = client.get(ARTICLE + "feedback")
+    assert response.status_code == 303
+    assert response.headers["Location"] == ARTICLE + "#feedback"
+    assert votes(app) == []
+
+
+def test_too_many_votes_from_one_address_is_a_429(tmp_path, index_dir, kb_dir) -> None:
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "t", "KB_DIR": str(kb_dir), "INDEX_DIR": str(index_dir),
+        "ACTIVITY_DB": str(tmp_path / "a.sqlite"), "FEEDBACK_RATE_LIMIT": 3,
+    })
+    client = app.test_client()
+    token = form_token(client)
+    statuses = [client.post(ARTICLE + "feedback", data={"token": token, "helpful": "yes"})
+                for _ in range(4)]
+    assert [r.status_code for r in statuses] == [303, 303, 303, 429]
+    assert re.fullmatch(r"\d+", statuses[-1].headers["Retry-After"])
+    assert "too many votes" in statuses[-1].get_data(as_text=True)
+    assert len(votes(app)) == 3
+
+
+def test_the_rate_limit_slides_with_time() -> None:
+    now = [0.0]
+    limiter = RateLimiter(2, 60, clock=lambda: now[0])
+    assert [limiter.allow("a"), limiter.allow("a"), limiter.allow("a")] == [True, True, False]
+    assert limiter.allow("b")  # per client
+    assert limiter.retry_after("a") == 61
+    now[0] = 60.0
+    assert limiter.allow("a")
+
+
+def test_the_rate_limiter_forgets_idle_clients_when_full() -> None:
+    now = [0.0]
+    limiter = RateLimiter(1, 10, clock=lambda: now[0], max_keys=3)
+    for key in "abc":
+        limiter.allow(key)
+    now[0] = 100.0
+    assert limiter.allow("d")
+    assert len(limiter._events) == 1
