@@ -1,12 +1,49 @@
-"""The JSON API: stable shapes for the helpdesk's own tools."""
+"""The JSON API: stable shapes for the helpdesk's own tools (documented in the README).
+
+Every answer is JSON, errors included: `{"error", "message", "status"}` with a 4xx
+status (see `app.web.errors`). URLs in answers are absolute, so a tool can paste them.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import re
+from html import unescape
 
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from app.articles import article_id
+from app.errorcodes import decode, normalise
+from app.search import search
 from app.web.knowledge import get_kb
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_LIMIT = 100
+MAX_QUERY = 1000
+TAGS = re.compile(r"<[^>]+>")
+
+
+def _absolute(path: str) -> str:
+    return request.host_url.rstrip("/") + path
+
+
+def _whole_number(name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name, str(default)).strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        abort(400, description=f"{name} must be a whole number from {low} to {high}.")
+    return int(value)
+
+
+def _product_name(value: str) -> str:
+    """A product by its name or its slug (`microsoft-exchange`), as search filters by name."""
+    for product in get_kb().store().products():
+        if value in (product.name, product.slug):
+            return product.name
+    abort(400, description=f"There is no product {value!r}; GET /api/products lists them.")
+
+
+def _plain(snippet: str) -> str:
+    return " ".join(unescape(TAGS.sub("", snippet)).split())
 
 
 @bp.get("/stats")
@@ -15,3 +52,99 @@ def stats():
     return jsonify(
         articles=store.count(), skipped=len(store.skipped()), products=len(store.products())
     )
+
+
+@bp.get("/search")
+def search_articles():
+    text = " ".join(request.args.get("q", "").split())
+    if not text:
+        abort(400, description="Give the text to search for as q, e.g. /api/search?q=0x800CCC90")
+    if len(text) > MAX_QUERY:
+        abort(400, description=f"q is longer than {MAX_QUERY} characters.")
+    limit = _whole_number("limit", 10, 1, MAX_LIMIT)
+    page = _whole_number("page", 1, 1, 10_000)
+    product = request.args.get("product", "").strip()
+    found = search(get_kb(), text, page=page, per_page=limit,
+                   product=_product_name(product) if product else None)
+    return jsonify(
+        query=text,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        codes=found.codes,
+        results=[
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "url": _absolute(hit.url),
+                "products": hit.products,
+                "date": hit.date.date().isoformat() if hit.date else None,
+                "score": hit.score,
+                "snippet": _plain(hit.snippet),
+                "matched_codes": hit.matched_codes,
+            }
+            for hit in found.hits
+        ],
+    )
+
+
+@bp.get("/articles/<ident>")
+def article(ident: str):
+    identifier = article_id(ident.removeprefix("KB").removeprefix("kb"))
+    found = get_kb().store().get(identifier) if identifier else None
+    if found is None:
+        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    url = _absolute(found.permalink)
+    return jsonify(
+        id=found.id,
+        title=found.title,
+        url=url,
+        products=found.products,
+        versions=found.versions,
+        operating_systems=found.operating_systems,
+        applies_to=found.applies_to,
+        keywords=found.keywords,
+        last_modified=found.last_modified.isoformat() if found.last_modified else None,
+        codes=found.codes,
+        messages=found.messages,
+        sections=[
+            {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}", "html": s.html}
+            for s in found.sections
+        ],
+    )
+
+
+@bp.get("/codes/<path:code>")
+def code(code: str):
+    canonical = normalise(code)
+    if canonical is None:
+        abort(404, description=f"{code!r} is not an error code this site recognises.")
+    limit = _whole_number("limit", 20, 1, MAX_LIMIT)
+    decoded = decode(canonical)
+    kb = get_kb()
+    found = search(kb, canonical, per_page=limit)
+    carrying = [hit for hit in found.hits if canonical in hit.matched_codes]
+    total = kb.searcher().doc_frequency("codes", canonical.lower())
+    return jsonify(
+        code=decoded.canonical,
+        kind=decoded.kind,
+        label=decoded.label,
+        details=[{"name": name, "value": value} for name, value in decoded.details],
+        url=_absolute(url_for("search.code", code=canonical)),
+        total=total,
+        articles=[
+            {"id": hit.id, "title": hit.title, "url": _absolute(hit.url),
+             "products": hit.products,
+             "date": hit.date.date().isoformat() if hit.date else None}
+            for hit in carrying
+        ],
+    )
+
+
+@bp.get("/products")
+def products():
+    return jsonify(products=[
+        {"name": p.name, "slug": p.slug, "articles": p.count,
+         "url": _absolute(url_for("pages.product", slug=p.slug))}
+        for p in get_kb().store().products()
+    ])
