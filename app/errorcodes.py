@@ -291,6 +291,9 @@ _NOT_ERRORS = re.compile(
     r"^(?:ERROR_(?:SUCCESS|NONE|LEVEL)|STATUS_(?:SUCCESS\w*|DEFAULT|RECEIVED|FAILED|USERCANCEL"
     r"|REBOOT|\w*STORE\w*|\w*IDENTITY\w*))$"
 )
+# Cheap pre-checks: a match of the full pattern needs one of these.
+_BARE_HINT = re.compile(rf"[8Cc]{_H}{{7}}")
+_TOOL_HINT = re.compile(r"(?i:LNK|R60|C[1-4])\d")
 _POP3 = re.compile(r"(?<![\w-])-ERR\b[ \t:]*(?P<msg>[^'\"]{1,300})")
 
 
@@ -396,50 +399,66 @@ def _symbol(name: str) -> str | None:
 
 def _mentions(text: str, liberal: bool) -> list[CodeMention]:
     """All candidate mentions, then overlaps resolved: earliest start, then longest, wins."""
-    params = [m.span() for m in _PARAM_LIST.finditer(text)]
+    # Each pattern runs only where its keyword occurs: a substring test is far cheaper
+    # than a regex scan, and most paragraphs hold no code at all.
+    lower = text.lower()
+    has_hex_prefix = "0x" in lower
+    params = [m.span() for m in _PARAM_LIST.finditer(text)] if "(" in text else []
     found: list[CodeMention] = []
 
     def add(start: int, end: int, canonical: str | None) -> None:
         if canonical:
             found.append(CodeMention(start, end, canonical))
 
-    for m in _STOP.finditer(text):
-        add(m.start(), m.end(), _stop_mention(m, liberal))
-    for pattern in (_HEX0X, _VBHEX):
-        for m in pattern.finditer(text):
-            add(m.start(), m.end(), _hex_mention(text, m, params, liberal))
-    for m in _BARE.finditer(text):
-        add(m.start(), m.end(), _bare_mention(text, m, params, liberal))
-    for m in _NEGATIVE.finditer(text):
-        add(m.start(), m.end(), _negative(int(m.group("v"))))
-    for m in _RUNTIME.finditer(text):
-        number = int(m.group("v"))
-        add(m.start(), m.end(), _negative(-number) if number < 0 else f"RUNTIME-{number}")
-    for m in _NUMBERED_ERROR.finditer(text):
-        number = int(m.group("v"))
-        add(m.start(), m.end(), f"ERROR-{number}" if number else None)
-    for m in _EVENT.finditer(text):
-        if m.group("id") or liberal or len(m.group("v")) >= 3:
-            add(m.start(), m.end("v"), f"EVENT-{int(m.group('v'))}")
-            if m.group("id"):
-                for more in re.finditer(r"\d+", m.group("more")):
-                    add(
-                        m.start("more") + more.start(),
-                        m.start("more") + more.end(),
-                        f"EVENT-{int(more.group())}",
-                    )
-    asp = re.compile(_ASP.pattern, re.IGNORECASE) if liberal else _ASP
-    for m in asp.finditer(text):
-        add(m.start(), m.end(), f"ASP-{m.group('v')}")
-    for m in _HTTP.finditer(text):
-        add(m.start(), m.end(), f"HTTP-{m.group('v')}")
-    for m in _COMPILER.finditer(text):
-        add(m.start("v"), m.end(), m.group("v").upper())
-    for m in (_TYPED_TOOL if liberal else _BARE_TOOL).finditer(text):
-        add(m.start(), m.end(), m.group("v").upper())
-    upper = text.upper()
-    for m in _SYMBOL.finditer(upper if liberal and len(upper) == len(text) else text):
-        add(m.start(), m.end(), _symbol(m.group("v")))
+    if "stop" in lower or "bug" in lower:
+        for m in _STOP.finditer(text):
+            add(m.start(), m.end(), _stop_mention(m, liberal))
+    for pattern, present in ((_HEX0X, has_hex_prefix), (_VBHEX, "&h" in lower)):
+        if present:
+            for m in pattern.finditer(text):
+                add(m.start(), m.end(), _hex_mention(text, m, params, liberal))
+    if _BARE_HINT.search(text):
+        for m in _BARE.finditer(text):
+            add(m.start(), m.end(), _bare_mention(text, m, params, liberal))
+    if "-21" in text or "-10" in text:
+        for m in _NEGATIVE.finditer(text):
+            add(m.start(), m.end(), _negative(int(m.group("v"))))
+    if "run" in lower:
+        for m in _RUNTIME.finditer(text):
+            number = int(m.group("v"))
+            add(m.start(), m.end(), _negative(-number) if number < 0 else f"RUNTIME-{number}")
+    if "error" in lower:
+        for m in _NUMBERED_ERROR.finditer(text):
+            number = int(m.group("v"))
+            add(m.start(), m.end(), f"ERROR-{number}" if number else None)
+    if "event" in lower:
+        for m in _EVENT.finditer(text):
+            if m.group("id") or liberal or len(m.group("v")) >= 3:
+                add(m.start(), m.end("v"), f"EVENT-{int(m.group('v'))}")
+                if m.group("id"):
+                    for more in re.finditer(r"\d+", m.group("more")):
+                        add(
+                            m.start("more") + more.start(),
+                            m.start("more") + more.end(),
+                            f"EVENT-{int(more.group())}",
+                        )
+    if "asp" in lower:
+        asp = re.compile(_ASP.pattern, re.IGNORECASE) if liberal else _ASP
+        for m in asp.finditer(text):
+            add(m.start(), m.end(), f"ASP-{m.group('v')}")
+    if "http" in lower:
+        for m in _HTTP.finditer(text):
+            add(m.start(), m.end(), f"HTTP-{m.group('v')}")
+    if "error" in lower or "warning" in lower:
+        for m in _COMPILER.finditer(text):
+            add(m.start("v"), m.end(), m.group("v").upper())
+    if _TOOL_HINT.search(text):
+        for m in (_TYPED_TOOL if liberal else _BARE_TOOL).finditer(text):
+            add(m.start(), m.end(), m.group("v").upper())
+    if "_" in text or "wsa" in lower:
+        upper = text.upper()
+        for m in _SYMBOL.finditer(upper if liberal and len(upper) == len(text) else text):
+            add(m.start(), m.end(), _symbol(m.group("v")))
 
     found.sort(key=lambda c: (c.start, -c.end))
     kept: list[CodeMention] = []
