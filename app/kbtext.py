@@ -127,11 +127,16 @@ def _split_items(para: list[str], marker: re.Pattern[str]) -> list[str]:
 
 
 class KBTextProcessor(BlockProcessor):
-    """Claims the whole body: the archive format has no Markdown in it."""
+    """Claims the whole body: the archive format has no Markdown in it.
+
+    The codes it finds while linking are kept in `codes`, so an article's text is
+    scanned for codes once.
+    """
 
     def __init__(self, parser, code_url: Callable[[str], str | None]) -> None:
         super().__init__(parser)
         self.code_url = code_url
+        self.codes: list[str] = []
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return True
@@ -139,6 +144,7 @@ class KBTextProcessor(BlockProcessor):
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         text = "\n\n".join(blocks)
         blocks.clear()
+        self.codes = []
         for kind, payload in parse_blocks(text):
             if kind == "para":
                 self._text(etree.SubElement(parent, "p"), payload)  # type: ignore[arg-type]
@@ -163,6 +169,7 @@ class KBTextProcessor(BlockProcessor):
         position = 0
         previous: etree.Element | None = None
         for mention in find_codes(text):
+            self.codes.append(mention.canonical)
             url = self.code_url(mention.canonical)
             if url is None:
                 continue

@@ -16,8 +16,9 @@ import nh3
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from app.errorcodes import codes_in
 from app.kbtext import KBTextExtension, no_code_links
-from app.model import Block
+from app.model import Block, Section
 
 ALLOWED_TAGS = {
     "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "a", "em", "strong",
@@ -95,8 +96,14 @@ class SectionRenderer:
             extensions=["fenced_code", "tables", "sane_lists", collector]
         )
 
-    def render(self, source: str, *, archive: bool) -> tuple[str, list[Block]]:
+    def render(self, source: str, *, archive: bool) -> tuple[str, list[Block], list[str]]:
+        """Sanitised HTML, the blocks, and the canonical error codes in the text."""
         md = self._archive if archive else self._markdown
         md.reset()
         html = md.convert(source)
-        return sanitise(html), md.kb_blocks  # type: ignore[attr-defined]
+        blocks: list[Block] = md.kb_blocks  # type: ignore[attr-defined]
+        if archive:
+            codes = md.parser.blockprocessors["kbtext"].codes
+        else:
+            codes = codes_in(Section("", "", blocks).text)
+        return sanitise(html), blocks, codes
