@@ -124,8 +124,8 @@ def load_article(path: Path, renderer: SectionRenderer, kb_dir: Path | None = No
     else:
         article = _markdown_article(meta, body, renderer, path)
     article.source_path = str(path.relative_to(kb_dir) if kb_dir else path)
-    blob = "\n".join([article.title, *(s.text for s in article.sections)])
-    article.codes = _unique([*article.codes, *codes_in(blob)])
+    article.codes = _unique([*codes_in(article.title), *article.codes])
+    blob = "\n".join(section.text for section in article.sections)
     article.messages = _unique([*article.messages, *_error_messages(article), *pop3_replies(blob)])
     return article
 
@@ -165,14 +165,16 @@ def _archive_article(meta: dict, body: str, renderer: SectionRenderer) -> Articl
     applies_to, position = _applies_to(lines, position)
     body_lines, footer = _split_footer(lines[position:])
     sections: list[Section] = []
+    found_codes: list[str] = []
     taken: set[str] = set()
     for heading, section_lines in _sections(body_lines):
         source = "\n".join(section_lines).strip("\n")
         if not source.strip():
             continue
-        section_html, blocks = renderer.render(source, archive=True)
+        section_html, blocks, codes = renderer.render(source, archive=True)
         name = display_title(heading)
         sections.append(Section(name, anchor_for(name, taken), blocks, section_html))
+        found_codes.extend(codes)
 
     return Article(
         id=identifier,
@@ -187,6 +189,7 @@ def _archive_article(meta: dict, body: str, renderer: SectionRenderer) -> Articl
         query_words=_split(footer.get("Additional query words", ""), " "),
         technology=_split(footer.get("Technology", ""), " "),
         sections=sections,
+        codes=found_codes,
     )
 
 
@@ -208,7 +211,8 @@ def _applies_to(lines: list[str], position: int) -> tuple[list[str], int]:
     probe = position
     while probe < len(lines) and (not lines[probe].strip() or RULE.match(lines[probe])):
         probe += 1
-    if probe >= len(lines) or "applies to" not in lines[probe].lower():
+    opener = lines[probe].strip().lower() if probe < len(lines) else ""
+    if not (opener.endswith(":") and "applies to" in opener):
         return [], position
     items: list[str] = []
     probe += 1
@@ -219,6 +223,8 @@ def _applies_to(lines: list[str], position: int) -> tuple[list[str], int]:
         elif line and items:
             items[-1] = f"{items[-1]} {line}"
         probe += 1
+    if probe >= len(lines):
+        return [], position
     return items, probe + 1
 
 
@@ -235,15 +241,20 @@ def _split_footer(lines: list[str]) -> tuple[list[str], dict[str, str]]:
                     break
                 words.append(following)
             footer["Additional query words"] = " ".join(" ".join(words).split())
-        elif RULE.match(line) and line.strip().startswith("=") and (
-            number == 0 or not lines[number - 1].strip()
-        ):
+        elif RULE.match(line) and line.strip().startswith("=") and _footer_follows(lines, number):
             cut = min(cut, number)
         elif cut < len(lines):
             match = FOOTER_FIELD.match(line)
             if match:
                 footer[match.group(1)] = match.group(2).strip()
     return lines[:cut], footer
+
+
+def _footer_follows(lines: list[str], rule: int) -> bool:
+    """A `====` rule opens the footer only when `Keywords :`-style fields follow;
+    application notes use such rules inside their text too."""
+    following = [line for line in lines[rule + 1 : rule + 6] if line.strip()]
+    return bool(following) and FOOTER_FIELD.match(following[0]) is not None
 
 
 def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
@@ -303,15 +314,17 @@ def _markdown_article(meta: dict, body: str, renderer: SectionRenderer, path: Pa
         return [str(item).strip() for item in values if str(item).strip()]
 
     sections: list[Section] = []
+    found_codes: list[str] = []
     taken: set[str] = set()
     heading, chunk = "Summary", []
     for line in [*body.split("\n"), "## "]:
         if line.startswith("## ") or line == "##":
             source = "\n".join(chunk).strip()
             if source:
-                section_html, blocks = renderer.render(source, archive=False)
+                section_html, blocks, codes = renderer.render(source, archive=False)
                 name = display_title(heading)
                 sections.append(Section(name, anchor_for(name, taken), blocks, section_html))
+                found_codes.extend(codes)
             heading, chunk = line[3:].strip(), []
         else:
             chunk.append(line)
@@ -329,6 +342,6 @@ def _markdown_article(meta: dict, body: str, renderer: SectionRenderer, path: Pa
         applies_to=listed("applies_to"),
         query_words=listed("query_words"),
         sections=sections,
-        codes=[code for code in (normalise(c) for c in listed("codes")) if code],
+        codes=[*(code for code in map(normalise, listed("codes")) if code), *found_codes],
         messages=listed("messages"),
     )

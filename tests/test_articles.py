@@ -132,3 +132,33 @@ def test_article_id_forms(typed: str, expected: str | None) -> None:
 def test_permalink_shape() -> None:
     assert permalink_for("Q198704") == "/kb/198/Q198704/"
     assert permalink_for("Q12345") == "/kb/012/Q12345/"
+
+
+def test_prose_that_says_applies_to_is_body_not_the_box(tmp_path: Path, renderer) -> None:
+    """Old articles open with "The following information applies to X." and no box."""
+    path = tmp_path / "README.md"
+    text = archive_article(32271, "Old BASIC Article", "Body.\n").replace(
+        "\t-------------------------------------------------------------------------------\n"
+        "\tThe information in this article applies to:\n\t\n"
+        "\t- Microsoft Exchange Server, versions 5.0, 5.5\n"
+        "\t-------------------------------------------------------------------------------\n",
+        "\tThe following information applies to QuickBASIC Versions 4.00 and 4.50.\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    article = load_article(path, renderer)
+    assert article.applies_to == []
+    assert "QuickBASIC Versions 4.00" in article.sections[0].text
+    assert "Body." in article.sections[0].text
+
+
+def test_rules_inside_the_text_are_not_the_footer(tmp_path: Path, renderer) -> None:
+    """Application notes frame their own title with ==== rules."""
+    body = (
+        "SUMMARY\n=======\n\n" + "=" * 70 + "\n   Application Note PW0563\n" + "=" * 70
+        + "\n\nThe note text.\n"
+    )
+    path = tmp_path / "README.md"
+    path.write_text(archive_article(89330, "Complete Text PW0563", body), encoding="utf-8")
+    article = load_article(path, renderer)
+    assert "The note text." in article.sections[0].text
+    assert article.technology == ["kbExchangeSearch"]
