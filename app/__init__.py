@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(Path(app.instance_path) / "index"),
         INDEX_REFRESH_SECONDS=2.0,
         ACTIVITY_DB=str(Path(app.instance_path) / "activity.sqlite"),
+        ADMIN_PASSWORD="",
+        HELPDESK_CONTACT="",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -35,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app import commands
-    from app.web import activity, api, errors, knowledge, pages, search
+    from app.web import activity, admin, api, errors, knowledge, pages, search
 
     knowledge.init_app(app)
     activity.init_app(app)
@@ -44,4 +46,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
     return app

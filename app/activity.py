@@ -147,3 +147,21 @@ class ActivityLog:
             (limit,),
         )
         return [tuple(row) for row in rows]
+
+    def vote_totals(self) -> VoteCount:
+        """All votes together, under article_id "*"."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(helpful), 0), COALESCE(SUM(1 - helpful), 0),"
+            " COALESCE(SUM(comment != ''), 0) FROM votes"
+        ).fetchone()
+        return VoteCount("*", *row)
+
+    def recent_comments(self, limit: int = 30) -> list[tuple[str, bool, str, str]]:
+        """(article, helpful, comment, created), newest first, over every article."""
+        rows = self.db.execute(
+            "SELECT article_id, helpful, comment, created FROM votes WHERE comment != ''"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [(article, bool(helpful), comment, created)
+                for article, helpful, comment, created in rows]
