@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import BiWordFilter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from app.articles import ArticleError, load_article
@@ -35,6 +35,16 @@ BOILERPLATE_SECTIONS = {"REFERENCES"}
 
 
 def make_schema() -> Schema:
+    """One schema for indexing and for analysing what a user types (app/search.py).
+
+    `pairs` holds adjacent stemmed words of the title, symptoms and messages
+    ("log~pop3", "pop3~server"): matching them ranks a phrase above scattered words
+    at the cost of a term lookup, where a positional phrase query over the archive
+    costs a second. `spelling` keeps the same text unstemmed: the vocabulary that
+    "did you mean" suggests from. `extra` is what is about an article rather than in
+    it (keywords, "Additional query words", the titles it refers to): weighed low, but
+    an error code written there still finds the article.
+    """
     words = StemmingAnalyzer(cachesize=-1)
     exact = StandardAnalyzer(minsize=1, stoplist=None)
     return Schema(
@@ -47,7 +57,9 @@ def make_schema() -> Schema:
         codes=KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
         products=KEYWORD(commas=True, stored=True),
         applies=TEXT(analyzer=words),
-        extra=TEXT(analyzer=words, phrase=False),
+        extra=TEXT(analyzer=words, phrase=True),
+        pairs=TEXT(analyzer=StemmingAnalyzer(cachesize=-1) | BiWordFilter(sep="~"), phrase=False),
+        spelling=TEXT(analyzer=StandardAnalyzer(), phrase=False),
         date=DATETIME(stored=True, sortable=True),
     )
 
@@ -69,6 +81,7 @@ def index_document(article: Article) -> dict:
         if section is not symptoms and section.title.upper() not in BOILERPLATE_SECTIONS
     ]
     modified = article.last_modified
+    salient = "\n".join([article.title, symptoms.text if symptoms else "", *article.messages])
     return {
         "id": article.id,
         "permalink": article.permalink,
@@ -80,7 +93,11 @@ def index_document(article: Article) -> dict:
         "products": ",".join(article.products),
         "applies": "\n".join([*article.products, *article.applies_to, *article.versions,
                               *article.operating_systems]),
-        "extra": " ".join([*article.keywords, *article.query_words]),
+        "extra": "\n".join([" ".join(article.keywords), " ".join(article.query_words),
+                             *(section.text for section in article.sections
+                               if section.title.upper() in BOILERPLATE_SECTIONS)]),
+        "pairs": salient,
+        "spelling": salient,
         **({"date": datetime(modified.year, modified.month, modified.day)} if modified else {}),
     }
 

@@ -1,29 +1,79 @@
 """Search: what a person typed, to ranked articles.
 
-User text is never given to a query parser: it is split into error codes (matched
-on the canonical `codes` field, first), and words analysed exactly as the index
-analysed them, so `AND`, `*`, `:` or an unbalanced quote are just characters.
+User text is never given to a query parser. It is read three ways, each with the
+analyzers of the schema (app/index.py), so `AND`, `*`, `:` or an unbalanced quote
+are just characters:
+
+1. error codes, typed any way (`800ccc90`, `stop 0xde`, `error #10053`), matched on
+   the canonical `codes` field and, for articles whose text mentions the code in a
+   form the strict indexer did not take as a code, on the words around it
+   (`error 10053`, `event id 1020`). An article with the code always ranks above
+   one without it;
+2. words, scored with BM25 per field (title and symptoms above the body, the
+   quoted messages above both), and adjacent word pairs (`pairs`), so a phrase
+   ranks above the same words scattered, and a pasted message with one typo still
+   matches on every pair the typo does not touch;
+3. a word nobody wrote (`printr`) is also searched as the nearest word that
+   articles do use, which the page offers as "did you mean".
+
+Scoring is done here rather than by Whoosh's matchers: a union of some fifty
+term matchers walks every posting in Python several times over (1-2 s for an
+eight-word description on the full archive). Instead each term's postings are read
+once into flat arrays, cached per index generation (`_Corpus`), and accumulated in
+one dictionary; terms so common in a large field that they cannot tell articles
+apart are skipped there (they still count in the title and symptoms).
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+import re
+import threading
+from array import array
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
+from markupsafe import escape
 from whoosh import query as q
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.searching import Searcher
 
 from app.errorcodes import codes_in_query
-from app.index import make_schema
+from app.index import SYMPTOM_SECTIONS, make_schema
 from app.knowledge import KnowledgeBase
 
-FIELD_BOOSTS = {"title": 4.0, "symptoms": 2.0, "messages": 2.0, "body": 1.0, "applies": 1.0,
-                "extra": 0.3}
-CODE_BOOST = 40.0
-PHRASE_BOOST = 3.0
 MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 60
+MAX_RESULTS = 500  # ranked, counted, paged and faceted; nobody reads past page 50
+RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
+CODE_TIER = 1000.0  # an article with the typed code outranks every article without it
+CODE_IN_TEXT = 0.8  # ... a little less when only its text mentions the code
+CODE_ABOUT = 0.6  # ... or only its query words or references
+K1 = 1.2
+# field: (weight, BM25 length normalisation b, largest share of articles a term
+# may appear in and still be scored in this field)
+FIELDS: dict[str, tuple[float, float, float]] = {
+    "title": (3.0, 0.4, 1.0),
+    "symptoms": (1.5, 0.75, 0.5),
+    "messages": (1.5, 0.5, 0.5),
+    "pairs": (2.0, 0.5, 1.0),
+    "body": (1.0, 0.75, 0.5),
+    "applies": (0.4, 0.75, 0.2),
+    "extra": (0.4, 0.75, 0.2),
+}
+# A word in more articles than this is scored only for the best candidates of the
+# rarer words (its postings looked up, not walked): it cannot change who is in the
+# running, only their order, and walking it costs most of a query.
+FULL_POSTINGS = 2500
+CANDIDATES = 400
+CORRECTED_WEIGHT = 0.9
 SCHEMA = make_schema()
+CACHE_POSTINGS = 6_000_000  # about 50 MB of arrays per process
 
 
 @dataclass
@@ -36,6 +86,14 @@ class Hit:
     score: float
     snippet: str = ""
     matched_codes: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """Why it matched, in plain words: the code, the message, the title."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    count: int
 
 
 @dataclass
@@ -46,68 +104,480 @@ class SearchResults:
     page: int
     pages: int
     codes: list[str]
+    suggestion: str | None = None
+    """The text with misspelled words corrected, when one was (its results are included)."""
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    """Products of the results before the product filter, most frequent first."""
+    product: str | None = None
+    per_page: int = 10
 
 
-def _words(fieldname: str, text: str) -> list[str]:
-    analyzer = SCHEMA[fieldname].analyzer
-    return [token.text for token in analyzer(text)]
+# --- reading what was typed --------------------------------------------------------------
 
 
-def build_query(text: str) -> tuple[q.Query | None, list[str]]:
-    text = text[:MAX_QUERY_CHARS]
+@dataclass
+class _Plan:
+    codes: list[str]
+    terms: dict[str, dict[str, float]]  # field -> term -> weight
+    corrections: list[tuple[str, str]]
+    stems: set[str]  # for highlighting
+    title_stems: list[str]
+
+
+def _analyse(schema, fieldname: str, text: str) -> list[str]:
+    return [token.text for token in schema[fieldname].analyzer(text)]
+
+
+def _code_forms(schema, code: str) -> dict[float, q.Query]:
+    """Ways an article may write a canonical code, as queries by tier: its text (title,
+    symptoms, body, messages), then what is about it (query words, references)."""
+    family, _, rest = code.partition("-")
+    forms: list[list[str]]
+    if re.fullmatch(r"0x[0-9A-F]{8}", code):
+        value = int(code, 16)
+        forms = [[f"0x{value:08x}"], [f"0x{value:x}"]]
+        if value >= 0x10000000:
+            forms.append([f"{value:08x}"])
+    elif family == "STOP":
+        value = int(rest, 16)
+        forms = [["stop", f"0x{value:08x}"], ["stop", f"0x{value:x}"], ["stop", f"{value:x}"]]
+    elif family in ("ERROR", "RUNTIME", "EVENT", "ASP", "HTTP"):
+        word = "error" if family in ("ERROR", "RUNTIME") else family.lower()
+        number = int(rest)
+        forms = [[word, str(number)]]
+        if 0 <= number < 1000:  # ASP 0113, error #0020
+            forms.append([word, f"{number:04d}"])
+    else:  # a symbolic name or a compiler message number: one word
+        forms = [[code]]
+    tiers: dict[float, q.Query] = {}
+    for tier, fieldnames in ((CODE_IN_TEXT, ("title", "symptoms", "body", "messages")),
+                             (CODE_ABOUT, ("extra",))):
+        queries: list[q.Query] = []
+        for fieldname in fieldnames:
+            if fieldname not in schema:
+                continue
+            for form in forms:
+                tokens = [t for part in form for t in _analyse(schema, fieldname, part)]
+                if len(tokens) == 1:
+                    queries.append(q.Term(fieldname, tokens[0]))
+                elif tokens:
+                    queries.append(q.Phrase(fieldname, tokens, slop=3, degrade=True))
+        if queries:
+            tiers[tier] = q.Or(queries)
+    return tiers
+
+
+_ASP_TYPED = re.compile(r"\basp\W+(?:error\W+)?(\d{4})\b", re.IGNORECASE)
+_HEX_TYPED = re.compile(r"(?<![\w-])(?:0x)?([0-9a-f]{4,8})(?![\w-])", re.IGNORECASE)
+
+
+def _typed_codes(text: str) -> list[str]:
+    """codes_in_query, and `ASP error 0113` (the words of the ASP message) as ASP-0113."""
     codes = codes_in_query(text)
-    clauses: list[q.Query] = [q.Term("codes", code.lower(), boost=CODE_BOOST) for code in codes]
-    for fieldname, boost in FIELD_BOOSTS.items():
-        words = _words(fieldname, text)
-        if not words:
+    for match in _ASP_TYPED.finditer(text):
+        asp = f"ASP-{match.group(1)}"
+        if asp not in codes:
+            wrong = f"ERROR-{int(match.group(1))}"
+            codes = [asp if code == wrong else code for code in codes]
+            if asp not in codes:
+                codes.append(asp)
+    return codes
+
+
+def _hex_words(text: str) -> str:
+    """Other spellings of hexadecimal words typed: `80601000` is written `0x80601000`."""
+    variants = []
+    for match in _HEX_TYPED.finditer(text):
+        digits = match.group(1)
+        mixed = any(c.isdigit() for c in digits) and any(c.isalpha() for c in digits)
+        if mixed or len(digits) == 8 or match.group().lower().startswith("0x"):
+            value = int(digits, 16)
+            variants += [f"0x{value:08x}", f"0x{value:x}", f"{value:08x}"]
+    return " ".join(variants)
+
+
+def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tuple[str, str]]:
+    """(typed, suggested) for words that no article uses but a near word many do.
+
+    Never a code, an id, a number or an ALL-CAPS word: those are meant as typed.
+    """
+    schema = searcher.schema
+    if "spelling" not in schema:
+        return []
+    reader = searcher.reader()
+    fixes: list[tuple[str, str]] = []
+    for match in re.finditer(r"[A-Za-z][A-Za-z']*[A-Za-z]", text):
+        word = match.group()
+        start, end = match.span()
+        if (
+            len(word) < 4
+            or word.isupper()
+            or "'" in word
+            or (start and text[start - 1].isalnum())
+            or (end < len(text) and (text[end].isdigit() or text[end] == "_"))
+        ):
             continue
-        clauses.extend(q.Term(fieldname, word, boost=boost) for word in dict.fromkeys(words))
-        if len(words) > 1 and fieldname in {"title", "symptoms", "messages", "body"}:
-            clauses.append(q.Phrase(fieldname, words, boost=boost * PHRASE_BOOST))
-    if not clauses:
-        return None, codes
-    return q.Or(clauses), codes
+        lower = word.lower()
+        if any(lower in code.lower() for code in codes):
+            continue
+        seen = reader.doc_frequency("spelling", lower)
+        if seen > 2 or reader.doc_frequency("title", lower) or _known_stem(searcher, lower):
+            continue
+        best: tuple[int, int, str] | None = None
+        for maxdist in (1, 2) if len(lower) >= 7 else (1,):
+            for candidate in reader.terms_within("spelling", lower, maxdist, prefix=1):
+                if candidate == lower:
+                    continue
+                frequency = reader.doc_frequency("spelling", candidate)
+                if frequency >= max(5, 20 * seen) and (best is None or frequency > best[1]):
+                    best = (maxdist, frequency, candidate)
+            if best:
+                break
+        if best:
+            fixes.append((word, best[2]))
+    return fixes
+
+
+def _known_stem(searcher: Searcher, word: str) -> bool:
+    """True when the word's stem is common in the body: a real word, merely rare here."""
+    stems = _analyse(searcher.schema, "body", word)
+    return bool(stems) and searcher.reader().doc_frequency("body", stems[0]) > 3
+
+
+def _plan(searcher: Searcher, text: str, *, correct: bool = True) -> _Plan:
+    schema = searcher.schema
+    text = text[:MAX_QUERY_CHARS]
+    text = " ".join(text.split()[:MAX_QUERY_WORDS])
+    codes = _typed_codes(text)
+    corrections = _spelling_fixes(searcher, text, codes) if correct else []
+    also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text)])
+    terms: dict[str, dict[str, float]] = {}
+    for fieldname in FIELDS:
+        if fieldname not in schema:
+            continue
+        weights = dict.fromkeys(_analyse(schema, fieldname, text), 1.0)
+        if also and fieldname != "pairs":
+            for word in _analyse(schema, fieldname, also):
+                weights.setdefault(word, CORRECTED_WEIGHT)
+        if weights:
+            terms[fieldname] = weights
+    title_stems = list(terms.get("title", {}))
+    return _Plan(codes, terms, corrections, set(title_stems), title_stems)
+
+
+# --- postings, cached per index generation -----------------------------------------------
+
+
+class _Corpus:
+    """Flat arrays over one set of index segments: per-field length norms and, per
+    term, (docnums, BM25 term-frequency part). Shared by the threads of a process;
+    readers are the calling thread's own."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.live = reader.doc_count()
+        self.norms: dict[str, array] = {}
+        self.postings: dict[tuple[str, str], tuple[array, array]] = {}
+        self.cached = 0
+        self.products: dict[int, tuple[str, ...]] = {}
+        self.product_docs: dict[str, frozenset[int]] = {}
+        self.lock = threading.Lock()
+
+    def norm(self, searcher: Searcher, fieldname: str) -> array:
+        norms = self.norms.get(fieldname)
+        if norms is None:
+            reader = searcher.reader()
+            b = FIELDS[fieldname][1]
+            average = reader.field_length(fieldname) / max(self.size, 1) or 1.0
+            norms = array("f", bytes(4 * self.size))
+            for leaf, offset in reader.leaf_readers():
+                length = leaf.doc_field_length
+                for docnum in range(leaf.doc_count_all()):
+                    norms[offset + docnum] = K1 * (
+                        1 - b + b * (length(docnum, fieldname) or 0) / average
+                    )
+            self.norms[fieldname] = norms
+        return norms
+
+    def term(self, searcher: Searcher, fieldname: str, text: str) -> tuple[array, array]:
+        key = (fieldname, text)
+        found = self.postings.get(key)
+        if found is not None:
+            return found
+        norms = self.norm(searcher, fieldname)
+        ids, parts = array("i"), array("f")
+        add_id, add_part = ids.append, parts.append
+        reader = searcher.reader()
+        if reader.doc_frequency(fieldname, text):
+            matcher = reader.postings(fieldname, text)
+            while matcher.is_active():
+                docnum, tf = matcher.id(), matcher.weight()
+                add_id(docnum)
+                add_part(tf * (K1 + 1) / (tf + norms[docnum]))
+                matcher.next()
+        with self.lock:
+            if self.cached + len(ids) > CACHE_POSTINGS:
+                self.postings.clear()  # rare: the cache holds the common words again soon
+                self.cached = 0
+            self.postings[key] = (ids, parts)
+            self.cached += len(ids)
+        return ids, parts
+
+    def products_of(self, searcher: Searcher, docnum: int) -> tuple[str, ...]:
+        found = self.products.get(docnum)
+        if found is None:
+            stored = searcher.stored_fields(docnum).get("products", "")
+            found = self.products[docnum] = tuple(p for p in stored.split(",") if p)
+        return found
+
+    def docs_of_product(self, searcher: Searcher, product: str) -> frozenset[int]:
+        found = self.product_docs.get(product)
+        if found is None:
+            reader = searcher.reader()
+            docs: frozenset[int] = frozenset()
+            if "products" in searcher.schema and reader.doc_frequency("products", product):
+                docs = frozenset(reader.postings("products", product).all_ids())
+            found = self.product_docs[product] = docs
+        return found
+
+
+_corpora: dict[tuple, _Corpus] = {}
+_corpora_lock = threading.Lock()
+
+
+def _corpus(searcher: Searcher) -> _Corpus:
+    reader = searcher.reader()
+    key = tuple(
+        (leaf.segment().segment_id() if leaf.segment() else id(leaf), offset,
+         leaf.doc_count_all(), leaf.doc_count())
+        for leaf, offset in reader.leaf_readers()
+    )
+    found = _corpora.get(key)
+    if found is None:
+        with _corpora_lock:
+            found = _corpora.get(key)
+            if found is None:
+                if len(_corpora) >= 2:  # an older generation nobody reads any more
+                    _corpora.pop(next(iter(_corpora)))
+                found = _corpora[key] = _Corpus(searcher)
+    return found
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Scored:
+    scores: dict[int, float]  # every article that matched anything
+    carried: dict[int, list[str]]  # the typed codes each article carries
+    mentioned: dict[int, list[str]]  # ... or only mentions in its text
+
+
+def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
+    corpus = _corpus(searcher)
+    reader = searcher.reader()
+    size = max(corpus.size, 1)
+    scores: dict[int, float] = {}
+    get = scores.get
+    common: list[tuple[int, float, array, array]] = []
+    for fieldname, weights in plan.terms.items():
+        boost, _, max_share = FIELDS[fieldname]
+        for text, weight in weights.items():
+            frequency = reader.doc_frequency(fieldname, text)
+            if not frequency or frequency > max_share * size:
+                continue
+            idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+            factor = boost * weight * idf
+            ids, parts = corpus.term(searcher, fieldname, text)
+            if frequency > FULL_POSTINGS and fieldname not in ("title", "pairs"):
+                common.append((frequency, factor, ids, parts))
+                continue
+            for docnum, part in zip(ids, parts, strict=True):
+                scores[docnum] = get(docnum, 0.0) + factor * part
+    carried: dict[int, list[str]] = {}
+    mentioned: dict[int, list[str]] = {}
+    for code in plan.codes:
+        tiers: dict[int, float] = {}
+        for tier, query in _code_forms(searcher.schema, code).items():
+            for docnum in searcher.docs_for_query(query):
+                tiers[docnum] = max(tier, tiers.get(docnum, 0.0))
+        if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
+            for docnum in reader.postings("codes", code.lower()).all_ids():
+                carried.setdefault(docnum, []).append(code)
+                tiers[docnum] = 1.0
+        for docnum, tier in tiers.items():
+            if tier < 1.0:
+                mentioned.setdefault(docnum, []).append(code)
+            scores[docnum] = get(docnum, 0.0) + CODE_TIER * tier
+    _add_common(scores, sorted(common, key=lambda term: term[0]))
+    return _Scored(scores, carried, mentioned)
+
+
+def _add_common(scores: dict[int, float], common: list[tuple[int, float, array, array]]) -> None:
+    """Add the words common in a large field, cheaply: walk their postings only until
+    there are enough candidates, then look the best candidates up in them."""
+    get = scores.get
+    while common and len(scores) < CANDIDATES:
+        _, factor, ids, parts = common.pop(0)
+        for docnum, part in zip(ids, parts, strict=True):
+            scores[docnum] = get(docnum, 0.0) + factor * part
+    if not common:
+        return
+    best = heapq.nlargest(CANDIDATES, scores.items(), key=itemgetter(1))
+    for _, factor, ids, parts in common:
+        end = len(ids)
+        for docnum, _score in best:
+            at = bisect_left(ids, docnum)
+            if at < end and ids[at] == docnum:
+                scores[docnum] += factor * parts[at]
+
+
+def _ranked(searcher: Searcher, scores: dict[int, float], limit: int,
+            only: frozenset[int] | None = None) -> list[tuple[int, float]]:
+    reader = searcher.reader()
+    items = scores.items() if only is None else (
+        (docnum, score) for docnum, score in scores.items() if docnum in only
+    )
+    if not reader.has_deletions():
+        return heapq.nlargest(limit, items, key=itemgetter(1))
+    best = heapq.nlargest(limit + 50, items, key=itemgetter(1))
+    return [item for item in best if not reader.is_deleted(item[0])][:limit]
+
+
+def _relevant(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    if not ranked:
+        return ranked
+    floor = ranked[0][1] * RELEVANCE_FLOOR
+    return [item for item in ranked if item[1] >= floor]
+
+
+# --- what a results page shows ----------------------------------------------------------
+
+
+def _has(corpus: _Corpus, fieldname: str, text: str, docnum: int) -> bool:
+    found = corpus.postings.get((fieldname, text))
+    if found is None:
+        return False
+    ids = found[0]
+    at = bisect_left(ids, docnum)
+    return at < len(ids) and ids[at] == docnum
+
+
+def _reasons(corpus: _Corpus, plan: _Plan, docnum: int, carried: list[str],
+             mentioned: list[str]) -> list[str]:
+    reasons = []
+    if carried:
+        reasons.append(f"It is about the error code {', '.join(carried)}.")
+    if mentioned:
+        reasons.append(f"Its text mentions {', '.join(mentioned)}.")
+    pairs = list(plan.terms.get("pairs", {}))
+    if len(pairs) >= 3:
+        quoted = sum(_has(corpus, "pairs", pair, docnum) for pair in pairs)
+        if quoted >= max(3, len(pairs) // 2):
+            reasons.append("It quotes the message you typed.")
+    stems = plan.title_stems
+    in_title = [stem for stem in stems if _has(corpus, "title", stem, docnum)]
+    if in_title and len(in_title) * 2 >= len(stems):
+        reasons.append(f"Its title has {len(in_title)} of your {len(stems)} words.")
+    elif not reasons and stems:
+        in_symptoms = [s for s in stems if _has(corpus, "symptoms", s, docnum)]
+        if in_symptoms:
+            reasons.append(f"Its symptoms have {len(in_symptoms)} of your {len(stems)} words.")
+        else:
+            reasons.append("Some of your words are in its text.")
+    return reasons
+
+
+def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
+    """The symptoms (or the best section) around the matched words, as safe HTML."""
+    article = kb.store().get(article_id)
+    if article is None or not article.sections:
+        return ""
+    sections = sorted(
+        article.sections,
+        key=lambda s: (s.title.upper() not in SYMPTOM_SECTIONS, article.sections.index(s)),
+    )
+    analyzer = SCHEMA["body"].analyzer
+    fragmenter = ContextFragmenter(maxchars=240, surround=70)
+    formatter = HtmlFormatter(tagname="mark", classname="match", termclass="term", between=" … ")
+    for section in sections[:4]:
+        text = section.text[:5000]
+        marked = highlight(text, stems, analyzer, fragmenter, formatter, top=2) if stems else ""
+        if marked:
+            return marked
+    plain = " ".join(sections[0].text.split())
+    return str(escape(plain[:240])) + (" …" if len(plain) > 240 else "")
+
+
+def _apply_corrections(text: str, corrections: list[tuple[str, str]]) -> str:
+    for typed, fixed in corrections:
+        text = re.sub(rf"(?<![\w']){re.escape(typed)}(?![\w'])", fixed, text)
+    return text
 
 
 def search(
     kb: KnowledgeBase, text: str, *, page: int = 1, per_page: int = 10,
-    product: str | None = None,
+    product: str | None = None, correct: bool = True, codes_only: bool = False,
 ) -> SearchResults:
-    query, codes = build_query(text)
-    if query is None:
-        return SearchResults(text, 0, [], 1, 0, codes)
+    """One page of results, with facets, "did you mean", snippets and reasons.
+
+    `correct=False` searches the words exactly as typed (the "search instead for"
+    link of a corrected search); `codes_only` keeps only the articles that carry or
+    mention a code of the text (the /codes/<code> page).
+    """
     searcher = kb.searcher()
-    restrict = q.Term("products", product) if product else None
-    results = searcher.search_page(query, max(page, 1), pagelen=per_page, filter=restrict)
-    results.results.fragmenter = ContextFragmenter(maxchars=200, surround=60)
-    results.results.formatter = HtmlFormatter(tagname="mark", classname="match", termclass="term")
-    store = kb.store()
+    plan = _plan(searcher, text, correct=correct)
+    suggestion = _apply_corrections(text, plan.corrections) if plan.corrections else None
+    if not plan.terms and not plan.codes:
+        return SearchResults(text, 0, [], 1, 0, plan.codes, product=product, per_page=per_page)
+    corpus = _corpus(searcher)
+    scored = _scores(searcher, plan)
+    if codes_only:
+        scored.scores = {d: v for d, v in scored.scores.items()
+                         if d in scored.carried or d in scored.mentioned}
+    ranked = _relevant(_ranked(searcher, scored.scores, MAX_RESULTS))
+    counts = Counter(p for docnum, _ in ranked for p in corpus.products_of(searcher, docnum))
+    facets = [Facet(name, count) for name, count in counts.most_common(12)]
+    if product:
+        ranked = _relevant(_ranked(searcher, scored.scores, MAX_RESULTS,
+                                   corpus.docs_of_product(searcher, product)))
+    total = len(ranked)
+    pages = max(1, -(-total // per_page)) if total else 0
+    page = max(1, page)
     hits = []
-    for hit in results:
-        article = store.get(hit["id"])
-        snippet = ""
-        if article is not None and article.sections:
-            snippet = hit.highlights("symptoms", text=article.sections[0].text[:4000]) or ""
-        carried = hit.get("codes", "").lower().split(",")
+    for docnum, score in ranked[(page - 1) * per_page : page * per_page]:
+        stored = searcher.stored_fields(docnum)
+        carried = scored.carried.get(docnum, [])
         hits.append(Hit(
-            id=hit["id"],
-            title=hit["title"],
-            url=hit["permalink"],
-            products=[p for p in hit.get("products", "").split(",") if p],
-            date=hit.get("date"),
-            score=round(hit.score, 3),
-            snippet=snippet,
-            matched_codes=[c for c in codes if c.lower() in carried],
+            id=stored["id"],
+            title=stored.get("title", stored["id"]),
+            url=stored.get("permalink", ""),
+            products=[p for p in stored.get("products", "").split(",") if p],
+            date=stored.get("date"),
+            score=round(score, 3),
+            snippet=_snippet(kb, stored["id"], plan.stems),
+            matched_codes=list(carried),
+            reasons=_reasons(corpus, plan, docnum, carried, scored.mentioned.get(docnum, [])),
         ))
-    return SearchResults(text, results.total, hits, results.pagenum, results.pagecount, codes)
+    return SearchResults(
+        text, total, hits, page, pages, plan.codes, suggestion=suggestion,
+        corrections=plan.corrections, facets=facets, product=product, per_page=per_page,
+    )
 
 
 def rank(kb: KnowledgeBase, text: str, limit: int) -> list[tuple[str, float]]:
     """(article id, score), best first: the wizard's candidates, without page work."""
-    built, _ = build_query(text)
-    if built is None:
+    searcher = kb.searcher()
+    plan = _plan(searcher, text)
+    if not plan.terms and not plan.codes:
         return []
-    return [(hit["id"], hit.score) for hit in kb.searcher().search(built, limit=limit)]
+    scores = _scores(searcher, plan).scores
+    return [
+        (searcher.stored_fields(docnum)["id"], round(score, 3))
+        for docnum, score in _ranked(searcher, scores, limit)
+    ]
 
 
 def search_ids(index_dir: Path, query: str, limit: int) -> list[str]:

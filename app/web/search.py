@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from app.articles import article_id, permalink_for
 from app.errorcodes import decode, normalise
-from app.search import search
+from app.search import SearchResults, search
+from app.web.activity import get_activity
 from app.web.knowledge import get_kb
 
 bp = Blueprint("search", __name__)
@@ -21,18 +25,75 @@ def page_argument() -> int:
     return int(page)
 
 
+@dataclass(frozen=True)
+class FacetLink:
+    name: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Links:
+    """Every link a results page offers, built here so the template only displays."""
+
+    suggestion: str | None  # search the corrected text
+    as_typed: str | None  # search the words exactly as typed
+    all_products: str | None  # drop the product filter
+    facets: list[FacetLink]
+    previous: str | None
+    next: str | None
+    wizard: str
+
+
+def _search_url(**args: str | int | None) -> str:
+    return url_for("search.results", **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+def _wizard_url(text: str) -> str:
+    if "troubleshoot.wizard" in current_app.view_functions:
+        return url_for("troubleshoot.wizard", q=text)
+    return "/troubleshoot?" + urlencode({"q": text})
+
+
+def _links(found: SearchResults, text: str, product: str | None, as_typed: bool) -> Links:
+    keep = {"q": text, "product": product, "as_typed": 1 if as_typed else None}
+    facets = [
+        FacetLink(facet.name, facet.count,
+                  _search_url(**{**keep, "product": facet.name}), facet.name == product)
+        for facet in found.facets
+    ]
+    return Links(
+        suggestion=_search_url(q=found.suggestion, product=product) if found.suggestion else None,
+        as_typed=_search_url(q=text, product=product, as_typed=1) if found.suggestion else None,
+        all_products=_search_url(**{**keep, "product": None}) if product else None,
+        facets=facets,
+        previous=_search_url(**keep, page=found.page - 1) if found.page > 1 else None,
+        next=_search_url(**keep, page=found.page + 1) if found.page < found.pages else None,
+        wizard=_wizard_url(text),
+    )
+
+
 @bp.get("/search")
 def results():
-    text = request.args.get("q", "").strip()
+    text = " ".join(request.args.get("q", "").split())
     if not text:
         return redirect(url_for("pages.home"))
     identifier = article_id(text.removeprefix("KB").removeprefix("kb"))
     if identifier and get_kb().store().path_of(identifier):
         return redirect(permalink_for(identifier))
-    found = search(get_kb(), text, page=page_argument(), per_page=PER_PAGE,
-                   product=request.args.get("product") or None)
-    return render_template("search/results.html", results=found,
-                           decoded=[decode(code) for code in found.codes])
+    product = request.args.get("product", "").strip() or None
+    as_typed = request.args.get("as_typed") == "1"
+    page = page_argument()
+    found = search(get_kb(), text, page=page, per_page=PER_PAGE, product=product,
+                   correct=not as_typed)
+    if found.total == 0 and product is None:
+        get_activity().record_missed_search(text)
+    return render_template(
+        "search/results.html", results=found, text=text, product=product,
+        decoded=[decode(code) for code in found.codes],
+        links=_links(found, text, product, as_typed),
+    )
 
 
 @bp.get("/codes/<code>")
@@ -42,5 +103,10 @@ def code(code: str):
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     if canonical != code:
         return redirect(url_for("search.code", code=canonical), code=301)
-    found = search(get_kb(), canonical, page=page_argument(), per_page=50)
-    return render_template("search/code.html", decoded=decode(canonical), results=found)
+    page = page_argument()
+    found = search(get_kb(), canonical, page=page, per_page=50, codes_only=True)
+    previous = url_for("search.code", code=canonical, page=page - 1) if page > 1 else None
+    following = url_for("search.code", code=canonical, page=page + 1) \
+        if page < found.pages else None
+    return render_template("search/code.html", decoded=decode(canonical), results=found,
+                           previous=previous, next=following)
