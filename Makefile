@@ -11,7 +11,7 @@ run: $(VENV)/.runtime  ## build/refresh the index of KB_DIR, then serve on 127.0
 
 test: $(VENV)/.dev  ## lint, then the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -m 'corpus or not corpus'
 
 index: $(VENV)/.runtime
 	$(BIN)/flask --app app index
