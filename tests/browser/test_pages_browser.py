@@ -1,8 +1,14 @@
-"""What a person does in a real browser: search, read an article, share a section."""
+"""What a person does in a real browser: search, read an article, share a section,
+say whether it helped; with a keyboard, on a phone, and without JavaScript."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+
+import pytest
+
+ARTICLE = "/kb/198/Q198704/"
 
 
 def test_search_from_the_home_page_opens_an_article(page, live_server: str) -> None:
@@ -12,5 +18,123 @@ def test_search_from_the_home_page_opens_an_article(page, live_server: str) -> N
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
     page.get_by_role("link", name=re.compile("0x800ccc90, 0x800ccc18")).first.click()
-    page.wait_for_url(live_server + "/kb/198/Q198704/")
+    page.wait_for_url(re.compile(re.escape(live_server + ARTICLE)))
     assert page.locator("h1").inner_text().startswith("XCLN: ErrMsg: 0x800ccc90")
+    assert page.get_by_role("heading", name="Workaround").is_visible()
+
+
+def test_typing_an_article_id_opens_it(page, live_server: str) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("searchbox").fill("kb198704")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server + ARTICLE)
+    assert page.title().startswith("Q198704:")
+
+
+def test_a_section_link_in_the_contents_scrolls_to_the_section(page, live_server: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 600})
+    page.goto(live_server + ARTICLE)
+    page.get_by_role("navigation", name="On this page").get_by_role(
+        "link", name="More Information").click()
+    page.wait_for_url(re.compile("#more-information$"))
+    heading = page.get_by_role("heading", name="More Information", exact=True)
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 200  # at the top of the window
+
+
+def test_a_shared_section_link_opens_at_that_section(page, live_server: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 600})
+    page.goto(live_server + ARTICLE + "#workaround")
+    box = page.get_by_role("heading", name="Workaround", exact=True).bounding_box()
+    assert box is not None and 0 <= box["y"] < 200
+
+
+def test_copy_link_copies_the_sections_permalink(page, live_server: str) -> None:
+    page.goto(live_server + ARTICLE + "?q=pop3")
+    copy = page.locator("#workaround .copy-link")
+    assert copy.inner_text().startswith("Copy link")  # the script has upgraded the link
+    copy.click()
+    assert page.get_by_role("status").filter(has_text="Link copied").is_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == live_server + ARTICLE + "#workaround"  # clean: no ?q=
+    assert page.url.endswith("#workaround")
+
+
+def test_search_words_are_highlighted_on_the_article(page, live_server: str) -> None:
+    page.goto(live_server + "/search?q=AUTH+protocol+exchange")
+    page.get_by_role("link", name=re.compile("0x800ccc90, 0x800ccc18")).first.click()
+    page.wait_for_load_state()
+    if "q=" not in page.url:
+        pytest.skip("search results do not link with ?q= yet (search engineer's template)")
+    marks = page.locator("mark.hit").all_inner_texts()
+    assert {"AUTH", "protocol", "exchange"} <= set(marks)
+
+
+def test_feedback_is_saved_and_thanked(page, live_server: str, live_app) -> None:
+    page.goto(live_server + ARTICLE)
+    page.get_by_label("What was missing or wrong?").fill("Worked after switching to Clear Text")
+    page.get_by_role("button", name="Yes, it helped").click()
+    page.wait_for_url(re.compile(r"\?thanks=1#feedback$"))
+    assert page.get_by_text("Thank you").is_visible()
+    with sqlite3.connect(live_app.config["ACTIVITY_DB"]) as db:
+        rows = db.execute("SELECT article_id, helpful, comment FROM votes").fetchall()
+    assert ("Q198704", 1, "Worked after switching to Clear Text") in rows
+
+
+def test_staff_see_the_feedback_behind_the_password(browser, live_server: str) -> None:
+    from tests.browser.conftest import ADMIN_PASSWORD
+
+    context = browser.new_context(http_credentials={"username": "staff",
+                                                    "password": ADMIN_PASSWORD})
+    try:
+        staff = context.new_page()
+        response = staff.goto(live_server + "/admin/")
+        assert response is not None and response.status == 200
+        staff.get_by_role("link", name="Feedback by article").click()
+        assert staff.get_by_role("heading", name="Feedback on articles").is_visible()
+    finally:
+        context.close()
+
+
+def test_keyboard_only_skip_link_then_search(page, live_server: str) -> None:
+    page.goto(live_server + ARTICLE)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()  # shown on focus
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # visible focus
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_article_fits_a_phone(browser, live_server: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  color_scheme=scheme)
+    try:
+        phone = context.new_page()
+        phone.goto(live_server + ARTICLE)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        background = phone.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(15, 20, 25)") == (scheme == "dark")
+    finally:
+        context.close()
+
+
+def test_without_javascript_links_and_feedback_still_work(browser, live_server: str,
+                                                          live_app) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(live_server + ARTICLE)
+        copy = plain.locator("#cause .copy-link")
+        assert copy.inner_text().startswith("Link")
+        copy.click()
+        assert plain.url.endswith("#cause")
+        plain.get_by_role("button", name="No").click()
+        plain.wait_for_url(re.compile(r"thanks=1"))
+        assert plain.get_by_text("Thank you").is_visible()
+    finally:
+        context.close()
