@@ -244,3 +244,30 @@ def test_opensearch_description_points_at_the_search_page(client) -> None:
     home = parse(client.get("/").get_data(as_text=True))
     link = home.find("link", rel="search")
     assert link.attrs["href"] == "/opensearch.xml"
+
+
+def test_product_page_says_how_many_and_which_page(tmp_path, kb_dir) -> None:
+    from app import create_app
+    from app.index import build_index
+    from tests.conftest import archive_article, write_article
+
+    for number in range(200001, 200056):
+        write_article(kb_dir, number, archive_article(number, f"Article {number}", """\
+            SYMPTOMS
+            ========
+
+            Something.
+            """, product="Microsoft Mail", modified=f"{number % 28 + 1:02d}-JAN-1999"))
+    index = tmp_path / "big-index"
+    build_index(kb_dir, index, procs=1)
+    client = create_app({"TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index),
+                         "ACTIVITY_DB": str(tmp_path / "a.sqlite")}).test_client()
+    first = parse(client.get("/products/microsoft-mail/").get_data(as_text=True))
+    assert first.by_class("count")[0].text == "55 articles, newest first · page 1 of 2"
+    dates = [t.attrs["datetime"] for t in first.find("ol").find_all("time")]
+    assert len(dates) == 50 and dates == sorted(dates, reverse=True)
+    assert first.find("time").text == "28 Jan 1999"
+    assert first.find("a", rel="next").attrs["href"] == "/products/microsoft-mail/?page=2"
+    second = parse(client.get("/products/microsoft-mail/?page=2").get_data(as_text=True))
+    assert len(second.find("ol").find_all("li")) == 5
+    assert second.find("a", rel="prev").attrs["href"] == "/products/microsoft-mail/?page=1"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -49,6 +50,15 @@ def _set_up(state) -> None:
     app.extensions["feedback_rate_limit"] = RateLimiter(
         int(app.config["FEEDBACK_RATE_LIMIT"]), float(app.config["FEEDBACK_RATE_WINDOW"])
     )
+
+
+@bp.app_template_filter("thousands")
+def thousands(number: int) -> str:
+    return f"{number:,}"
+
+
+def _date_label(iso: str | None) -> str:
+    return date.fromisoformat(iso[:10]).strftime("%-d %b %Y") if iso else ""
 
 
 @dataclass
@@ -174,7 +184,7 @@ def product(slug: str):
         abort(404, description=f"{match.name} has {pages} page{'s' if pages > 1 else ''} "
                                "of articles.")
     articles = [
-        dict(item, url=permalink_for(item["id"]))
+        dict(item, url=permalink_for(item["id"]), date_label=_date_label(item["date"]))
         for item in store.articles_of_product(slug, (page - 1) * PRODUCT_PAGE, PRODUCT_PAGE)
     ]
     return render_template("pages/product.html", product=match, articles=articles, page=page,
