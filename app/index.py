@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import BiWordFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from app.articles import ArticleError, load_article
@@ -58,7 +58,8 @@ def make_schema() -> Schema:
         products=KEYWORD(commas=True, stored=True),
         applies=TEXT(analyzer=words),
         extra=TEXT(analyzer=words, phrase=True),
-        pairs=TEXT(analyzer=StemmingAnalyzer(cachesize=-1) | BiWordFilter(sep="~"), phrase=False),
+        pairs=TEXT(analyzer=StemmingAnalyzer(cachesize=-1) | ShingleFilter(2, sep="~"),
+                   phrase=False),
         spelling=TEXT(analyzer=StandardAnalyzer(), phrase=False),
         date=DATETIME(stored=True, sortable=True),
     )

@@ -125,8 +125,10 @@ class _Plan:
     title_stems: list[str]
 
 
-def _analyse(schema, fieldname: str, text: str) -> list[str]:
-    return [token.text for token in schema[fieldname].analyzer(text)]
+def _analyse(fieldname: str, text: str) -> list[str]:
+    """Words of the text as the index has them (the schema of this code, not the one
+    pickled with an index, so a fix to an analyzer applies at once)."""
+    return [token.text for token in SCHEMA[fieldname].analyzer(text)]
 
 
 def _code_forms(schema, code: str) -> dict[float, q.Query]:
@@ -158,7 +160,7 @@ def _code_forms(schema, code: str) -> dict[float, q.Query]:
             if fieldname not in schema:
                 continue
             for form in forms:
-                tokens = [t for part in form for t in _analyse(schema, fieldname, part)]
+                tokens = [t for part in form for t in _analyse(fieldname, part)]
                 if len(tokens) == 1:
                     queries.append(q.Term(fieldname, tokens[0]))
                 elif tokens:
@@ -210,12 +212,14 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
     for match in re.finditer(r"[A-Za-z][A-Za-z']*[A-Za-z]", text):
         word = match.group()
         start, end = match.span()
+        before, after = text[max(0, start - 1) : start], text[end : end + 2]
         if (
             len(word) < 4
             or word.isupper()
             or "'" in word
-            or (start and text[start - 1].isalnum())
-            or (end < len(text) and (text[end].isdigit() or text[end] == "_"))
+            or (before and (before.isalnum() or before in "_.\\/"))  # part of a name or path
+            or (after[:1].isdigit() or after[:1] == "_")
+            or (len(after) == 2 and after[0] in ".\\/" and after[1].isalnum())
         ):
             continue
         lower = word.lower()
@@ -230,7 +234,7 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
                 if candidate == lower:
                     continue
                 frequency = reader.doc_frequency("spelling", candidate)
-                if frequency >= max(5, 20 * seen) and (best is None or frequency > best[1]):
+                if frequency >= max(2, 20 * seen) and (best is None or frequency > best[1]):
                     best = (maxdist, frequency, candidate)
             if best:
                 break
@@ -241,7 +245,7 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
 
 def _known_stem(searcher: Searcher, word: str) -> bool:
     """True when the word's stem is common in the body: a real word, merely rare here."""
-    stems = _analyse(searcher.schema, "body", word)
+    stems = _analyse("body", word)
     return bool(stems) and searcher.reader().doc_frequency("body", stems[0]) > 3
 
 
@@ -256,9 +260,9 @@ def _plan(searcher: Searcher, text: str, *, correct: bool = True) -> _Plan:
     for fieldname in FIELDS:
         if fieldname not in schema:
             continue
-        weights = dict.fromkeys(_analyse(schema, fieldname, text), 1.0)
+        weights = dict.fromkeys(_analyse(fieldname, text), 1.0)
         if also and fieldname != "pairs":
-            for word in _analyse(schema, fieldname, also):
+            for word in _analyse(fieldname, also):
                 weights.setdefault(word, CORRECTED_WEIGHT)
         if weights:
             terms[fieldname] = weights

@@ -1,0 +1,274 @@
+"""Search as a person notices it: which articles come back, in which order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.index import build_index
+from app.knowledge import KnowledgeBase
+from app.search import rank, search
+from tests.conftest import archive_article, write_article
+
+POP3 = 300001
+IMAP = 300002
+PRINTER = 300003
+PRINTER_NT = 300004
+HOST = 300005
+POOL = 300006
+EVENT = 300007
+ASP = 300008
+WINSOCK = 300009
+SAVE = 300010
+SCATTERED = 300011
+MENTIONS = 300012
+
+ARTICLES = {
+    POP3: ("ErrMsg: 0x800CCC90 When Outlook Express Logs On to POP3", """\
+        SYMPTOMS
+        ========
+
+        When you log on with POP3 you receive the following error message:
+
+          Server Response: '-ERR The AUTH protocol exchange was canceled by the
+          client.', Port: 110, Server Error: 0x800ccc90
+        """, "Microsoft Outlook Express"),
+    IMAP: ("IMAP4 Users Cannot Retrieve Messages", """\
+        SYMPTOMS
+        ========
+
+        IMAP4 users receive the following error message:
+
+          Message number 1 could not be retrieved. Server Error: 0x800CCC90
+
+        STATUS
+        ======
+
+        This problem was first corrected in Exchange Server 5.5 Service Pack 3.
+        """, "Microsoft Exchange"),
+    PRINTER: ("Printer Prints Garbage Characters", """\
+        SYMPTOMS
+        ========
+
+        The printer prints pages of garbage characters instead of the document.
+
+        RESOLUTION
+        ==========
+
+        Reinstall the printer driver.
+        """, "Microsoft Windows 95"),
+    PRINTER_NT: ("Printer Driver Stops Responding on Windows NT", """\
+        SYMPTOMS
+        ========
+
+        The printer driver stops responding when you print a large document.
+        """, "Microsoft Windows NT"),
+    HOST: ("Cannot Resolve Host Names on a Dial-Up Connection", """\
+        SYMPTOMS
+        ========
+
+        Programs cannot connect and report error 0x00002AF9 when the host name
+        cannot be resolved.
+        """, "Microsoft Windows 95"),
+    POOL: ("Blue Screen When a File System Filter Corrupts Pool", """\
+        SYMPTOMS
+        ========
+
+        The computer stops with STOP 0x000000DE POOL_CORRUPTION_IN_FILE_AREA.
+        """, "Microsoft Windows 2000"),
+    EVENT: ("Event ID 1020 Is Logged When the Disk Is Nearly Full", """\
+        SYMPTOMS
+        ========
+
+        The following event is logged in the System log: Event ID: 1020.
+        """, "Microsoft Windows NT"),
+    ASP: ("Server.CreateObject Fails With an Access Error", """\
+        SYMPTOMS
+        ========
+
+        A page that creates a component returns the following error:
+
+          Server object error 'ASP 0178 : 80070005'
+          Server.CreateObject Access Error
+        """, "Microsoft Internet Information Server"),
+    WINSOCK: ("Connections to the Server Are Aborted", """\
+        SYMPTOMS
+        ========
+
+        The program reports error #10053 when the connection is aborted by the
+        software on your computer.
+        """, "Microsoft Windows 95"),
+    SAVE: ("Cannot Save a Document to a Network Share", """\
+        SYMPTOMS
+        ========
+
+        When you save a document you receive the following error message:
+
+          The document could not be saved because the destination folder is
+          read-only or the network connection was interrupted.
+        """, "Microsoft Word"),
+    SCATTERED: ("Characters Are Missing From Labels", """\
+        SYMPTOMS
+        ========
+
+        Some characters are missing from labels. Garbage collection of the
+        label cache is slow.
+        """, "Microsoft Word"),
+    MENTIONS: ("List of Known Mail Errors", """\
+        MORE INFORMATION
+        ================
+
+        A debugger shows the value stored at 0x800ccc90 and others.
+        """, "Microsoft Outlook Express"),
+}
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    kb_dir = tmp_path / "kb"
+    for number, (title, body, product) in ARTICLES.items():
+        write_article(kb_dir, number, archive_article(number, title, body, product=product))
+    index = tmp_path / "index"
+    build_index(kb_dir, index, procs=1)
+    return KnowledgeBase(index, refresh_seconds=0)
+
+
+def ids(kb: KnowledgeBase, text: str, limit: int = 10) -> list[str]:
+    return [article_id for article_id, _ in rank(kb, text, limit)]
+
+
+@pytest.mark.parametrize("typed", ["800ccc90", "0x800CCC90", "800CCC90", "-2146644848",
+                                   "error 0x800ccc90", "Server Error: 0x800CCC90"])
+def test_a_code_typed_any_way_finds_the_articles_that_carry_it_first(kb, typed: str) -> None:
+    found = ids(kb, typed)
+    # The two that carry the code, the one whose title has it first; then the one that
+    # only mentions it in a list.
+    assert found[:3] == [f"Q{POP3}", f"Q{IMAP}", f"Q{MENTIONS}"]
+
+
+@pytest.mark.parametrize(("typed", "article"), [
+    ("0x2AF9", HOST), ("stop 0xde", POOL), ("STOP: 0x000000DE", POOL), ("event 1020", EVENT),
+    ("ASP 0178", ASP), ("asp error 0178", ASP), ("error #10053", WINSOCK),
+])
+def test_short_and_long_spellings_of_a_code_find_its_article(kb, typed, article) -> None:
+    assert ids(kb, typed)[0] == f"Q{article}"
+
+
+def test_a_code_outranks_articles_that_only_share_the_words(kb) -> None:
+    # Every word but the code points at the printer articles.
+    assert ids(kb, "printer prints garbage 0x00002AF9")[0] == f"Q{HOST}"
+
+
+MESSAGE = ("The document could not be saved because the destination folder is read-only "
+           "or the network connection was interrupted.")
+
+
+@pytest.mark.parametrize("pasted", [
+    MESSAGE,
+    MESSAGE.lower(),
+    "The document could not be saved because the destination folder is read only or the "
+    "network connection was interrupted",
+    MESSAGE.replace("destination", "destinaton"),
+    "could not be saved because the destination folder",
+])
+def test_an_error_message_pasted_finds_the_article_that_quotes_it(kb, pasted) -> None:
+    assert ids(kb, pasted)[0] == f"Q{SAVE}"
+
+
+def test_words_are_stemmed_and_the_title_counts_most(kb) -> None:
+    assert ids(kb, "printing garbage character")[0] == f"Q{PRINTER}"
+
+
+def test_a_phrase_ranks_above_the_same_words_scattered(kb) -> None:
+    found = ids(kb, "garbage characters")
+    assert found.index(f"Q{PRINTER}") < found.index(f"Q{SCATTERED}")
+
+
+@pytest.mark.parametrize("hostile", ['AND', '*', 'title:printer', '"printer', 'printer)',
+                                     '(printer', 'printer~2', 'printer^10', 'NOT OR AND',
+                                     '"', '', '   ', 'a AND (b OR "c'])
+def test_query_syntax_typed_by_accident_is_just_text(kb, hostile) -> None:
+    results = search(kb, hostile)
+    assert results.query == hostile
+    if "printer" in hostile:
+        assert results.hits[0].id in (f"Q{PRINTER}", f"Q{PRINTER_NT}")
+
+
+def test_did_you_mean_corrects_a_misspelled_word_and_finds_its_articles(kb) -> None:
+    results = search(kb, "printr garbage")
+    assert results.suggestion == "printer garbage"
+    assert results.corrections == [("printr", "printer")]
+    assert results.hits[0].id == f"Q{PRINTER}"
+
+
+def test_searching_as_typed_makes_no_correction(kb) -> None:
+    assert search(kb, "printr", correct=False).suggestion is None
+
+
+@pytest.mark.parametrize("meant", ["0x800ccc90", "Q198704", "1999", "NTFS", "POOL",
+                                   "mapi_e_logon_failed", "prntr.dll"])
+def test_codes_ids_numbers_and_capitals_are_never_corrected(kb, meant) -> None:
+    results = search(kb, meant)
+    assert results.suggestion is None and results.corrections == []
+
+
+def test_product_filter_narrows_and_facets_count_products(kb) -> None:
+    everything = search(kb, "printer")
+    assert {(f.name, f.count) for f in everything.facets} >= {
+        ("Microsoft Windows 95", 1), ("Microsoft Windows NT", 1)}
+    narrowed = search(kb, "printer", product="Microsoft Windows NT")
+    assert [hit.id for hit in narrowed.hits] == [f"Q{PRINTER_NT}"]
+    assert narrowed.total == 1
+    # The facets still show what the other products hold.
+    assert len(narrowed.facets) == len(everything.facets)
+
+
+def test_hits_say_why_they_matched_and_mark_the_words(kb) -> None:
+    by_code = search(kb, "0x800CCC90").hits
+    assert by_code[0].matched_codes == ["0x800CCC90"]
+    assert "error code 0x800CCC90" in by_code[0].reasons[0]
+    assert by_code[2].id == f"Q{MENTIONS}" and by_code[2].matched_codes == []
+    assert "mentions 0x800CCC90" in by_code[2].reasons[0]
+    by_message = search(kb, MESSAGE).hits[0]
+    assert "It quotes the message you typed." in by_message.reasons
+    by_title = search(kb, "printer garbage characters").hits[0]
+    assert any("title" in reason for reason in by_title.reasons)
+    assert "<mark" in by_title.snippet and "garbage</mark>" in by_title.snippet
+
+
+def test_a_snippet_is_escaped_text(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    write_article(kb_dir, 310001, archive_article(310001, "Script Tags in Templates", """\
+        SYMPTOMS
+        ========
+
+        A template shows <script>alert(1)</script> instead of running it.
+        """))
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    hit = search(KnowledgeBase(tmp_path / "index"), "template script").hits[0]
+    assert "<script>" not in hit.snippet and "&lt;" in hit.snippet
+
+
+def test_pages_of_results(kb) -> None:
+    first = search(kb, "server", per_page=2)
+    second = search(kb, "server", per_page=2, page=2)
+    assert first.pages >= 2 and second.page == 2
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_nothing_found_is_an_empty_result_not_an_error(kb) -> None:
+    results = search(kb, "zzyzx qwxv")
+    assert results.total == 0 and results.hits == [] and results.pages == 0
+
+
+def test_rank_gives_ids_and_scores_best_first(kb) -> None:
+    ranked = rank(kb, "printer garbage", 3)
+    assert len(ranked) <= 3 and ranked[0][0] == f"Q{PRINTER}"
+    assert all(isinstance(score, float) for _, score in ranked)
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_codes_only_lists_the_articles_with_the_code(kb) -> None:
+    results = search(kb, "0x800CCC90", codes_only=True)
+    assert [hit.id for hit in results.hits] == [f"Q{POP3}", f"Q{IMAP}", f"Q{MENTIONS}"]
