@@ -1,0 +1,232 @@
+"""Authored decision trees: an author's own walk through an article's fix.
+
+Where an author knows better than the generic step-by-step walk, an article may carry
+a small tree in a YAML file beside it: `kb/198/Q198704/tree.yaml` for an archive article
+(`README.md` in its own folder), `kb/helpdesk/Q900001.tree.yaml` for `Q900001.md`.
+
+    start: clear-text                 # the first node
+    nodes:
+      - id: clear-text
+        text: In Outlook Express, log on using Clear Text.   # what to try, or a question
+        section: workaround           # optional: the article section it draws from
+        question: Does the logon work with Clear Text?       # optional, default below
+        options:
+          - answer: "Yes, Clear Text works"
+            next: alias               # another node, or `done`, or `escalate`
+          - answer: "No, it still fails"
+            article: Q237961          # or: the fix of another article
+          - answer: "Show me the article's steps"
+            section: workaround       # or: the generic steps of one of its sections
+
+`done` ends with "fixed", `escalate` hands over to the help desk. A tree is checked
+when it is loaded and by `flask --app app check`: every option has an answer and exactly
+one target, every target exists (node, article, section), no loop, no unreachable node.
+Errors name the file and the node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+TREE_FILE = "tree.yaml"
+ENDINGS = ("done", "escalate")
+DEFAULT_QUESTION = "Did this fix it?"
+NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+
+
+class TreeError(ValueError):
+    """A tree that cannot be used; the message names the file and the node."""
+
+
+@dataclass(frozen=True)
+class TreeOption:
+    label: str
+    kind: str          # "node", "done", "escalate", "article", "section"
+    target: str        # node id, article id or section anchor ("" for done/escalate)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    id: str
+    text: str
+    question: str
+    section: str
+    options: tuple[TreeOption, ...]
+
+
+@dataclass(frozen=True)
+class Tree:
+    path: str
+    start: str
+    nodes: dict[str, TreeNode]
+
+
+def tree_path_for(article_file: Path) -> Path:
+    """Where the tree of the article in `article_file` lives."""
+    if article_file.name.lower() == "readme.md":
+        return article_file.with_name(TREE_FILE)
+    return article_file.with_name(f"{article_file.stem}.{TREE_FILE}")
+
+
+def parse_tree(text: str, path: str = "tree.yaml") -> tuple[Tree | None, list[str]]:
+    """A tree from YAML text, and every problem found in its structure."""
+    problems: list[str] = []
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        return None, [f"{path}: not valid YAML{where}"]
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        return None, [f"{path}: expected a mapping with `start:` and a list of `nodes:`"]
+    nodes: dict[str, TreeNode] = {}
+    for number, raw in enumerate(data["nodes"], 1):
+        if not isinstance(raw, dict):
+            problems.append(f"{path}: node #{number} is not a mapping")
+            continue
+        node_id = str(raw.get("id", "")).strip()
+        where = f"{path}: node {node_id!r}" if node_id else f"{path}: node #{number}"
+        if not NODE_ID.match(node_id):
+            problems.append(f"{where}: `id` must be lower-case letters, digits and dashes")
+            continue
+        if node_id in nodes or node_id in ENDINGS:
+            problems.append(f"{where}: the id is used twice (or is a reserved word)")
+            continue
+        text = " ".join(str(raw.get("text") or "").split())
+        if not text:
+            problems.append(f"{where}: no `text` (what to try, or what to ask)")
+        options = []
+        raw_options = raw.get("options")
+        if not isinstance(raw_options, list) or not raw_options:
+            problems.append(f"{where}: no `options` (missing answers)")
+            raw_options = []
+        for index, option in enumerate(raw_options, 1):
+            if not isinstance(option, dict):
+                problems.append(f"{where}: option {index} is not a mapping")
+                continue
+            answer = option.get("answer")
+            if isinstance(answer, bool):   # YAML reads a bare Yes/No as a boolean
+                answer = "Yes" if answer else "No"
+            label = " ".join(str(answer or "").split())
+            if not label:
+                problems.append(f"{where}: option {index} has no `answer` text")
+            targets = [key for key in ("next", "article", "section") if option.get(key)]
+            if len(targets) != 1:
+                problems.append(f"{where}: option {label or index!r} needs exactly one target "
+                                "(`next`, `article` or `section`)")
+                continue
+            key = targets[0]
+            value = str(option[key]).strip()
+            if key == "next":
+                kind = value if value in ENDINGS else "node"
+                options.append(TreeOption(label, kind, "" if kind in ENDINGS else value))
+            elif key == "article":
+                options.append(TreeOption(label, "article", value.upper()))
+            else:
+                options.append(TreeOption(label, "section", value.lower()))
+        nodes[node_id] = TreeNode(node_id, text, " ".join(str(raw.get("question") or
+                                                               DEFAULT_QUESTION).split()),
+                                  str(raw.get("section") or "").strip().lower(),
+                                  tuple(options))
+    start = str(data.get("start") or (next(iter(nodes)) if nodes else "")).strip()
+    if start not in nodes:
+        problems.append(f"{path}: `start` {start!r} is not a node")
+        return None, problems
+    tree = Tree(path, start, nodes)
+    problems.extend(structure_problems(tree))
+    return (None if problems else tree), problems
+
+
+def structure_problems(tree: Tree) -> list[str]:
+    """Unknown node targets, loops and unreachable nodes."""
+    problems = []
+    for node in tree.nodes.values():
+        for option in node.options:
+            if option.kind == "node" and option.target not in tree.nodes:
+                problems.append(f"{tree.path}: node {node.id!r}: answer {option.label!r} goes to "
+                                f"unknown node {option.target!r}")
+    # Depth-first walk from the start: a node met again on the current path is a loop.
+    seen: set[str] = set()
+    path: list[str] = []
+
+    def visit(node_id: str) -> None:
+        if node_id in path:
+            loop = " -> ".join([*path[path.index(node_id):], node_id])
+            problems.append(f"{tree.path}: node {node_id!r}: loop {loop}")
+            return
+        if node_id in seen or node_id not in tree.nodes:
+            return
+        seen.add(node_id)
+        path.append(node_id)
+        for option in tree.nodes[node_id].options:
+            if option.kind == "node":
+                visit(option.target)
+        path.pop()
+
+    visit(tree.start)
+    for node_id in tree.nodes:
+        if node_id not in seen:
+            problems.append(f"{tree.path}: node {node_id!r} cannot be reached from the start "
+                            f"{tree.start!r}")
+    return problems
+
+
+def reference_problems(tree: Tree, sections: Iterable[str],
+                       article_exists: Callable[[str], bool] | None = None) -> list[str]:
+    """Targets outside the tree: sections of its article, other articles."""
+    anchors = set(sections)
+    problems = []
+    for node in tree.nodes.values():
+        if node.section and node.section not in anchors:
+            problems.append(f"{tree.path}: node {node.id!r}: the article has no section "
+                            f"{node.section!r} (it has: {', '.join(sorted(anchors))})")
+        for option in node.options:
+            if option.kind == "section" and option.target not in anchors:
+                problems.append(f"{tree.path}: node {node.id!r}: answer {option.label!r} goes to "
+                                f"unknown section {option.target!r}")
+            if option.kind == "article" and article_exists and not article_exists(option.target):
+                problems.append(f"{tree.path}: node {node.id!r}: answer {option.label!r} goes to "
+                                f"unknown article {option.target!r}")
+    return problems
+
+
+def load_tree(path: Path, label: str | None = None) -> Tree:
+    """The tree in `path`; raises TreeError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TreeError(f"{label or path}: cannot read ({error})") from None
+    tree, problems = parse_tree(text, label or str(path))
+    if tree is None:
+        raise TreeError("; ".join(problems))
+    return tree
+
+
+class TreeCache:
+    """Trees read from beside their articles, re-read when the file changes."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, tuple[int, Tree | None]] = {}
+
+    def get(self, article_file: Path) -> Tree | None:
+        path = tree_path_for(article_file)
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        cached = self._trees.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        try:
+            tree: Tree | None = load_tree(path)
+        except TreeError:
+            tree = None        # a broken tree is reported by `check`, never served
+        if len(self._trees) > 1000:
+            self._trees.clear()
+        self._trees[path] = (mtime, tree)
+        return tree
