@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app import commands
-    from app.web import activity, admin, api, errors, knowledge, pages, search
+    from app.web import activity, admin, api, errors, knowledge, pages, search, troubleshoot
 
     knowledge.init_app(app)
     activity.init_app(app)
@@ -47,4 +47,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(troubleshoot.bp)
     return app

@@ -148,3 +148,11 @@ def products():
          "url": _absolute(url_for("pages.product", slug=p.slug))}
         for p in get_kb().store().products()
     ])
+
+
+@bp.get("/troubleshoot")
+def troubleshoot():
+    """One step of the troubleshooting wizard (shape documented in the README)."""
+    from app.web.troubleshoot import api_step
+
+    return jsonify(api_step())

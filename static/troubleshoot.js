@@ -1,0 +1,19 @@
+// The troubleshooter: move focus to the new question or step, so keyboard and
+// screen-reader users land on it (and hear it) after every answer. Every page works
+// without this file.
+(function () {
+  "use strict";
+  var target = document.querySelector("[data-step-focus]");
+  if (!target) return;
+  // On the first page of a visit the reader starts at the top as usual; after an
+  // answer (a page reached from the troubleshooter itself) focus goes to the step.
+  var fromWizard = false;
+  try {
+    fromWizard = new URL(document.referrer).pathname.indexOf("/troubleshoot") === 0;
+  } catch (e) {
+    fromWizard = false;
+  }
+  if (fromWizard || window.location.search.indexOf("q=") >= 0) {
+    target.focus({ preventScroll: false });
+  }
+})();
