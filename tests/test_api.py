@@ -119,3 +119,15 @@ def test_api_before_the_index_is_built_is_a_json_503(tmp_path) -> None:
                       "ACTIVITY_DB": str(tmp_path / "a.sqlite")})
     response = app.test_client().get("/api/search?q=x")
     assert response.status_code == 503 and "flask --app app index" in response.get_json()["message"]
+
+
+def test_every_api_endpoint_is_documented_in_the_readme(app) -> None:
+    from app import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    # /api/troubleshoot is the wizard's, documented with the wizard; all the rest here.
+    endpoints = {rule.rule.split("<")[0].rstrip("/") for rule in app.url_map.iter_rules()
+                 if rule.rule.startswith("/api/") and rule.rule != "/api/troubleshoot"}
+    assert endpoints >= {"/api/search", "/api/articles", "/api/codes"}
+    missing = [e for e in sorted(endpoints) if f"`{e}" not in readme]
+    assert missing == [], f"document these in README.md: {missing}"
