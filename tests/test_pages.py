@@ -176,7 +176,7 @@ def test_related_articles_share_the_error_code_first(client) -> None:
     hrefs = [a.attrs["href"] for a in related.find_all("a")]
     assert hrefs[0] == "/kb/100/Q100002/"
     assert "/kb/100/Q100001/" not in hrefs
-    assert "also 0x800CCC90" in related.text
+    assert "same code 0x800CCC90" in related.text
 
 
 def test_article_pages_are_safe_and_need_no_inline_script(client) -> None:
