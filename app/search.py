@@ -54,6 +54,10 @@ RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a resul
 CODE_TIER = 1000.0  # an article with the typed code outranks every article without it
 CODE_IN_TEXT = 0.8  # ... a little less when only its text mentions the code
 CODE_ABOUT = 0.6  # ... or only its query words or references
+# A code in more articles than this (`error 2`, `HTTP 404`) tells them apart no better
+# than a word: it weighs like a strong phrase, not like a tier above everything.
+DECISIVE_CODE = 50
+COMMON_CODE = 20.0
 K1 = 1.2
 # field: (weight, BM25 length normalisation b, largest share of articles a term
 # may appear in and still be scored in this field)
@@ -411,10 +415,11 @@ def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
             for docnum in reader.postings("codes", code.lower()).all_ids():
                 carried.setdefault(docnum, []).append(code)
                 tiers[docnum] = 1.0
+        bonus = CODE_TIER if len(tiers) <= DECISIVE_CODE else COMMON_CODE
         for docnum, tier in tiers.items():
             if tier < 1.0:
                 mentioned.setdefault(docnum, []).append(code)
-            scores[docnum] = get(docnum, 0.0) + CODE_TIER * tier
+            scores[docnum] = get(docnum, 0.0) + bonus * tier
     _add_common(scores, sorted(common, key=lambda term: term[0]))
     return _Scored(scores, carried, mentioned)
 
@@ -506,8 +511,8 @@ def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
     analyzer = SCHEMA["body"].analyzer
     fragmenter = ContextFragmenter(maxchars=240, surround=70)
     formatter = HtmlFormatter(tagname="mark", classname="match", termclass="term", between=" … ")
-    for section in sections[:4]:
-        text = section.text[:5000]
+    for section in sections[:3]:
+        text = section.text[:2500]
         marked = highlight(text, stems, analyzer, fragmenter, formatter, top=2) if stems else ""
         if marked:
             return marked

@@ -189,3 +189,16 @@ def test_a_bad_page_number_is_a_helpful_400(client) -> None:
     response = client.get("/search?q=printer&page=abc")
     assert response.status_code == 400
     assert "page number" in response.get_data(as_text=True)
+
+
+def test_a_page_past_the_last_offers_the_first_and_is_no_miss(client, app) -> None:
+    document = page(client, q="replication", page="9")
+    assert not document.by_class("no-results")
+    first = [a.attrs["href"] for a in document.find("main").find_all("a")
+             if a.text == "Go to the first page"]
+    assert first and query_of(first[0]) == {"q": ["replication"]}
+    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
+    try:
+        assert log.top_missed_searches() == []
+    finally:
+        log.close()

@@ -43,6 +43,7 @@ class Links:
     facets: list[FacetLink]
     previous: str | None
     next: str | None
+    first: str
     wizard: str
 
 
@@ -70,6 +71,7 @@ def _links(found: SearchResults, text: str, product: str | None, as_typed: bool)
         facets=facets,
         previous=_search_url(**keep, page=found.page - 1) if found.page > 1 else None,
         next=_search_url(**keep, page=found.page + 1) if found.page < found.pages else None,
+        first=_search_url(**keep),
         wizard=_wizard_url(text),
     )
 

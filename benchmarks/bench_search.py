@@ -1,0 +1,206 @@
+"""Search latency and worker memory on the full archive, served as in production.
+
+    python benchmarks/bench_search.py --index DIR [--kb DIR] [--per-kind 40]
+
+Starts `gunicorn -w 2 'app:create_app()'` on 127.0.0.1 (a free port) over the built
+index, warms each worker with one set of queries, then times another set: codes,
+messages and descriptions made from the archive by benchmarks/search_cases.py, the
+way users type them. Prints p50/p95 per page and kind:
+
+* client side, one client on loopback: an upper bound of the server's time (it adds
+  the HTTP round trip, which on loopback is well under a millisecond);
+* in process, Flask's test client: the app's own time, no network at all;
+
+and each gunicorn worker's resident memory (VmRSS) after the run. Bounded by
+--max-seconds; only ever talks to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from benchmarks.corpus import SKIP_MESSAGE, corpus_dir, iter_raw_articles  # noqa: E402
+from benchmarks.search_cases import KINDS, Case, generate_cases  # noqa: E402
+
+ENDPOINTS = ("/search", "/api/search")
+WORKERS = 2
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[max(1, math.ceil(len(ordered) * q / 100)) - 1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def split_cases(cases: list[Case], per_kind: int, seed: int) -> tuple[list[Case], list[Case]]:
+    """(warm-up, measured): different queries, per_kind of each kind in each."""
+    rng = random.Random(seed)
+    warm, measured = [], []
+    for kind in KINDS:
+        of_kind = [case for case in cases if case.kind == kind]
+        rng.shuffle(of_kind)
+        warm += of_kind[:per_kind]
+        measured += of_kind[per_kind : 2 * per_kind]
+    return warm, measured
+
+
+def url_for(endpoint: str, text: str) -> str:
+    return f"{endpoint}?{urlencode({'q': text})}"
+
+
+def worker_rss(master: int) -> dict[int, int]:
+    """VmRSS in kB of each child process of the gunicorn master."""
+    rss = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip()) == master and "VmRSS" in fields:
+            rss[int(entry.name)] = int(fields["VmRSS"].split()[0])
+    return rss
+
+
+def timed(fetch: Callable[[str], int], cases: list[Case], endpoint: str,
+          deadline: float) -> dict[str, list[float]]:
+    """Seconds per request, by kind; a non-200 answer stops the run (it is a bug)."""
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for case in cases:
+        if time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        status = fetch(url_for(endpoint, case.query))
+        times[case.kind].append(time.perf_counter() - started)
+        if status != 200:
+            raise SystemExit(f"{endpoint} answered {status} for {case.query!r}")
+    return times
+
+
+def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
+    every = [t for kind in KINDS for t in times[kind]]
+    parts = [f"{label:<11} {endpoint:<12}"]
+    for kind, values in [*times.items(), ("all", every)]:
+        if values:
+            parts.append(f"{kind} p50 {statistics.median(values) * 1000:5.1f} "
+                         f"p95 {percentile(values, 95) * 1000:5.1f} ms (n={len(values)})")
+    print("  ".join(parts))
+
+
+def serve(index: Path, kb: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--timeout", "60", "app:create_app()"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def http_fetcher(port: int) -> Callable[[str], int]:
+    def fetch(path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
+                answer.read()
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+    return fetch
+
+
+def wait_until_up(fetch: Callable[[str], int], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if fetch("/api/stats") == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True, help="built index of the archive")
+    parser.add_argument("--kb", type=Path, help="archive kb/ directory (default: found)")
+    parser.add_argument("--per-kind", type=int, default=40, help="queries per kind, each set")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--max-seconds", type=float, default=600)
+    args = parser.parse_args()
+    kb = args.kb or corpus_dir()
+    if kb is None:
+        print(SKIP_MESSAGE)
+        return 0
+    deadline = time.monotonic() + args.max_seconds
+    cases = generate_cases(iter_raw_articles(kb), seed=args.seed)
+    warm, measured = split_cases(cases, args.per_kind, args.seed)
+    print(f"{len(warm)} warm-up and {len(measured)} measured queries; {os.cpu_count()} CPUs")
+
+    port = free_port()
+    server = serve(args.index, kb, port)
+    try:
+        fetch = http_fetcher(port)
+        wait_until_up(fetch, time.monotonic() + 120)
+        endpoints = [e for e in ENDPOINTS if fetch(url_for(e, "printer")) != 404]
+        if "/api/search" not in endpoints:
+            print("/api/search does not exist yet: measuring /search only")
+        for endpoint in endpoints:  # both workers see every warm-up query, about
+            for _ in range(WORKERS):
+                timed(fetch, warm, endpoint, deadline)
+        for endpoint in endpoints:
+            report("loopback", endpoint, timed(fetch, measured, endpoint, deadline))
+        rss = worker_rss(server.pid)
+        for pid, kilobytes in sorted(rss.items()):
+            print(f"worker {pid}: VmRSS {kilobytes / 1024:.0f} MB")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    os.environ["FLASK_INDEX_DIR"], os.environ["FLASK_KB_DIR"] = str(args.index), str(kb)
+    from app import create_app
+
+    client = create_app().test_client()
+
+    def in_process(path: str) -> int:
+        return client.get(path).status_code
+
+    for endpoint in endpoints:
+        timed(in_process, warm, endpoint, deadline)
+    for endpoint in endpoints:
+        report("in process", endpoint, timed(in_process, measured, endpoint, deadline))
+    if time.monotonic() > deadline:
+        print(f"stopped at --max-seconds {args.max_seconds:.0f}: figures cover fewer queries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
