@@ -271,3 +271,16 @@ def test_product_page_says_how_many_and_which_page(tmp_path, kb_dir) -> None:
     second = parse(client.get("/products/microsoft-mail/?page=2").get_data(as_text=True))
     assert len(second.find("ol").find_all("li")) == 5
     assert second.find("a", rel="prev").attrs["href"] == "/products/microsoft-mail/?page=1"
+
+
+def test_related_articles_are_remembered_until_the_index_changes(app, monkeypatch) -> None:
+    import app.related as related
+
+    calls = []
+    real = related._related
+    monkeypatch.setattr(related, "_related", lambda *a: calls.append(a) or real(*a))
+    client = app.test_client()
+    first = client.get("/kb/100/Q100002/").get_data(as_text=True)
+    second = client.get("/kb/100/Q100002/").get_data(as_text=True)
+    assert len(calls) == 1
+    assert first.count("/kb/100/Q100001/") == second.count("/kb/100/Q100001/") >= 1
