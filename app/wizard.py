@@ -34,7 +34,8 @@ from app.errorcodes import codes_in, codes_in_query
 from app.model import Article, Block, Section
 from app.trees import Tree, TreeCache, TreeNode
 
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 40      # articles the questions choose between
+RECALL = 100             # ranked articles read for a paste without codes
 MAX_OPTIONS = 7          # shown values; the rest become "Something else"
 STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
 LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
@@ -42,7 +43,13 @@ MIN_GAIN = 0.12          # bits: a question that separates less is not worth ask
 MAX_QUESTIONS = 8
 CODE_PENALTY = 20.0      # weight divided by this per pasted code an article lacks
 UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an answer
+# ...except where silence says something: an article quoting its error dialog usually
+# quotes every code in it, so one that lists no second code is a weak match for one.
+UNKNOWN_KEEP_BY_FACET = {"code": 0.1, "message": 0.3}
 PASTE_MISMATCH = 0.2     # weight kept by an article contradicting what the paste says
+MESSAGE_MATCH = 10.0     # weight multiplied for an article quoting the pasted text as is
+CODE_WORDS = frozenset({"error", "event", "id", "stop", "run", "time", "runtime", "code",
+                        "number", "no", "0x"})
 MAX_QUERY = 1000
 
 NOT_SURE = "not-sure"
@@ -93,6 +100,12 @@ class Facts:
     url: str
     codes: frozenset[str]
     values: dict[str, dict[str, Value]]
+    text: str = ""       # its title, messages and symptoms, normalised (see `normal`)
+
+
+def normal(text: str) -> str:
+    """Lower-case words only: how a pasted message is compared with an article's text."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def slug(text: str, words: int = 8) -> str:
@@ -263,8 +276,10 @@ def facts_of(article: Article) -> Facts:
     summary = first_sentences(_first_para(symptoms), 110)
     if summary:
         add("symptom", summary, f"the first lines of its {where}", slug(summary, 6))
+    said = normal(" ".join([article.title, *article.messages,
+                            symptoms.text[:6000] if symptoms else ""]))
     return Facts(article.id, article.title, article.permalink,
-                 frozenset(code.upper() for code in article.codes), values)
+                 frozenset(code.upper() for code in article.codes), values, said)
 
 
 # --- where the wizard gets articles from ---------------------------------------------------
@@ -508,6 +523,7 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
     shown = values if len(values) <= MAX_OPTIONS + 1 else values[:MAX_OPTIONS]
     rest = len(values) > len(shown)
     shown_keys = {key for key, _, _ in shown}
+    unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
     options = []
     for key, value, _ in shown:
         kept = []
@@ -516,14 +532,14 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
             if key in own:
                 kept.append((candidate, 1.0))
             elif not own:
-                kept.append((candidate, UNKNOWN_KEEP))
+                kept.append((candidate, unknown))
         options.append((key, value.label, kept))
     if rest:
         kept = []
         for candidate in candidates:
             own = facts[candidate.id].values[facet]
             if not own:
-                kept.append((candidate, UNKNOWN_KEEP))
+                kept.append((candidate, unknown))
             elif not shown_keys & own.keys():
                 kept.append((candidate, 1.0))
         if kept:
@@ -572,7 +588,8 @@ def _apply(facet: str, value: str, candidates: list[Candidate], facts: dict[str,
     held = [c for c in candidates if value in facts[c.id].values[facet]]
     if held:
         out = [replace(c, weight=c.weight) for c in held]
-        out += [replace(c, weight=c.weight * UNKNOWN_KEEP) for c in candidates
+        unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
+        out += [replace(c, weight=c.weight * unknown) for c in candidates
                 if not facts[c.id].values[facet]]
         _normalise(out)
         return out
@@ -634,9 +651,16 @@ def _weigh(ranked: list[tuple[str, float]], query: str, facts: dict[str, Facts]
         return [], [], set()
     top = max(c.score for c in candidates) or 1.0
     most = max(c.codes_matched for c in candidates)
+    # Then messages: an article quoting the pasted words as they are (in its title,
+    # messages or symptoms) outranks one that merely shares some of them.
+    phrase = normal(query)
+    quoting = set()
+    if len(set(phrase.split()) - CODE_WORDS - {c.lower() for c in pasted}) >= 3:
+        quoting = {c.id for c in candidates if phrase in facts[c.id].text}
     for candidate in candidates:
         candidate.weight = (max(candidate.score, 0.0) / top) * (
-            CODE_PENALTY ** (candidate.codes_matched - most))
+            CODE_PENALTY ** (candidate.codes_matched - most)) * (
+            MESSAGE_MATCH if candidate.id in quoting else 1.0)
     said = _paste_facts(query, candidates, facts)
     shown: list[tuple[str, str]] = []
     for facet, keys in said.items():
@@ -649,7 +673,7 @@ def _weigh(ranked: list[tuple[str, float]], query: str, facts: dict[str, Facts]
         shown.append((FACETS[facet].name, ", ".join(labels)))
     _normalise(candidates)
     floor = candidates[0].weight * 0.01
-    candidates = [c for c in candidates if c.weight >= floor]
+    candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]
     _normalise(candidates)
     return candidates, shown, set(said)
 
@@ -686,8 +710,10 @@ def _question(facet_id: str, state: State, candidates: list[Candidate], facts: d
         text = "Which error code or number does the message show?"
     options = []
     for key, label, kept in _option_sets(facet_id, candidates, facts):
-        options.append(Option(label, key, tuple(c.id for c, _ in kept),
-                              state.answered(facet_id, key)))
+        # `articles`: the candidates this answer is true of. Those that say nothing on the
+        # matter stay too, further down; "Something else" and "Not sure" list them.
+        matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)
+        options.append(Option(label, key, matching, state.answered(facet_id, key)))
     options.append(Option("Not sure", NOT_SURE, tuple(c.id for c in candidates),
                           state.answered(facet_id, NOT_SURE)))
     counts = ", ".join(f"{o.label}: {len(o.articles)}" for o in options[:3])
@@ -776,7 +802,7 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
             elif block.kind == "bullets" and chunk and chunk[-1].kind == "para" and (
                 METHOD_CUE.search(chunk[-1].text)
             ):
-                intro = chunk[-1]
+                intro = chunk.pop()
                 close()
                 for item in block.items:
                     steps.append(FixStep(len(steps) + 1, (Block("para", intro.text), Block(
@@ -872,7 +898,9 @@ def candidates_for(source: Source, query: str) -> list[tuple[str, float]]:
             ranked = sorted(boosted, key=lambda pair: -pair[1])
         if ranked:
             return ranked
-    return source.rank(query, MAX_CANDIDATES)
+    # Words only: look further down the ranking, where an article quoting the message
+    # word for word may sit below ones that share its common words in their titles.
+    return source.rank(query, RECALL)
 
 
 def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
@@ -992,6 +1020,7 @@ def answers_text(state: State) -> str:
 
 
 RANK_CACHE_SECONDS = 60.0
+_FACTS: dict[tuple[int, str], Facts | None] = {}
 _RANKED: dict[tuple[int, str, int], tuple[float, list[tuple[str, float]]]] = {}
 
 
@@ -1027,8 +1056,17 @@ class KnowledgeSource:
         return self._articles[article_id]
 
     def facts(self, article_id: str) -> Facts | None:
+        # Facts of an article are the same for every request until the index changes:
+        # remember them per store (a new index generation is a new store).
+        key = (id(self.kb.store()), article_id)
+        if key in _FACTS:
+            return _FACTS[key]
         found = self.article(article_id)
-        return facts_of(found) if found is not None else None
+        facts = facts_of(found) if found is not None else None
+        if len(_FACTS) >= 20_000:
+            _FACTS.clear()
+        _FACTS[key] = facts
+        return facts
 
     def tree(self, article: Article) -> Tree | None:
         if self.kb_dir is None or not article.source_path:

@@ -33,7 +33,6 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from app.knowledge import KnowledgeBase  # noqa: E402
-from app.search import rank  # noqa: E402
 from app.wizard import NOT_SURE, KnowledgeSource, State, step  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
 from benchmarks.search_cases import (  # noqa: E402
@@ -117,6 +116,20 @@ class Outcome:
     step_ms: list[float]
     first_ms: float
     leader: str
+    found: bool          # the target was among the first step's candidates at all
+
+
+class SavedRanking(KnowledgeSource):
+    """For tuning only (`--saved-ranking FILE`): the rankings of a previous run, so the
+    wizard's own logic can be re-run in seconds. Its step times mean nothing."""
+
+    saved: dict[str, list[tuple[str, float]]] = {}
+
+    def rank(self, text: str, limit: int) -> list[tuple[str, float]]:
+        key = f"{limit}|{text}"
+        if key not in self.saved:
+            self.saved[key] = super().rank(text, limit)
+        return self.saved[key]
 
 
 def simulate(source: KnowledgeSource, kb: KnowledgeBase, case: Case) -> Outcome:
@@ -124,10 +137,13 @@ def simulate(source: KnowledgeSource, kb: KnowledgeBase, case: Case) -> Outcome:
     questions = 0
     times = []
     result = None
+    found = False
     for _ in range(MAX_STEPS):
         started = time.perf_counter()
         result = step(source, state)
         times.append((time.perf_counter() - started) * 1000)
+        if len(times) == 1:
+            found = any(c.id == case.target for c in result.candidates)
         if result.question is None:
             break
         options = result.question.options
@@ -137,9 +153,9 @@ def simulate(source: KnowledgeSource, kb: KnowledgeBase, case: Case) -> Outcome:
         questions += 1
     assert result is not None
     leader = result.candidates[0].id if result.candidates else ""
-    ranked = rank(kb, case.query, 10)
+    ranked = source.rank(case.query, 10)
     return Outcome(case, leader == case.target, questions,
-                   bool(ranked) and ranked[0][0] == case.target, times, times[0], leader)
+                   bool(ranked) and ranked[0][0] == case.target, times, times[0], leader, found)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -176,6 +192,10 @@ def report(outcomes: list[Outcome]) -> str:
                  f"p95 {percentile(every, 95):.1f} (n={len(every)}); first step p50 "
                  f"{statistics.median(first):.1f} p95 {percentile(first, 95):.1f}; later steps "
                  f"p95 {percentile(later, 95) if later else 0:.1f}")
+    lost = sum(not o.found for o in outcomes)
+    lines.append(f"target not among the first candidates (a ranking miss): {lost}; wizard "
+                 f"success when it was: {sum(o.success for o in outcomes if o.found)}/"
+                 f"{len(outcomes) - lost}")
     asked = Counter(o.questions for o in outcomes)
     lines.append("questions asked: " + ", ".join(f"{k}: {asked[k]}" for k in sorted(asked)))
     return "\n".join(lines)
@@ -188,6 +208,8 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=150, help="cases of each kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--failures", type=int, default=8)
+    parser.add_argument("--saved-ranking", type=Path,
+                        help="tuning only: reuse (and save) rankings in this JSON file")
     args = parser.parse_args()
     if not args.kb.is_dir() or not args.index.exists():
         print(f"skipped: no archive at {args.kb} or no index at {args.index}")
@@ -196,11 +218,20 @@ def main() -> int:
     cases = load_cases(args.kb, args.cases, args.seed)
     print(f"{len(cases)} cases in {time.perf_counter() - started:.0f} s")
     kb = KnowledgeBase(args.index, refresh_seconds=3600)
-    source = KnowledgeSource(kb, args.kb)
+    kind = KnowledgeSource
+    if args.saved_ranking:
+        kind = SavedRanking
+        if args.saved_ranking.exists():
+            SavedRanking.saved = {k: [tuple(p) for p in v] for k, v in
+                                  json.loads(args.saved_ranking.read_text()).items()}
+    source = kind(kb, args.kb)
     step(source, State("0x800CCC90"))          # warm: open the searcher and the store
     outcomes = []
     for case in cases:
-        outcomes.append(simulate(KnowledgeSource(kb, args.kb, source.trees), kb, case))
+        outcomes.append(simulate(kind(kb, args.kb, source.trees), kb, case))
+    if args.saved_ranking:
+        args.saved_ranking.write_text(json.dumps(SavedRanking.saved))
+        print("(saved rankings: step times below do not count)")
     print(report(outcomes))
     failed = [o for o in outcomes if not o.success][: args.failures]
     for o in failed:

@@ -1,0 +1,267 @@
+"""The wizard's domain on small in-memory articles: no index, no Flask."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.model import Article, Block, Section
+from app.trees import parse_tree
+from app.wizard import (
+    NOT_SURE,
+    State,
+    facts_of,
+    fix_steps,
+    parse_state,
+    step,
+    summary_text,
+)
+
+
+def article(number: int, title: str, *, products=(), os=(), codes=(), symptoms="",
+            resolution=(), then="", applies_to=(), messages=()) -> Article:
+    """A procedure (numbered `resolution`) and an optional paragraph to try `then`."""
+    sections = [Section("Symptoms", "symptoms", [Block("para", symptoms)])]
+    if resolution:
+        blocks = [Block("steps", items=tuple(resolution))]
+        sections.append(Section("Resolution", "resolution",
+                                [*blocks, *([Block("para", then)] if then else [])]))
+    return Article(
+        id=f"Q{number}", title=title, permalink=f"/kb/{number // 1000:03d}/Q{number}/",
+        products=list(products), operating_systems=list(os), codes=list(codes),
+        applies_to=list(applies_to), messages=list(messages), sections=sections,
+    )
+
+
+# Four articles share 0x800CCC0E; what tells them apart is the person's situation.
+ARTICLES = {
+    a.id: a for a in [
+        article(900101, "Outlook Express cannot receive POP3 mail", products=["Outlook Express"],
+                os=["Windows 98"], codes=["0x800CCC0E", "0x800CCC0F"],
+                symptoms="When you receive mail over POP3 the connection to the server fails.",
+                resolution=["Check the POP3 server name.", "Check the port is 110."],
+                then="If it still fails, ask your provider which port to use."),
+        article(900102, "Outlook Express cannot send mail through SMTP",
+                products=["Outlook Express"], os=["Windows XP"], codes=["0x800CCC0E"],
+                symptoms="When you send mail the SMTP server cannot be found.",
+                resolution=["Check the SMTP server name."]),
+        article(900103, "Windows Mail rejects the password", products=["Windows Mail"],
+                os=["Windows Vista"], codes=["0x800CCC0E", "0x800CCC92"],
+                symptoms="Windows Mail keeps asking for the password.",
+                resolution=["Type the new password."]),
+        article(900104, "Outlook 2000 cannot reach the IMAP server", products=["Outlook 2000"],
+                os=["Windows 2000"], codes=["0x800CCC0E"],
+                symptoms="Outlook 2000 cannot connect to the IMAP server on port 143.",
+                resolution=["Check the IMAP server name."]),
+        article(900105, "Printer prints garbage", products=["Windows 95"],
+                symptoms="The printer prints pages of garbage.", resolution=["Reinstall."]),
+    ]
+}
+CODE_CARRIERS = ["Q900101", "Q900102", "Q900103", "Q900104"]
+
+
+class FakeSource:
+    """Ranks by pasted codes, then by shared title words: enough for the domain."""
+
+    def __init__(self, articles=ARTICLES, trees=None):
+        self.articles = articles
+        self.trees = trees or {}
+
+    def rank(self, text, limit):
+        text = text.lower()
+        scored = []
+        for found in self.articles.values():
+            score = 10.0 * sum(code.lower() in text for code in found.codes)
+            score += sum(word in text for word in found.title.lower().split() if len(word) > 3)
+            if score:
+                scored.append((found.id, score))
+        return sorted(scored, key=lambda pair: -pair[1])[:limit]
+
+    def article(self, article_id):
+        return self.articles.get(article_id)
+
+    def facts(self, article_id):
+        found = self.articles.get(article_id)
+        return facts_of(found) if found else None
+
+    def tree(self, found):
+        return self.trees.get(found.id)
+
+
+def walk(source, query, target, *, unsure=False, limit=10):
+    """A truthful user: the option that keeps the target, else "Not sure"."""
+    state, asked = State(query), []
+    for _ in range(limit):
+        result = step(source, state)
+        if result.question is None:
+            return result, asked
+        options = result.question.options
+        chosen = next((o for o in options if o.value != NOT_SURE and target in o.articles
+                       and not unsure), next(o for o in options if o.value == NOT_SURE))
+        asked.append((result.question.id, chosen.label))
+        state = chosen.state
+    raise AssertionError(f"still asking after {limit} questions: {asked}")
+
+
+def test_a_shared_code_asks_a_question_about_the_situation():
+    result = step(FakeSource(), State("0x800CCC0E"))
+    assert {c.id for c in result.candidates} == set(CODE_CARRIERS)
+    question = result.question
+    assert question is not None
+    labels = [o.label for o in question.options]
+    assert labels[-1] == "Not sure"
+    assert not any(o.label.startswith(("Outlook Express cannot", "Windows Mail rejects"))
+                   for o in question.options), "a question is not a list of titles"
+    assert sorted(question.options[-1].articles) == CODE_CARRIERS
+    assert all(o.state.answers[-1][0] == question.id for o in question.options)
+
+
+@pytest.mark.parametrize("target", CODE_CARRIERS)
+def test_truthful_answers_narrow_a_shared_code_to_each_article(target):
+    result, asked = walk(FakeSource(), "0x800CCC0E", target)
+    assert result.candidates[0].id == target
+    assert result.fix is not None and result.fix.article.id == target
+    assert 1 <= len(asked) <= 3
+
+
+@pytest.mark.parametrize("target", CODE_CARRIERS)
+def test_not_sure_never_loses_the_right_article(target):
+    source = FakeSource()
+    state = State("0x800CCC0E")
+    for _ in range(6):
+        result = step(source, state)
+        assert target in [c.id for c in result.candidates]
+        if result.question is None:
+            break
+        state = result.question.options[-1].state
+        assert state.answers[-1][1] == NOT_SURE
+
+
+def test_two_pasted_codes_outrank_one_and_need_no_question():
+    result = step(FakeSource(), State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+    assert result.question is None
+    assert result.candidates[0].id == "Q900103"
+    assert any("0x800CCC92" in reason for reason in result.reasons)
+
+
+def test_what_the_paste_says_counts_as_an_answer():
+    result = step(FakeSource(), State("0x800CCC0E Protocol: SMTP, Port: 25"))
+    assert ("Protocol", "SMTP") in result.from_paste
+    assert result.candidates[0].id == "Q900102"
+    assert result.question is None or result.question.id != "protocol"
+
+
+def test_the_fix_is_walked_one_step_at_a_time_then_the_next_article():
+    source = FakeSource()
+    state = State("0x800CCC0E", (("code", "0x800ccc0f"),))
+    result = step(source, state)
+    fix = result.fix
+    assert fix.article.id == "Q900101" and fix.current.number == 1 and len(fix.steps) == 2
+    assert fix.current.blocks[0].items == ("Check the POP3 server name.",
+                                           "Check the port is 110.")
+    second = step(source, fix.next_state)
+    assert second.fix.current.number == 2
+    assert "ask your provider" in second.fix.current.blocks[0].text
+    assert second.fix.next_is_article
+    after = step(source, second.fix.next_state)
+    assert "Q900101" in after.state.tried
+    assert "Q900101" not in [c.id for c in after.candidates]
+
+
+def test_nothing_left_is_a_dead_end_with_a_summary():
+    source = FakeSource()
+    state = State("0x800CCC0E", (("code", "0x800ccc0f"),), tried=tuple(CODE_CARRIERS))
+    result = step(source, state)
+    assert result.dead_end and not result.candidates
+    text = summary_text(result)
+    assert "Entered: 0x800CCC0E" in text
+    assert "Other code: 0x800CCC0F" in text
+    assert "Tried Q900104" in text
+
+
+def test_nothing_found_is_a_dead_end():
+    assert step(FakeSource(), State("zzzz qqqq")).dead_end
+
+
+def test_changing_an_answer_keeps_the_others_and_asks_it_again():
+    source = FakeSource()
+    state = State("0x800CCC0E", (("os", "windows-xp"), ("product", "outlook-express")))
+    result = step(source, state)
+    change = next(a.change for a in result.answers if a.facet == "os")
+    assert change.answers == (("product", "outlook-express"),)
+    again = step(source, change)
+    assert again.question is not None and again.question.id == "os"
+
+
+@pytest.mark.parametrize("pairs, notice", [
+    ([("q", "0x800CCC0E"), ("os", "<script>")], "could not be read"),
+    ([("q", "0x800CCC0E"), ("os", "windows-3-11")], "no longer fits"),
+    ([("q", "0x800CCC0E"), ("article", "nonsense")], "is not an article number"),
+    ([("q", "0x800CCC0E"), ("article", "Q123456")], "no article Q123456"),
+    ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "x")], "step number"),
+    ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "99")], "has 2 steps"),
+])
+def test_garbled_or_outdated_states_fall_back_with_a_notice(pairs, notice):
+    state, notices = parse_state(pairs)
+    result = step(FakeSource(), state, notices)
+    assert any(notice in n for n in result.notices), result.notices
+    assert result.candidates, "falls back to a step that still makes sense"
+
+
+def test_the_state_round_trips_through_its_url_parameters():
+    state = State("0x800CCC0E", (("product", "outlook-express"), ("os", NOT_SURE)),
+                  article="Q900101", step=2, tried=("Q900102",))
+    parsed, notices = parse_state(state.params())
+    assert parsed == state and notices == []
+    assert ("product", "outlook-express") in state.params()
+
+
+TREE = """\
+start: first
+nodes:
+  - id: first
+    text: Try Clear Text.
+    options:
+      - answer: Yes, that works
+        next: works
+      - answer: No
+        next: admin
+  - id: works
+    text: Change the alias.
+    options:
+      - answer: Yes
+        next: done
+  - id: admin
+    text: The administrator removes the custom recipient.
+    options:
+      - answer: Yes
+        next: done
+      - answer: No
+        next: escalate
+"""
+
+
+def test_an_authored_tree_replaces_the_generic_steps_and_walks_both_branches():
+    tree, problems = parse_tree(TREE, "tree.yaml")
+    assert not problems
+    source = FakeSource(trees={"Q900103": tree})
+    result = step(source, State("0x800CCC0E 0x800CCC92"))
+    fix = result.fix
+    assert fix.node.id == "first"
+    yes, no = fix.choices
+    assert step(source, yes.state).fix.node.text == "Change the alias."
+    admin = step(source, no.state).fix
+    assert "custom recipient" in admin.node.text
+    assert [c.kind for c in admin.choices] == ["done", "escalate"]
+
+
+def test_fix_steps_group_a_procedure_and_split_alternative_methods():
+    found = Article("Q1", "t", "/kb/000/Q1/", sections=[Section("Resolution", "resolution", [
+        Block("para", "To do so:"), Block("steps", items=("One.", "Two.")),
+        Block("para", "If that fails, use one of the following methods:"),
+        Block("bullets", items=("Method A.", "Method B.")),
+    ])])
+    steps = fix_steps(found)
+    assert [s.number for s in steps] == [1, 2, 3]
+    assert steps[0].blocks[1].items == ("One.", "Two.")
+    assert steps[1].blocks[1].text == "Method A."
+    assert steps[2].blocks[1].text == "Method B."
