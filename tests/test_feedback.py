@@ -91,8 +91,10 @@ def test_a_comment_over_1000_characters_is_a_400_with_a_clear_message(app, clien
     response = client.post(ARTICLE + "feedback",
                            data={"token": token, "helpful": "yes", "comment": "x" * 1001})
     assert response.status_code == 400
-    text = parse(response.get_data(as_text=True)).by_class("message")[0].text
+    doc = parse(response.get_data(as_text=True))
+    text = doc.by_class("message")[0].text
     assert "1,001 characters" in text and "limit is 1,000" in text
+    assert doc.find("a", **{"class": "button"}).attrs["href"] == ARTICLE + "#feedback"
     assert votes(app) == []
     ok = client.post(ARTICLE + "feedback",
                      data={"token": token, "helpful": "yes", "comment": "y" * 1000})
@@ -104,6 +106,20 @@ def test_the_answer_must_be_yes_or_no(app, client, helpful: str) -> None:
     token = form_token(client)
     response = client.post(ARTICLE + "feedback", data={"token": token, "helpful": helpful})
     assert response.status_code == 400 and votes(app) == []
+
+
+def test_the_help_desk_contact_is_shown_when_configured(tmp_path, index_dir, kb_dir) -> None:
+    app = create_app({
+        "TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index_dir),
+        "ACTIVITY_DB": str(tmp_path / "a.sqlite"), "HELPDESK_CONTACT": "extension 4357",
+    })
+    doc = parse(app.test_client().get(ARTICLE).get_data(as_text=True))
+    assert "Contact the help desk: extension 4357" in doc.find("section", id="feedback").text
+
+
+def test_no_contact_line_without_a_contact(client) -> None:
+    doc = parse(client.get(ARTICLE).get_data(as_text=True))
+    assert "Contact the help desk" not in doc.find("section", id="feedback").text
 
 
 def test_feedback_on_an_unknown_article_is_a_404(client) -> None:

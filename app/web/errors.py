@@ -37,7 +37,9 @@ def http_error(error: HTTPException):
     if _wants_json():
         body = jsonify(error=error.name, message=message, status=error.code)
         return body, error.code, headers
-    return render_template("errors/error.html", error=error, message=message), error.code, headers
+    page = render_template("errors/error.html", error=error, message=message,
+                           back_url=getattr(error, "back_url", None))
+    return page, error.code, headers
 
 
 def index_missing(error: IndexMissingError):

@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from app.articles import article_id, permalink_for
 from app.feedback_guard import FeedbackTokens, RateLimiter, new_nonce
@@ -140,27 +140,34 @@ def feedback(folder: int, ident: str):
     identifier = article_id(ident)
     if identifier is None or get_kb().store().path_of(identifier) is None:
         abort(404, description=f"There is no article {ident!r} to give feedback on.")
+    back = permalink_for(identifier) + "#feedback"
     problem = _tokens().check(request.form.get("token", ""), identifier,
                               request.cookies.get(CSRF_COOKIE))
     if problem:
-        abort(400, description=f"Your feedback was not saved. {problem}")
+        raise _not_saved(BadRequest(f"Your feedback was not saved. {problem}"), back)
     limiter: RateLimiter = current_app.extensions["feedback_rate_limit"]
     client = request.remote_addr or "unknown"
     if not limiter.allow(client):
         wait = limiter.retry_after(client)
-        raise TooManyRequests(
-            description=f"Your feedback was not saved: too many votes from your address. "
-                        f"Try again in {wait} seconds.", retry_after=wait)
+        raise _not_saved(TooManyRequests(
+            f"Your feedback was not saved: too many votes from your address. "
+            f"Try again in {wait} seconds.", retry_after=wait), back)
     helpful = request.form.get("helpful", "")
     if helpful not in {"yes", "no"}:
-        abort(400, description="Your feedback was not saved: choose Yes or No.")
+        raise _not_saved(BadRequest("Your feedback was not saved: choose Yes or No."), back)
     comment = request.form.get("comment", "").strip()
     if len(comment) > MAX_COMMENT:
-        abort(400, description=f"Your feedback was not saved: the comment is {len(comment):,} "
-                               f"characters long and the limit is {MAX_COMMENT:,}. "
-                               "Go back, shorten it and send it again.")
+        raise _not_saved(BadRequest(
+            f"Your feedback was not saved: the comment is {len(comment):,} characters long "
+            f"and the limit is {MAX_COMMENT:,}. Go back, shorten it and send it again."), back)
     get_activity().record_vote(identifier, helpful == "yes", comment)
     return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
+
+
+def _not_saved(error: HTTPException, back_url: str) -> HTTPException:
+    """The error page then offers the way back to the form (see app.web.errors)."""
+    error.back_url = back_url  # type: ignore[attr-defined]
+    return error
 
 
 @bp.get("/kb/<int:folder>/<ident>/feedback")

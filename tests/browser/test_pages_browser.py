@@ -138,3 +138,15 @@ def test_without_javascript_links_and_feedback_still_work(browser, live_server: 
         assert plain.get_by_text("Thank you").is_visible()
     finally:
         context.close()
+
+
+def test_printing_an_article_leaves_out_the_page_furniture(page, live_server: str) -> None:
+    page.goto(live_server + ARTICLE + "?q=pop3")
+    page.emulate_media(media="print")
+    for hidden in ["header.site", ".toc", ".copy-link", "#feedback", ".related",
+                   ".highlight-note"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.get_by_role("heading", name="Workaround", exact=True).is_visible()
+    assert page.locator("aside.meta").is_visible()  # products, versions, date stay
+    mark = page.locator("mark.hit").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert mark in ("rgba(0, 0, 0, 0)", "transparent")
