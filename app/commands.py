@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from app.index import BuildReport, build_index
@@ -13,6 +14,7 @@ from app.index import BuildReport, build_index
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(index_command)
+    app.cli.add_command(check_command)
 
 
 def format_report(report: BuildReport) -> str:
@@ -45,3 +47,17 @@ def index_command(rebuild: bool, procs: int) -> None:
         except FileNotFoundError as error:
             raise click.ClickException(str(error)) from None
     click.echo(format_report(report))
+
+
+@click.command("check")
+@with_appcontext
+@click.option("--show", default=20, show_default=True, help="Article ids listed per finding.")
+def check_command(show: int) -> None:
+    """Lint the knowledge base: authored trees, and articles the wizard cannot reach."""
+    from app.web.knowledge import get_kb
+    from app.wizard import check_knowledge_base
+
+    report = check_knowledge_base(Path(current_app.config["KB_DIR"]), get_kb().store())
+    click.echo(report.format(show))
+    if report.problems:
+        raise SystemExit(1)

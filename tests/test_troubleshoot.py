@@ -1,0 +1,233 @@
+"""The wizard's pages and JSON API, on an index of the project's own kb/.
+
+kb/ holds the seed Q198704 (with its authored tree) and the help desk's Q900001 and
+Q900002, which carry 0x800CCC90 too, so pasting that code needs a question.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from app import PROJECT_ROOT, create_app
+from app.index import build_index
+
+OE_DETAILS = (
+    "Unable to logon to the server using Distributed Password Authentication. "
+    "Account:'Company POP3 Server Accnt.', Server: 'server.company.com', Protocol: POP3, "
+    "Server Response: '-ERR The AUTH protocol exchange was canceled by the client.',"
+    "Port: 110, Secure(SSL): NO, Server Error: 0x800ccc90, Error Number: {code}"
+)
+
+
+@pytest.fixture(scope="module")
+def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("wizard") / "index"
+    build_index(PROJECT_ROOT / "kb", index, procs=1)
+    return index
+
+
+@pytest.fixture
+def app(tmp_path: Path, kb_index: Path):
+    return create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "KB_DIR": str(PROJECT_ROOT / "kb"),
+        "INDEX_DIR": str(kb_index),
+        "INDEX_REFRESH_SECONDS": 0,
+        "ACTIVITY_DB": str(tmp_path / "activity.sqlite"),
+        "HELPDESK_CONTACT": "helpdesk@example.com",
+    })
+
+
+class Page(HTMLParser):
+    """What a person sees: the heading, the links (text -> href), forms, notices."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.forms: list[dict] = []
+        self.h1 = self.h2 = ""
+        self.text_of: dict[str, str] = {}
+        self._href: str | None = None
+        self._text: list[str] = []
+        self._heading: str | None = None
+        self._class: list[str] = []
+        self.feed(html)
+        self.body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self._href, self._text = attrs.get("href"), []
+        elif tag in ("h1", "h2"):
+            self._heading, self._text = tag, []
+        elif tag == "form":
+            self.forms.append({"action": attrs.get("action"), "method": attrs.get("method"),
+                               "fields": {}, "buttons": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["fields"][attrs.get("name")] = attrs.get("value", "")
+        elif tag == "button" and self.forms:
+            self.forms[-1]["buttons"].append(attrs)
+            self._text = []
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+    def handle_endtag(self, tag):
+        text = " ".join("".join(self._text).split())
+        if tag == "a" and self._href is not None:
+            self.links.append((text, self._href))
+            self._href = None
+        elif tag in ("h1", "h2") and self._heading == tag:
+            if not getattr(self, tag):
+                setattr(self, tag, text)
+            self._heading = None
+        elif tag == "button" and self.forms and self.forms[-1]["buttons"]:
+            self.forms[-1]["buttons"][-1]["text"] = text
+
+    def link(self, starts: str) -> str:
+        found = [href for text, href in self.links if text.startswith(starts)]
+        assert found, f"no link {starts!r} among {[t for t, _ in self.links]}"
+        return found[0]
+
+    def form(self, button: str) -> dict:
+        for form in self.forms:
+            if any(b.get("text", "").startswith(button) for b in form["buttons"]):
+                return form
+        raise AssertionError(f"no form with a button {button!r}")
+
+
+def get(client, url: str) -> Page:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return Page(response.get_data(as_text=True))
+
+
+def outcomes(app) -> list[tuple]:
+    with sqlite3.connect(app.config["ACTIVITY_DB"]) as db:
+        return db.execute("SELECT fixed, query, answers, article_id, step FROM outcomes").fetchall()
+
+
+def test_the_start_page_asks_what_you_see(client):
+    page = get(client, "/troubleshoot")
+    assert page.h1 == "What do you see?"
+    assert 'name="q"' in client.get("/troubleshoot").get_data(as_text=True)
+
+
+def test_a_shared_code_asks_which_other_code_with_counts_and_not_sure(client):
+    page = get(client, "/troubleshoot?q=0x800CCC90")
+    assert page.h1 == "Which other error code or number does the message show?"
+    options = {text.split(" keeps")[0]: href for text, href in page.links if "keeps" in text}
+    assert set(options) == {"0x800CCC18", "0x800CCC0F", "0x800CCC92", "Not sure"}
+    assert any(text == "Not sure keeps all 3" for text, _ in page.links)
+    assert options["0x800CCC18"] == "/troubleshoot?q=0x800CCC90&code=0x800ccc18"
+    assert "It carries the error code 0x800CCC90 you entered" in page.body
+
+
+@pytest.mark.parametrize("code, article", [("0x800ccc18", "Q198704"), ("0x800ccc0f", "Q900001"),
+                                           ("0x800ccc92", "Q900002")])
+def test_each_answer_lands_on_its_article(client, code, article):
+    page = get(client, f"/troubleshoot?q=0x800CCC90&code={code}")
+    assert f"Fix from {article}" in page.body
+    assert page.link(article) == f"/kb/{int(article[1:]) // 1000:03d}/{article}/"
+    assert not any(re.search(r"keeps (\d+|all)", text) for text, _ in page.links)
+
+
+def test_the_seed_articles_tree_walks_both_branches(client, app):
+    page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18")
+    assert page.h2 == "Try this"
+    assert "log on using Clear Text" in page.body
+    assert "Can you log on with Clear Text?" in page.body
+    works = get(client, page.link("Yes, Clear Text works"))
+    assert "Change the mailbox alias to the Windows NT account name" in works.body
+    fails = get(client, page.link("No, it still fails"))
+    assert "The administrator checks for that custom recipient and removes it" in fails.body
+    assert "Did the administrator's change fix it?" in fails.body.replace("&#39;", "'")
+    # "Yes" is a small POST form that records once and redirects (reloads record nothing).
+    form = fails.form("Yes, it works now")
+    assert form["method"] == "post"
+    response = client.post(form["action"], data=form["fields"] | {"outcome": "fixed"})
+    assert response.status_code == 303
+    assert "end=fixed" in response.location
+    done = get(client, response.location)
+    assert done.h1 == "Fixed. Glad it works again."
+    get(client, response.location)
+    assert outcomes(app) == [(1, "0x800CCC90", "code=0x800ccc18", "Q198704", None)]
+
+
+def test_nothing_worked_gives_the_help_desk_and_a_summary_to_paste(client, app):
+    page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
+                       "&at=custom-recipient")
+    form = page.form("No")
+    response = client.post(form["action"], data=form["fields"])
+    assert response.status_code == 303
+    end = client.get(response.location).get_data(as_text=True)
+    dead = Page(end)
+    assert dead.h1 == "Nothing here fixed it"
+    assert ("helpdesk@example.com", "mailto:helpdesk@example.com") in dead.links
+    summary = re.search(r"<textarea[^>]*>(.*?)</textarea>", end, re.S).group(1)
+    assert "Entered: 0x800CCC90" in summary
+    assert "Other code: 0x800CCC18" in summary
+    assert "Tried Q198704" in summary
+    assert outcomes(app) == [(0, "0x800CCC90", "code=0x800ccc18", "Q198704", None)]
+
+
+@pytest.mark.parametrize("code, article", [("0x800ccc18", "Q198704"), ("0x800CCC92", "Q900002")])
+def test_a_pasted_dialog_with_two_codes_needs_no_question(client, code, article):
+    page = get(client, "/troubleshoot?q=" + OE_DETAILS.format(code=code).replace(" ", "+"))
+    assert not any(re.search(r"keeps (\d+|all)", text) for text, _ in page.links)
+    assert f"Fix from {article}" in page.body
+    assert f"Why {article} is the fix" in page.body
+    assert f"It carries the error code {code.upper().replace('0X', '0x')} you entered" in page.body
+
+
+def test_changing_an_earlier_answer_asks_it_again(client):
+    page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18")
+    change = page.link("change")
+    assert dict(parse_qsl(urlsplit(change).query)) == {"q": "0x800CCC90", "ask": "code"}
+    assert get(client, change).h1 == "Which other error code or number does the message show?"
+
+
+@pytest.mark.parametrize("query", [
+    "q=0x800CCC90&code=%3Cscript%3E", "q=0x800CCC90&code=0xdeadbeef",
+    "q=0x800CCC90&article=Q999999", "q=0x800CCC90&article=../../etc&step=-1",
+    "q=0x800CCC90&code=0x800ccc18&article=Q198704&at=nowhere",
+    "q=0x800CCC90&article=Q900001&step=999",
+])
+def test_garbled_or_outdated_links_fall_back_with_a_notice(client, query):
+    response = client.get(f"/troubleshoot?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="notice" role="status"' in html
+    assert "<script>" not in html
+
+
+def test_the_api_answers_a_step_with_links_to_the_next(client):
+    data = client.get("/api/troubleshoot?q=0x800CCC90").get_json()
+    assert data["query"] == "0x800CCC90"
+    assert {c["id"] for c in data["candidates"]} == {"Q198704", "Q900001", "Q900002"}
+    assert set(data["candidates"][0]) >= {"id", "title", "url", "score"}
+    assert data["page"] == "/troubleshoot?q=0x800CCC90"
+    options = data["question"]["options"]
+    assert options[-1]["label"] == "Not sure"
+    assert sorted(options[-1]["articles"]) == ["Q198704", "Q900001", "Q900002"]
+    chosen = next(o for o in options if o["articles"] == ["Q198704"])
+    assert chosen["next"].startswith("/api/troubleshoot?")
+    after = client.get(chosen["next"]).get_json()
+    assert after["question"] is None
+    assert after["candidates"][0]["id"] == "Q198704"
+    assert after["fix"]["node"] == "clear-text"
+    assert after["page"] == "/troubleshoot?q=0x800CCC90&code=0x800ccc18"
+
+
+def test_the_api_reports_garbled_state_as_a_notice_not_an_error(client):
+    response = client.get("/api/troubleshoot?q=0x800CCC90&step=x&article=Q1")
+    assert response.status_code == 200
+    assert response.get_json()["notices"]
+
