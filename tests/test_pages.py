@@ -284,3 +284,28 @@ def test_related_articles_are_remembered_until_the_index_changes(app, monkeypatc
     second = client.get("/kb/100/Q100002/").get_data(as_text=True)
     assert len(calls) == 1
     assert first.count("/kb/100/Q100001/") == second.count("/kb/100/Q100001/") >= 1
+
+
+def test_sub_headings_have_anchors_and_sit_in_the_contents(tmp_path, kb_dir) -> None:
+    from app import create_app
+    from app.index import build_index
+
+    (kb_dir / "helpdesk").mkdir()
+    (kb_dir / "helpdesk" / "Q900100.md").write_text(
+        "---\nid: Q900100\ntitle: VPN drops every hour\nproducts: [Windows XP]\n---\n"
+        "## Symptoms\n\nThe VPN drops.\n\n## Resolution\n\n### On Windows XP\n\nDo this.\n\n"
+        "### Symptoms\n\nA heading named like a section.\n", encoding="utf-8")
+    index = tmp_path / "sub-index"
+    build_index(kb_dir, index, procs=1)
+    client = create_app({"TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index),
+                         "ACTIVITY_DB": str(tmp_path / "a.sqlite")}).test_client()
+    doc = parse(client.get("/kb/900/Q900100/").get_data(as_text=True))
+    resolution = doc.find("section", id="resolution")
+    assert [h.attrs.get("id") for h in resolution.find_all("h3")] == [
+        "on-windows-xp", "symptoms-2"]
+    toc = doc.find("nav", **{"aria-labelledby": "toc-title"})
+    assert [a.attrs["href"] for a in toc.find_all("a")] == [
+        "#symptoms", "#resolution", "#on-windows-xp", "#symptoms-2"]
+    ids = [el.attrs["id"] for tag in ("section", "h2", "h3", "nav", "textarea", "input", "p")
+           for el in doc.find_all(tag) if "id" in el.attrs]
+    assert len(ids) == len(set(ids))  # every id on the page is unique

@@ -26,7 +26,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from app.articles import article_id, permalink_for
 from app.feedback_guard import FeedbackTokens, RateLimiter, new_nonce
-from app.highlight import highlight, query_terms
+from app.highlight import decorate, query_terms
 from app.model import Article
 from app.related import related_articles
 from app.web.activity import get_activity
@@ -40,6 +40,9 @@ PRODUCT_PAGE = 50
 CSRF_COOKIE = "kb_form"
 MAX_COMMENT = 1000
 RELATED = 6
+# ids the article page itself uses, which no sub-heading may take
+PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", "comment",
+            "comment-hint", "q", "q-top"}
 
 
 @bp.record_once
@@ -67,6 +70,7 @@ class SectionView:
     anchor: str
     html: Markup
     share_url: str
+    headings: list[tuple[str, str]]  # (text, anchor) of its sub-headings
 
 
 @bp.get("/")
@@ -92,13 +96,15 @@ def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
     terms = query_terms(query) if query else frozenset()
     permalink = url_for("pages.article", folder=article.number // 1000, ident=article.id,
                         _external=True)
+    taken = PAGE_IDS | {s.anchor for s in article.sections} | {
+        f"h-{s.anchor}" for s in article.sections}
     views, marked = [], 0
     for section in article.sections:
-        html, count = highlight(section.html, terms)
-        marked += count
-        # Sanitised at index time; highlight() only adds <mark> around text.
-        views.append(SectionView(section.title, section.anchor, Markup(html),
-                                 f"{permalink}#{section.anchor}"))
+        done = decorate(section.html, terms, taken)
+        marked += done.marked
+        # Sanitised at index time; decorate() only adds <mark> and heading ids.
+        views.append(SectionView(section.title, section.anchor, Markup(done.html),
+                                 f"{permalink}#{section.anchor}", done.headings))
     return views, marked
 
 
@@ -120,6 +126,7 @@ def article(folder: int, ident: str):
         "pages/article.html",
         article=found,
         sections=sections,
+        nested_toc=any(section.headings for section in sections),
         query=query,
         marked=marked,
         related=related_articles(kb, found, limit=RELATED),
