@@ -819,11 +819,27 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
     return [replace(s, number=n) for n, s in enumerate(steps, 1)]
 
 
+def _lead_text(section: Section | None, limit: int) -> str:
+    """The section's first sentences; a sentence that introduces a quoted message
+    ("... the Details show:") is followed by the start of that message."""
+    if section is None:
+        return ""
+    blocks = [b for b in section.blocks if b.text.strip() or b.items]
+    for index, block in enumerate(blocks):
+        if block.kind != "para":
+            continue
+        text = first_sentences(block.text, limit)
+        if text.rstrip().endswith(":") and index + 1 < len(blocks):
+            following = blocks[index + 1]
+            quoted = following.text or " ".join(following.items)
+            text = f"{text} “{clip(quoted, max(40, limit - len(text)))}”"
+        return text
+    return first_sentences(section.text, limit)
+
+
 def _summary(article: Article) -> tuple[str, str]:
-    symptoms = symptom_section(article)
-    cause = article.section("CAUSE")
-    return (first_sentences(_first_para(symptoms), 240),
-            first_sentences(_first_para(cause), 240) if cause else "")
+    return (_lead_text(symptom_section(article), 200),
+            _lead_text(article.section("CAUSE"), 200))
 
 
 def _fix(source: Source, state: State, article: Article, remaining: list[Candidate]) -> Fix:
@@ -1010,7 +1026,9 @@ def summary_text(result: Step, step_label: str = "") -> str:
     for article_id, title in result.tried:
         lines.append(f"Tried {article_id} ({title}): every step, not fixed")
     if result.fix is not None and result.fix.article.id not in result.state.tried:
-        where = step_label or (f"step {result.fix.current.number}" if result.fix.current else "")
+        fix = result.fix
+        where = step_label or (f"step {fix.current.number} of {len(fix.steps)}" if fix.current
+                               else f"“{clip(fix.node.text, 70)}”" if fix.node else "")
         lines.append(f"Tried {result.fix.article.id} ({result.fix.article.title})"
                      + (f": up to {where}" if where else ""))
     return "\n".join(lines)
