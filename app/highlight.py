@@ -28,6 +28,7 @@ MAX_TERMS = 30
 WORD = re.compile(r"\w+")
 CODE_WORDS = {"error", "stop", "event", "runtime", "asp", "http"}
 SUBHEADINGS = {"h3", "h4", "h5", "h6"}
+BARE_SUBHEADING = re.compile(r"<h[3-6]>")
 
 
 @lru_cache(maxsize=20_000)
@@ -126,7 +127,7 @@ class Decorated:
 
 def decorate(html: str, terms: frozenset[str], taken: set[str]) -> Decorated:
     """Mark the terms and give sub-headings ids not yet in `taken` (which is updated)."""
-    if not terms and "<h" not in html:
+    if not terms and not BARE_SUBHEADING.search(html):
         return Decorated(html, 0, [])
     marker = _Marker(terms, taken)
     marker.feed(html)

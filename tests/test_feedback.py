@@ -92,13 +92,33 @@ def test_a_comment_over_1000_characters_is_a_400_with_a_clear_message(app, clien
                            data={"token": token, "helpful": "yes", "comment": "x" * 1001})
     assert response.status_code == 400
     doc = parse(response.get_data(as_text=True))
-    text = doc.by_class("message")[0].text
+    text = doc.find("p", role="alert").text
     assert "1,001 characters" in text and "limit is 1,000" in text
-    assert doc.find("a", **{"class": "button"}).attrs["href"] == ARTICLE + "#feedback"
+    # the text comes back to be shortened, in a form that can be sent again
+    form = doc.find("section", id="feedback").find("form")
+    assert form.attrs["action"] == ARTICLE + "feedback"
+    assert form.find("textarea").text == "x" * 1001
+    assert form.find("input", name="token").attrs["value"] == token
     assert votes(app) == []
     ok = client.post(ARTICLE + "feedback",
                      data={"token": token, "helpful": "yes", "comment": "y" * 1000})
     assert ok.status_code == 303 and votes(app)[0][2] == "y" * 1000
+
+
+def test_line_breaks_count_once_as_in_the_browser(app, client) -> None:
+    token = form_token(client)
+    comment = ("a" * 99 + "\r\n") * 10  # 1,000 characters as the browser counts them
+    response = client.post(ARTICLE + "feedback",
+                           data={"token": token, "helpful": "no", "comment": comment})
+    assert response.status_code == 303 and len(votes(app)) == 1
+
+
+def test_a_refused_vote_offers_the_way_back_to_the_form(client) -> None:
+    token = form_token(client)
+    response = client.post(ARTICLE + "feedback", data={"token": token, "helpful": "perhaps"})
+    assert response.status_code == 400
+    doc = parse(response.get_data(as_text=True))
+    assert doc.find("a", **{"class": "button"}).attrs["href"] == ARTICLE + "#feedback"
 
 
 @pytest.mark.parametrize("helpful", ["", "maybe", "1"])

@@ -162,11 +162,17 @@ def feedback(folder: int, ident: str):
     helpful = request.form.get("helpful", "")
     if helpful not in {"yes", "no"}:
         raise _not_saved(BadRequest("Your feedback was not saved: choose Yes or No."), back)
-    comment = request.form.get("comment", "").strip()
+    # Browsers count a line break as one character against maxlength but send "\r\n".
+    comment = request.form.get("comment", "").replace("\r\n", "\n").strip()
     if len(comment) > MAX_COMMENT:
-        raise _not_saved(BadRequest(
-            f"Your feedback was not saved: the comment is {len(comment):,} characters long "
-            f"and the limit is {MAX_COMMENT:,}. Go back, shorten it and send it again."), back)
+        # Give the text back to edit rather than lose it.
+        problem = (f"Your feedback was not saved: the comment is {len(comment):,} characters "
+                   f"long and the limit is {MAX_COMMENT:,}. Shorten it and send it again.")
+        return render_template(
+            "pages/feedback_retry.html", article=get_kb().store().get(identifier),
+            token=request.form.get("token", ""), comment=comment, problem=problem,
+            max_comment=MAX_COMMENT,
+        ), 400
     get_activity().record_vote(identifier, helpful == "yes", comment)
     return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
 
