@@ -63,10 +63,10 @@ K1 = 1.2
 # may appear in and still be scored in this field)
 FIELDS: dict[str, tuple[float, float, float]] = {
     "title": (3.0, 0.4, 1.0),
-    "symptoms": (1.5, 0.75, 0.5),
+    "symptoms": (2.0, 0.75, 0.5),
     "messages": (1.5, 0.5, 0.5),
-    "pairs": (2.0, 0.5, 1.0),
-    "body": (1.0, 0.75, 0.5),
+    "pairs": (3.5, 0.5, 1.0),
+    "body": (0.8, 0.75, 0.5),
     "applies": (0.4, 0.75, 0.2),
     "extra": (0.4, 0.75, 0.2),
 }
@@ -164,7 +164,10 @@ def _code_forms(schema, code: str) -> dict[float, q.Query]:
             if fieldname not in schema:
                 continue
             for form in forms:
-                tokens = [t for part in form for t in _analyse(fieldname, part)]
+                words = [_analyse(fieldname, part) for part in form]
+                if not all(words):  # `4` in `error 4` is too short for the stemmed fields
+                    continue
+                tokens = [token for part in words for token in part]
                 if len(tokens) == 1:
                     queries.append(q.Term(fieldname, tokens[0]))
                 elif tokens:
