@@ -309,3 +309,12 @@ def test_sub_headings_have_anchors_and_sit_in_the_contents(tmp_path, kb_dir) -> 
     ids = [el.attrs["id"] for tag in ("section", "h2", "h3", "nav", "textarea", "input", "p")
            for el in doc.find_all(tag) if "id" in el.attrs]
     assert len(ids) == len(set(ids))  # every id on the page is unique
+
+
+def test_the_home_box_can_also_start_the_troubleshooter(client) -> None:
+    doc = parse(client.get("/").get_data(as_text=True))
+    form = doc.find("form", role="search")
+    buttons = form.find_all("button")
+    assert [b.text for b in buttons] == ["Search", "Troubleshoot step by step"]
+    assert form.attrs["action"] == "/search" and buttons[1].attrs["formaction"] == "/troubleshoot"
+    assert not buttons[0].attrs.get("name")  # only q goes into the URL
