@@ -36,7 +36,7 @@ from app.model import Article, Block, Section, article_from_dict
 from app.trees import Tree, TreeCache, TreeNode, check_trees
 
 MAX_CANDIDATES = 40      # articles the questions choose between
-RECALL = 100             # ranked articles read for a paste without codes
+RECALL = 200             # ranked articles checked for quoting a paste word for word
 MAX_OPTIONS = 7          # shown values; the rest become "Something else"
 STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
 LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
@@ -160,7 +160,10 @@ ACTIVITIES = [
     ("configuring", "Changing settings or an account",
      r"\b(configur|setting|propert|account|option)"),
 ]
-_ACTIVITY_RES = [(key, label, re.compile(pattern, re.I)) for key, label, pattern in ACTIVITIES]
+# One pass over the text for every activity: a named group per activity.
+_ACTIVITY = re.compile("|".join(f"(?P<{key.replace('-', '_')}>{pattern})"
+                                for key, _, pattern in ACTIVITIES), re.I)
+_ACTIVITY_LABELS = {key.replace("-", "_"): (key, label) for key, label, _ in ACTIVITIES}
 
 OS_NAMES = re.compile(
     r"\b(Windows (?:95|98|Me|NT(?: Server| Workstation)?(?: \d\.\d)?|2000(?: Server| "
@@ -217,6 +220,12 @@ def _first_para(section: Section | None) -> str:
     return section.text
 
 
+def article_text(article: Article) -> str:
+    symptoms = symptom_section(article)
+    return normal(" ".join([article.title, *article.messages,
+                            symptoms.text[:6000] if symptoms else ""]))
+
+
 def facts_of(article: Article) -> Facts:
     values: dict[str, dict[str, Value]] = {name: {} for name in FACETS}
 
@@ -267,8 +276,9 @@ def facts_of(article: Article) -> Facts:
         if port in PORTS:
             add("protocol", PROTOCOLS[PORTS[port]], f"port {port} in its symptoms", PORTS[port])
     doing_text = " ".join([article.title, _first_para(symptoms)[:600]])
-    for key, label, pattern in _ACTIVITY_RES:
-        if pattern.search(doing_text):
+    seen = {match.lastgroup for match in _ACTIVITY.finditer(doing_text)}
+    for group, (key, label) in _ACTIVITY_LABELS.items():    # in the order of ACTIVITIES
+        if group in seen:
             add("doing", label, "its title or symptoms", key)
     where = symptoms.title if symptoms else "the article"
     for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
@@ -277,8 +287,7 @@ def facts_of(article: Article) -> Facts:
     summary = first_sentences(_first_para(symptoms), 110)
     if summary:
         add("symptom", summary, f"the first lines of its {where}", slug(summary, 6))
-    said = normal(" ".join([article.title, *article.messages,
-                            symptoms.text[:6000] if symptoms else ""]))
+    said = article_text(article)
     return Facts(article.id, article.title, article.permalink,
                  frozenset(code.upper() for code in article.codes), values, said)
 
@@ -659,6 +668,8 @@ def _weigh(ranked: list[tuple[str, float]], query: str, facts: dict[str, Facts]
     if len(set(phrase.split()) - CODE_WORDS - {c.lower() for c in pasted}) >= 3:
         quoting = {c.id for c in candidates if phrase in facts[c.id].text}
     for candidate in candidates:
+        if candidate.id in quoting:      # quoting the whole paste covers its codes too
+            candidate.codes_matched = max(candidate.codes_matched, most)
         candidate.weight = (max(candidate.score, 0.0) / top) * (
             CODE_PENALTY ** (candidate.codes_matched - most)) * (
             MESSAGE_MATCH if candidate.id in quoting else 1.0)
@@ -746,7 +757,14 @@ def reasons_for(article: Article, facts: Facts, query: str, answers: list[Answer
                              None)
             out.append(f"It carries the error code {code} you entered"
                        + (f", in its {where} section." if where else " (in its title)."))
-    for message in article.messages:
+    phrase = normal(query)
+    quoted = False
+    if len(set(phrase.split()) - CODE_WORDS) >= 3 and phrase in facts.text:
+        where = next((s.title for s in article.sections if phrase in normal(s.text)), None)
+        out.append("It quotes what you entered word for word"
+                   + (f", in its {where} section." if where else " (in its title or messages)."))
+        quoted = True
+    for message in [] if quoted else article.messages:
         short = " ".join(message.split()[:6]).lower()
         if len(short) > 15 and short in " ".join(query.split()).lower():
             out.append(f"It quotes the message “{clip(message, 80)}” in its "
@@ -913,11 +931,31 @@ def candidates_for(source: Source, query: str) -> list[tuple[str, float]]:
                              ) if facts else set()
                 boosted.append((article_id, score * (1 + len(words & own) / len(words))))
             ranked = sorted(boosted, key=lambda pair: -pair[1])
+        if len(words - CODE_WORDS) >= 3:
+            # A message with a code in it ("Run-time error '5': Invalid procedure call"):
+            # articles quoting the message count too, whether or not they carry the code.
+            known = {article_id for article_id, _ in ranked}
+            ranked = ranked + [pair for pair in _with_quoting(source, query,
+                                                              source.rank(query, RECALL))
+                               if pair[0] not in known]
         if ranked:
             return ranked
     # Words only: look further down the ranking, where an article quoting the message
     # word for word may sit below ones that share its common words in their titles.
-    return source.rank(query, RECALL)
+    return _with_quoting(source, query, source.rank(query, RECALL))
+
+
+def _with_quoting(source: Source, query: str, ranked: list[tuple[str, float]]
+                  ) -> list[tuple[str, float]]:
+    """The first MAX_CANDIDATES of a ranking, then those further down that quote the
+    pasted text word for word (a cheap text check, no facets)."""
+    head, tail = ranked[:MAX_CANDIDATES], ranked[MAX_CANDIDATES:]
+    phrase = normal(query)
+    if not tail or len(set(phrase.split()) - CODE_WORDS) < 3:
+        return head
+    text_of = getattr(source, "text", None) or (
+        lambda article_id: getattr(source.facts(article_id), "text", ""))
+    return head + [pair for pair in tail if phrase in text_of(pair[0])]
 
 
 def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
@@ -1040,6 +1078,7 @@ def answers_text(state: State) -> str:
 
 RANK_CACHE_SECONDS = 60.0
 _FACTS: dict[tuple[int, str], Facts | None] = {}
+_TEXTS: dict[tuple[int, str], str] = {}
 _RANKED: dict[tuple[int, str, int], tuple[float, list[tuple[str, float]]]] = {}
 
 
@@ -1086,6 +1125,18 @@ class KnowledgeSource:
             _FACTS.clear()
         _FACTS[key] = facts
         return facts
+
+    def text(self, article_id: str) -> str:
+        """The normalised text a pasted message is looked for in (cheaper than facts)."""
+        key = (id(self.kb.store()), article_id)
+        if key in _FACTS and _FACTS[key] is not None:
+            return _FACTS[key].text
+        if key not in _TEXTS:
+            found = self.article(article_id)
+            if len(_TEXTS) >= 20_000:
+                _TEXTS.clear()
+            _TEXTS[key] = article_text(found) if found is not None else ""
+        return _TEXTS[key]
 
     def tree(self, article: Article) -> Tree | None:
         if self.kb_dir is None or not article.source_path:
