@@ -76,6 +76,7 @@ FIELDS: dict[str, tuple[float, float, float]] = {
 FULL_POSTINGS = 2500
 CANDIDATES = 400
 CORRECTED_WEIGHT = 0.9
+MAX_CORRECTIONS = 3
 SCHEMA = make_schema()
 CACHE_POSTINGS = 6_000_000  # about 50 MB of arrays per process
 
@@ -211,10 +212,8 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
 
     Never a code, an id, a number or an ALL-CAPS word: those are meant as typed.
     """
-    schema = searcher.schema
-    if "spelling" not in schema:
+    if "spelling" not in searcher.schema:
         return []
-    reader = searcher.reader()
     fixes: list[tuple[str, str]] = []
     for match in re.finditer(r"[A-Za-z][A-Za-z']*[A-Za-z]", text):
         word = match.group()
@@ -227,27 +226,53 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
             or (before and (before.isalnum() or before in "_.\\/"))  # part of a name or path
             or (after[:1].isdigit() or after[:1] == "_")
             or (len(after) == 2 and after[0] in ".\\/" and after[1].isalnum())
+            or any(word.lower() in code.lower() for code in codes)
         ):
             continue
-        lower = word.lower()
-        if any(lower in code.lower() for code in codes):
-            continue
-        seen = reader.doc_frequency("spelling", lower)
-        if seen > 2 or reader.doc_frequency("title", lower) or _known_stem(searcher, lower):
-            continue
-        best: tuple[int, int, str] | None = None
-        for maxdist in (1, 2) if len(lower) >= 7 else (1,):
-            for candidate in reader.terms_within("spelling", lower, maxdist, prefix=1):
-                if candidate == lower:
-                    continue
-                frequency = reader.doc_frequency("spelling", candidate)
-                if frequency >= max(2, 20 * seen) and (best is None or frequency > best[1]):
-                    best = (maxdist, frequency, candidate)
-            if best:
-                break
-        if best:
-            fixes.append((word, best[2]))
+        fixed = _correction(searcher, word.lower())
+        if fixed:
+            fixes.append((word, fixed))
+        if len(fixes) == MAX_CORRECTIONS:
+            break
     return fixes
+
+
+def _correction(searcher: Searcher, word: str) -> str | None:
+    """The word one edit away that articles use most, if the word itself is unknown.
+
+    Edits are generated and looked up (a few hundred dictionary probes) rather than
+    found by walking the vocabulary, which takes seconds on the archive. A dropped
+    letter is the commonest slip, so a candidate at least as long as the word wins
+    over a shorter one (`printr` is `printer` before `print`).
+    """
+    corpus = _corpus(searcher)
+    if word in corpus.corrections:
+        return corpus.corrections[word]
+    reader = searcher.reader()
+    seen = reader.doc_frequency("spelling", word)
+    best: tuple[bool, int, str] | None = None
+    if seen <= 2 and not reader.doc_frequency("title", word) and not _known_stem(searcher, word):
+        for candidate in _one_edit(word):
+            frequency = reader.doc_frequency("spelling", candidate)
+            if frequency >= max(2, 20 * seen):
+                rank = (len(candidate) >= len(word), frequency, candidate)
+                if best is None or rank > best:
+                    best = rank
+    if len(corpus.corrections) > 10_000:
+        corpus.corrections.clear()
+    corpus.corrections[word] = best[2] if best else None
+    return corpus.corrections[word]
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in letters),
+        *(a + c + b for a, b in splits for c in letters),
+    } - {word}
 
 
 def _known_stem(searcher: Searcher, word: str) -> bool:
@@ -294,6 +319,7 @@ class _Corpus:
         self.cached = 0
         self.products: dict[int, tuple[str, ...]] = {}
         self.product_docs: dict[str, frozenset[int]] = {}
+        self.corrections: dict[str, str | None] = {}
         self.lock = threading.Lock()
 
     def norm(self, searcher: Searcher, fieldname: str) -> array:
