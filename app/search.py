@@ -317,7 +317,7 @@ class _Corpus:
         self.norms: dict[str, array] = {}
         self.postings: dict[tuple[str, str], tuple[array, array]] = {}
         self.cached = 0
-        self.products: dict[int, tuple[str, ...]] = {}
+        self.products: list[tuple[str, ...]] | None = None
         self.product_docs: dict[str, frozenset[int]] = {}
         self.corrections: dict[str, str | None] = {}
         self.lock = threading.Lock()
@@ -363,11 +363,18 @@ class _Corpus:
         return ids, parts
 
     def products_of(self, searcher: Searcher, docnum: int) -> tuple[str, ...]:
-        found = self.products.get(docnum)
-        if found is None:
-            stored = searcher.stored_fields(docnum).get("products", "")
-            found = self.products[docnum] = tuple(p for p in stored.split(",") if p)
-        return found
+        """The products of an article, from the products field's postings: a few
+        hundred lists read once, where stored fields cost a read per article."""
+        if self.products is None:
+            reader = searcher.reader()
+            products: list[tuple[str, ...]] = [()] * self.size
+            if "products" in searcher.schema:
+                for name in reader.lexicon("products"):
+                    product = name.decode("utf-8") if isinstance(name, bytes) else name
+                    for each in reader.postings("products", product).all_ids():
+                        products[each] = (*products[each], product)
+            self.products = products
+        return self.products[docnum]
 
     def docs_of_product(self, searcher: Searcher, product: str) -> frozenset[int]:
         found = self.product_docs.get(product)
