@@ -318,3 +318,31 @@ def test_the_home_box_can_also_start_the_troubleshooter(client) -> None:
     assert [b.text for b in buttons] == ["Search", "Troubleshoot step by step"]
     assert form.attrs["action"] == "/search" and buttons[1].attrs["formaction"] == "/troubleshoot"
     assert not buttons[0].attrs.get("name")  # only q goes into the URL
+
+
+def test_hostile_article_html_is_sanitised_on_the_page(tmp_path, kb_dir) -> None:
+    from app import create_app
+    from app.index import build_index
+
+    (kb_dir / "helpdesk").mkdir(exist_ok=True)
+    (kb_dir / "helpdesk" / "Q900200.md").write_text(
+        "---\nid: Q900200\ntitle: \"<img src=x onerror=alert(1)> Title\"\n---\n## Symptoms\n\n"
+        "<script>alert('body')</script>\n\n<img src=x onerror=alert(2)>\n\n"
+        "[click](javascript:alert(3)) and <a href=\"#\" onclick=\"alert(4)\">this</a>\n\n"
+        "<iframe src=\"https://evil.example/\"></iframe><style>body{display:none}</style>\n",
+        encoding="utf-8")
+    index = tmp_path / "evil-index"
+    build_index(kb_dir, index, procs=1)
+    client = create_app({"TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index),
+                         "ACTIVITY_DB": str(tmp_path / "a.sqlite")}).test_client()
+    html = client.get("/kb/900/Q900200/?q=alert+onerror").get_data(as_text=True)
+    doc = parse(html)
+    assert doc.find("h1").text == "<img src=x onerror=alert(1)> Title"  # shown, as text
+    body = doc.find("section", id="symptoms")
+    assert not body.find_all("script") and not body.find_all("iframe")
+    assert not body.find_all("style") and not body.find_all("img")
+    for tag in ("a", "p", "mark"):
+        for element in body.find_all(tag):
+            assert not any(name.startswith("on") for name in element.attrs)
+            assert not element.attrs.get("href", "").startswith("javascript")
+    assert all(s.attrs.get("src") == "/static/app.js" for s in doc.find_all("script"))
