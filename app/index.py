@@ -229,9 +229,9 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         return report
 
     if full and procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=128)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
     else:
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=64)
     try:
         for path in removed:
             article_id = store.forget_file(path)
