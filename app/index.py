@@ -30,6 +30,7 @@ from app.rendering import SectionRenderer
 from app.store import ArticleStore
 
 WHOOSH_DIR = "whoosh"
+PARSE_BATCH = 2000
 SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY")
 BOILERPLATE_SECTIONS = {"REFERENCES"}
 
@@ -168,7 +169,10 @@ def _parse_all(
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(procs, initializer=_init_worker, initargs=(str(kb_dir),)) as pool:
-        yield from pool.imap_unordered(_parse, items, chunksize=32)
+        # Results wait in this process until written; feeding the pool a batch at a
+        # time bounds that backlog (unbounded, it held a gigabyte of rendered HTML).
+        for start in range(0, len(items), PARSE_BATCH):
+            yield from pool.imap_unordered(_parse, items[start : start + PARSE_BATCH], 32)
 
 
 def build_index(
