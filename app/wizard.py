@@ -1018,6 +1018,11 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
             result.state = state
         else:
             tree = source.tree(article)
+            if state.section and state.section not in {s.anchor for s in article.sections}:
+                notices.append("That section of the article no longer exists; "
+                               "here is the article's fix from the start.")
+                state = replace(state, section=None, step=1)
+                result.state = state
             if state.at and (tree is None or state.at not in tree.nodes):
                 notices.append("That step of the fix no longer exists; "
                                "starting the fix from its first step.")

@@ -199,6 +199,7 @@ def test_changing_an_earlier_answer_asks_it_again(client):
     "q=0x800CCC90&article=Q999999", "q=0x800CCC90&article=../../etc&step=-1",
     "q=0x800CCC90&code=0x800ccc18&article=Q198704&at=nowhere",
     "q=0x800CCC90&article=Q900001&step=999",
+    "q=0x800CCC90&article=Q900001&section=nowhere",
 ])
 def test_garbled_or_outdated_links_fall_back_with_a_notice(client, query):
     response = client.get(f"/troubleshoot?{query}")

@@ -75,6 +75,8 @@ def _state_from_form() -> State:
 def outcome():
     """'Yes, it is fixed' or 'No, nothing worked': recorded once, then a GET page."""
     state = _state_from_form()
+    if not state.query.strip():
+        return redirect(url_for("troubleshoot.wizard"), code=303)
     fixed = request.form.get("outcome") == "fixed"
     step_number = None
     if state.article and not state.at:
