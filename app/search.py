@@ -195,6 +195,17 @@ def _typed_codes(text: str) -> list[str]:
     return codes
 
 
+_FILE_TYPED = re.compile(
+    r"\b([\w-]+)\s+(dll|exe|sys|vxd|drv|ini|ocx|com|hlp|inf|cpl|bat|mdb|dot|xls|doc|tlb|386)\b",
+    re.IGNORECASE,
+)
+
+
+def _file_names(text: str) -> str:
+    """`MSJET35 DLL` pasted without its dot is the file name `msjet35.dll` of the index."""
+    return " ".join(f"{name}.{extension}" for name, extension in _FILE_TYPED.findall(text))
+
+
 def _hex_words(text: str) -> str:
     """Other spellings of hexadecimal words typed: `80601000` is written `0x80601000`."""
     variants = []
@@ -287,7 +298,7 @@ def _plan(searcher: Searcher, text: str, *, correct: bool = True) -> _Plan:
     text = " ".join(text.split()[:MAX_QUERY_WORDS])
     codes = _typed_codes(text)
     corrections = _spelling_fixes(searcher, text, codes) if correct else []
-    also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text)])
+    also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text), _file_names(text)])
     terms: dict[str, dict[str, float]] = {}
     for fieldname in FIELDS:
         if fieldname not in schema:

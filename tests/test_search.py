@@ -23,6 +23,8 @@ WINSOCK = 300009
 SAVE = 300010
 SCATTERED = 300011
 MENTIONS = 300012
+JET = 300013
+KERNEL = 300014
 
 ARTICLES = {
     POP3: ("ErrMsg: 0x800CCC90 When Outlook Express Logs On to POP3", """\
@@ -121,6 +123,24 @@ ARTICLES = {
 
         A debugger shows the value stored at 0x800ccc90 and others.
         """, "Microsoft Outlook Express"),
+    JET: ("Access Stops With a Page Fault in the Jet Engine", """\
+        SYMPTOMS
+        ========
+
+        When you compact a database you receive the following error message:
+
+          MSACCESS caused an invalid page fault in module MSJET35.DLL at
+          0137:1f0c4a3e.
+        """, "Microsoft Access"),
+    KERNEL: ("Access Stops With a Page Fault When Printing Reports", """\
+        SYMPTOMS
+        ========
+
+        When you preview a report you receive the following error message:
+
+          MSACCESS caused an invalid page fault in module KERNEL32.DLL at
+          0137:bff9a07c.
+        """, "Microsoft Access"),
 }
 
 
@@ -174,6 +194,11 @@ MESSAGE = ("The document could not be saved because the destination folder is re
 ])
 def test_an_error_message_pasted_finds_the_article_that_quotes_it(kb, pasted) -> None:
     assert ids(kb, pasted)[0] == f"Q{SAVE}"
+
+
+def test_a_file_name_pasted_without_its_dot_still_matches(kb) -> None:
+    assert ids(kb, "MSACCESS caused an invalid page fault in module MSJET35 DLL")[0] == f"Q{JET}"
+    assert ids(kb, "msaccess invalid page fault kernel32 dll")[0] == f"Q{KERNEL}"
 
 
 def test_words_are_stemmed_and_the_title_counts_most(kb) -> None:
