@@ -11,8 +11,11 @@ way users type them. Prints p50/p95 per page and kind:
   the HTTP round trip, which on loopback is well under a millisecond);
 * in process, Flask's test client: the app's own time, no network at all;
 
-and each gunicorn worker's resident memory (VmRSS) after the run. Bounded by
---max-seconds; only ever talks to 127.0.0.1.
+and each gunicorn worker's resident memory (VmRSS, and how much of it is anonymous)
+after the run. `--without-mmap` opens the index the way app/knowledge.py would with
+`FileStorage(path, supports_mmap=False)` (patched in each worker by a gunicorn hook):
+whoosh3 copies every mmapped segment file into a BytesIO, so a worker otherwise holds
+the whole index in its own memory. Bounded by --max-seconds; only talks to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -73,8 +77,8 @@ def url_for(endpoint: str, text: str) -> str:
     return f"{endpoint}?{urlencode({'q': text})}"
 
 
-def worker_rss(master: int) -> dict[int, int]:
-    """VmRSS in kB of each child process of the gunicorn master."""
+def worker_rss(master: int) -> dict[int, tuple[int, int]]:
+    """(VmRSS, RssAnon) in kB of each child process of the gunicorn master."""
     rss = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -85,7 +89,8 @@ def worker_rss(master: int) -> dict[int, int]:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         if int(fields.get("PPid", "0").strip()) == master and "VmRSS" in fields:
-            rss[int(entry.name)] = int(fields["VmRSS"].split()[0])
+            rss[int(entry.name)] = (int(fields["VmRSS"].split()[0]),
+                                    int(fields.get("RssAnon", "0 kB").split()[0]))
     return rss
 
 
@@ -114,12 +119,30 @@ def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
     print("  ".join(parts))
 
 
-def serve(index: Path, kb: Path, port: int) -> subprocess.Popen:
+WITHOUT_MMAP_HOOK = """
+def post_fork(server, worker):
+    from benchmarks.bench_search import open_without_mmap
+
+    open_without_mmap()
+"""
+
+
+def open_without_mmap() -> None:
+    """What app/knowledge.py would do: open the index through a FileStorage without
+    mmap, so segment files are read from the (shared) page cache, not copied."""
+    from whoosh import index
+    from whoosh.filedb.filestore import FileStorage
+
+    index.open_dir = lambda path, *_, **__: FileStorage(path, supports_mmap=False).open_index()
+
+
+def serve(index: Path, kb: Path, port: int, config: Path | None) -> subprocess.Popen:
     env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb)}
+    options = ["-c", str(config)] if config else []
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "app:create_app()"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "gunicorn", *options, "-w", str(WORKERS),
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
 
@@ -152,6 +175,8 @@ def main() -> int:
     parser.add_argument("--per-kind", type=int, default=40, help="queries per kind, each set")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--without-mmap", action="store_true",
+                        help="open the index without mmap in each worker (see above)")
     args = parser.parse_args()
     kb = args.kb or corpus_dir()
     if kb is None:
@@ -163,7 +188,12 @@ def main() -> int:
     print(f"{len(warm)} warm-up and {len(measured)} measured queries; {os.cpu_count()} CPUs")
 
     port = free_port()
-    server = serve(args.index, kb, port)
+    config = None
+    if args.without_mmap:
+        config = Path(tempfile.mkdtemp()) / "gunicorn_without_mmap.py"
+        config.write_text(WITHOUT_MMAP_HOOK)
+        print("index opened without mmap in each worker")
+    server = serve(args.index, kb, port, config)
     try:
         fetch = http_fetcher(port)
         wait_until_up(fetch, time.monotonic() + 120)
@@ -176,8 +206,9 @@ def main() -> int:
         for endpoint in endpoints:
             report("loopback", endpoint, timed(fetch, measured, endpoint, deadline))
         rss = worker_rss(server.pid)
-        for pid, kilobytes in sorted(rss.items()):
-            print(f"worker {pid}: VmRSS {kilobytes / 1024:.0f} MB")
+        for pid, (resident, anonymous) in sorted(rss.items()):
+            print(f"worker {pid}: VmRSS {resident / 1024:.0f} MB "
+                  f"(anonymous {anonymous / 1024:.0f} MB)")
     finally:
         server.terminate()
         try:
@@ -186,6 +217,8 @@ def main() -> int:
             server.kill()
 
     os.environ["FLASK_INDEX_DIR"], os.environ["FLASK_KB_DIR"] = str(args.index), str(kb)
+    if args.without_mmap:
+        open_without_mmap()
     from app import create_app
 
     client = create_app().test_client()
