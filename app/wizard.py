@@ -135,35 +135,35 @@ PORTS = {"110": "pop3", "995": "pop3", "143": "imap", "993": "imap", "25": "smtp
          "443": "http", "21": "ftp", "53": "dns"}
 PORT_WORDS = re.compile(r"\bport\s*:?\s*(\d{2,4})\b", re.I)
 
+# What a person may have been doing, found in an article's title and first lines as
+# word beginnings (" install" matches "installing"); a trailing space ends a word.
 ACTIVITIES = [
-    ("installing", "Installing or setting up", r"\b(install|setup|set up)"),
-    ("upgrading", "Upgrading or applying a service pack", r"\b(upgrad|service pack|update)"),
-    ("starting", "Starting the computer or a program", r"\b(start|boot|launch|load)"),
-    ("shutting-down", "Shutting down or logging off", r"\b(shut ?down|log ?off|restart)"),
+    ("installing", "Installing or setting up", (" install", " setup", " set up")),
+    ("upgrading", "Upgrading or applying a service pack",
+     (" upgrad", " service pack", " update")),
+    ("starting", "Starting the computer or a program", (" start", " boot", " launch", " load")),
+    ("shutting-down", "Shutting down or logging off",
+     (" shut down", " shutdown", " log off", " logoff", " restart")),
     ("logging-on", "Logging on or entering a password",
-     r"\b(log ?on|logon|log in|login|authenticat|password|credential)"),
-    ("sending", "Sending mail", r"\b(send|sending|sent|outgoing)\b"),
+     (" log on", " logon", " log in", " login", " authenticat", " password", " credential")),
+    ("sending", "Sending mail", (" send ", " sending ", " sent ", " outgoing")),
     ("receiving", "Receiving or downloading mail or files",
-     r"\b(receiv|download|retriev|incoming)"),
+     (" receiv", " download", " retriev", " incoming")),
     ("connecting", "Connecting to a server or network",
-     r"\b(connect|dial|network|remote access|ras\b|modem)"),
-    ("printing", "Printing", r"\bprint"),
-    ("opening", "Opening a file or document", r"\b(open|opening)\b"),
-    ("saving", "Saving a file", r"\b(sav(e|ing))\b"),
-    ("copying", "Copying or moving files", r"\b(copy|copying|move|moving)\b"),
-    ("browsing", "Browsing web pages", r"\b(brows|web page|internet explorer|url)"),
-    ("replicating", "Replicating or synchronising", r"\b(replicat|synchroni)"),
-    ("backing-up", "Backing up or restoring", r"\b(backup|back up|restor)"),
+     (" connect", " dial", " network", " remote access", " ras ", " modem")),
+    ("printing", "Printing", (" print",)),
+    ("opening", "Opening a file or document", (" open ", " opening ")),
+    ("saving", "Saving a file", (" save ", " saving ")),
+    ("copying", "Copying or moving files", (" copy ", " copying ", " move ", " moving ")),
+    ("browsing", "Browsing web pages", (" brows", " web page", " internet explorer", " url")),
+    ("replicating", "Replicating or synchronising", (" replicat", " synchroni")),
+    ("backing-up", "Backing up or restoring", (" backup", " back up", " restor")),
     ("compiling", "Compiling, building or debugging code",
-     r"\b(compil|build|debug|link(er|ing))"),
-    ("querying", "Running a query or report", r"\b(query|queries|report)\b"),
+     (" compil", " build", " debug", " linker", " linking")),
+    ("querying", "Running a query or report", (" query ", " queries ", " report ")),
     ("configuring", "Changing settings or an account",
-     r"\b(configur|setting|propert|account|option)"),
+     (" configur", " setting", " propert", " account", " option")),
 ]
-# One pass over the text for every activity: a named group per activity.
-_ACTIVITY = re.compile("|".join(f"(?P<{key.replace('-', '_')}>{pattern})"
-                                for key, _, pattern in ACTIVITIES), re.I)
-_ACTIVITY_LABELS = {key.replace("-", "_"): (key, label) for key, label, _ in ACTIVITIES}
 
 OS_NAMES = re.compile(
     r"\b(Windows (?:95|98|Me|NT(?: Server| Workstation)?(?: \d\.\d)?|2000(?: Server| "
@@ -276,9 +276,9 @@ def facts_of(article: Article) -> Facts:
         if port in PORTS:
             add("protocol", PROTOCOLS[PORTS[port]], f"port {port} in its symptoms", PORTS[port])
     doing_text = " ".join([article.title, _first_para(symptoms)[:600]])
-    seen = {match.lastgroup for match in _ACTIVITY.finditer(doing_text)}
-    for group, (key, label) in _ACTIVITY_LABELS.items():    # in the order of ACTIVITIES
-        if group in seen:
+    words = f" {normal(doing_text)} "
+    for key, label, stems in ACTIVITIES:
+        if any(stem in words for stem in stems):
             add("doing", label, "its title or symptoms", key)
     where = symptoms.title if symptoms else "the article"
     for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
@@ -953,9 +953,13 @@ def _with_quoting(source: Source, query: str, ranked: list[tuple[str, float]]
     phrase = normal(query)
     if not tail or len(set(phrase.split()) - CODE_WORDS) < 3:
         return head
-    text_of = getattr(source, "text", None) or (
-        lambda article_id: getattr(source.facts(article_id), "text", ""))
-    return head + [pair for pair in tail if phrase in text_of(pair[0])]
+    quoting = getattr(source, "quoting", None)
+    if quoting is not None:
+        found = quoting([article_id for article_id, _ in tail], phrase)
+    else:
+        found = {article_id for article_id, _ in tail
+                 if phrase in getattr(source.facts(article_id), "text", "")}
+    return head + [pair for pair in tail if pair[0] in found]
 
 
 def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
@@ -1130,6 +1134,19 @@ class KnowledgeSource:
             _FACTS.clear()
         _FACTS[key] = facts
         return facts
+
+    def quoting(self, article_ids: list[str], phrase: str) -> set[str]:
+        """Which of these articles quote `phrase` (normalised) word for word. The store
+        first keeps those whose stored text holds its longest words at all (one query,
+        no JSON parsed), then each of those is checked properly."""
+        if not article_ids:
+            return set()
+        words = sorted(set(phrase.split()), key=len, reverse=True)[:4]
+        marks = ",".join("?" * len(article_ids))
+        sql = (f"SELECT id FROM articles WHERE id IN ({marks})"
+               + " AND instr(lower(data), ?) > 0" * len(words))
+        maybe = [row[0] for row in self.kb.store().db.execute(sql, [*article_ids, *words])]
+        return {article_id for article_id in maybe if phrase in self.text(article_id)}
 
     def text(self, article_id: str) -> str:
         """The normalised text a pasted message is looked for in (cheaper than facts)."""
