@@ -331,6 +331,7 @@ class _Corpus:
         self.products: list[tuple[str, ...]] | None = None
         self.product_docs: dict[str, frozenset[int]] = {}
         self.corrections: dict[str, str | None] = {}
+        self.frequencies: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
 
     def norm(self, searcher: Searcher, fieldname: str) -> array:
@@ -349,6 +350,16 @@ class _Corpus:
             self.norms[fieldname] = norms
         return norms
 
+    def frequency(self, searcher: Searcher, fieldname: str, text: str) -> int:
+        """Articles with the term, remembered: a lookup reads the terms file."""
+        key = (fieldname, text)
+        found = self.frequencies.get(key)
+        if found is None:
+            if len(self.frequencies) > 200_000:
+                self.frequencies.clear()
+            found = self.frequencies[key] = searcher.reader().doc_frequency(fieldname, text)
+        return found
+
     def term(self, searcher: Searcher, fieldname: str, text: str) -> tuple[array, array]:
         key = (fieldname, text)
         found = self.postings.get(key)
@@ -358,7 +369,7 @@ class _Corpus:
         ids, parts = array("i"), array("f")
         add_id, add_part = ids.append, parts.append
         reader = searcher.reader()
-        if reader.doc_frequency(fieldname, text):
+        if self.frequency(searcher, fieldname, text):
             matcher = reader.postings(fieldname, text)
             while matcher.is_active():
                 docnum, tf = matcher.id(), matcher.weight()
@@ -440,7 +451,7 @@ def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
     for fieldname, weights in plan.terms.items():
         boost, _, max_share = FIELDS[fieldname]
         for text, weight in weights.items():
-            frequency = reader.doc_frequency(fieldname, text)
+            frequency = corpus.frequency(searcher, fieldname, text)
             if not frequency or frequency > max_share * size:
                 continue
             idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))

@@ -61,16 +61,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def split_cases(cases: list[Case], per_kind: int, seed: int) -> tuple[list[Case], list[Case]]:
-    """(warm-up, measured): different queries, per_kind of each kind in each."""
+def split_cases(cases: list[Case], per_kind: int, seed: int, sets: int) -> list[list[Case]]:
+    """Disjoint sets of per_kind queries of each kind: one to warm up with, one for each
+    page measured, so no page is timed on queries another page has just cached."""
     rng = random.Random(seed)
-    warm, measured = [], []
+    split: list[list[Case]] = [[] for _ in range(sets)]
     for kind in KINDS:
         of_kind = [case for case in cases if case.kind == kind]
         rng.shuffle(of_kind)
-        warm += of_kind[:per_kind]
-        measured += of_kind[per_kind : 2 * per_kind]
-    return warm, measured
+        for number in range(sets):
+            split[number] += of_kind[number * per_kind : (number + 1) * per_kind]
+    return split
 
 
 def url_for(endpoint: str, text: str) -> str:
@@ -184,8 +185,9 @@ def main() -> int:
         return 0
     deadline = time.monotonic() + args.max_seconds
     cases = generate_cases(iter_raw_articles(kb), seed=args.seed)
-    warm, measured = split_cases(cases, args.per_kind, args.seed)
-    print(f"{len(warm)} warm-up and {len(measured)} measured queries; {os.cpu_count()} CPUs")
+    warm, *measured = split_cases(cases, args.per_kind, args.seed, 1 + len(ENDPOINTS))
+    print(f"{len(warm)} warm-up queries, then {len(measured[0])} other ones for each page; "
+          f"{os.cpu_count()} CPUs")
 
     port = free_port()
     config = None
@@ -203,8 +205,8 @@ def main() -> int:
         for endpoint in endpoints:  # both workers see every warm-up query, about
             for _ in range(WORKERS):
                 timed(fetch, warm, endpoint, deadline)
-        for endpoint in endpoints:
-            report("loopback", endpoint, timed(fetch, measured, endpoint, deadline))
+        for endpoint, queries in zip(endpoints, measured, strict=False):
+            report("loopback", endpoint, timed(fetch, queries, endpoint, deadline))
         rss = worker_rss(server.pid)
         for pid, (resident, anonymous) in sorted(rss.items()):
             print(f"worker {pid}: VmRSS {resident / 1024:.0f} MB "
@@ -228,8 +230,8 @@ def main() -> int:
 
     for endpoint in endpoints:
         timed(in_process, warm, endpoint, deadline)
-    for endpoint in endpoints:
-        report("in process", endpoint, timed(in_process, measured, endpoint, deadline))
+    for endpoint, queries in zip(endpoints, measured, strict=False):
+        report("in process", endpoint, timed(in_process, queries, endpoint, deadline))
     if time.monotonic() > deadline:
         print(f"stopped at --max-seconds {args.max_seconds:.0f}: figures cover fewer queries")
     return 0

@@ -89,8 +89,8 @@ def results():
     page = page_argument()
     found = search(get_kb(), text, page=page, per_page=PER_PAGE, product=product,
                    correct=not as_typed)
-    if found.total == 0 and product is None:
-        get_activity().record_missed_search(text)
+    if found.total == 0 and product is None and any(c.isalnum() for c in text):
+        get_activity().record_missed_search(text)  # what is missing, not who asked
     return render_template(
         "search/results.html", results=found, text=text, product=product,
         decoded=[decode(code) for code in found.codes],
