@@ -439,6 +439,7 @@ class _Scored:
     scores: dict[int, float]  # every article that matched anything
     carried: dict[int, list[str]]  # the typed codes each article carries
     mentioned: dict[int, list[str]]  # ... or only mentions in its text
+    candidates: list[int] | None = None  # the only ones scored for the common words
 
 
 def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
@@ -478,20 +479,23 @@ def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
             if tier < 1.0:
                 mentioned.setdefault(docnum, []).append(code)
             scores[docnum] = get(docnum, 0.0) + bonus * tier
-    _add_common(scores, sorted(common, key=lambda term: term[0]))
-    return _Scored(scores, carried, mentioned)
+    candidates = _add_common(scores, sorted(common, key=lambda term: term[0]))
+    return _Scored(scores, carried, mentioned, candidates)
 
 
-def _add_common(scores: dict[int, float], common: list[tuple[int, float, array, array]]) -> None:
+def _add_common(
+    scores: dict[int, float], common: list[tuple[int, float, array, array]]
+) -> list[int] | None:
     """Add the words common in a large field, cheaply: walk their postings only until
-    there are enough candidates, then look the best candidates up in them."""
+    there are enough candidates, then look the best candidates up in them. Returns
+    those candidates (None when every word was walked): the ranking is among them."""
     get = scores.get
     while common and len(scores) < CANDIDATES:
         _, factor, ids, parts = common.pop(0)
         for docnum, part in zip(ids, parts, strict=True):
             scores[docnum] = get(docnum, 0.0) + factor * part
     if not common:
-        return
+        return None
     best = _top(scores.items(), CANDIDATES)
     for _, factor, ids, parts in common:
         end = len(ids)
@@ -499,6 +503,7 @@ def _add_common(scores: dict[int, float], common: list[tuple[int, float, array, 
             at = bisect_left(ids, docnum)
             if at < end and ids[at] == docnum:
                 scores[docnum] += factor * parts[at]
+    return [docnum for docnum, _ in best]
 
 
 def _top(items, limit: int) -> list[tuple[int, float]]:
@@ -516,12 +521,16 @@ def _top(items, limit: int) -> list[tuple[int, float]]:
     return items[:limit]
 
 
-def _ranked(searcher: Searcher, scores: dict[int, float], limit: int,
+def _ranked(searcher: Searcher, scored: _Scored, limit: int,
             only: frozenset[int] | None = None) -> list[tuple[int, float]]:
     reader = searcher.reader()
-    items = scores.items() if only is None else (
-        (docnum, score) for docnum, score in scores.items() if docnum in only
-    )
+    scores = scored.scores
+    if only is not None:
+        items = ((docnum, score) for docnum, score in scores.items() if docnum in only)
+    elif scored.candidates is not None and limit <= len(scored.candidates):
+        items = ((docnum, scores[docnum]) for docnum in scored.candidates)
+    else:
+        items = scores.items()
     if not reader.has_deletions():
         return _top(items, limit)
     best = _top(items, limit + 50)
@@ -619,11 +628,12 @@ def search(
     if codes_only:
         scored.scores = {d: v for d, v in scored.scores.items()
                          if d in scored.carried or d in scored.mentioned}
-    ranked = _relevant(_ranked(searcher, scored.scores, MAX_RESULTS))
+        scored.candidates = None
+    ranked = _relevant(_ranked(searcher, scored, MAX_RESULTS))
     counts = Counter(p for docnum, _ in ranked for p in corpus.products_of(searcher, docnum))
     facets = [Facet(name, count) for name, count in counts.most_common(12)]
     if product:
-        ranked = _relevant(_ranked(searcher, scored.scores, MAX_RESULTS,
+        ranked = _relevant(_ranked(searcher, scored, MAX_RESULTS,
                                    corpus.docs_of_product(searcher, product)))
     total = len(ranked)
     pages = max(1, -(-total // per_page)) if total else 0
@@ -655,10 +665,9 @@ def rank(kb: KnowledgeBase, text: str, limit: int) -> list[tuple[str, float]]:
     plan = _plan(searcher, text)
     if not plan.terms and not plan.codes:
         return []
-    scores = _scores(searcher, plan).scores
     return [
         (searcher.stored_fields(docnum)["id"], round(score, 3))
-        for docnum, score in _ranked(searcher, scores, limit)
+        for docnum, score in _ranked(searcher, _scores(searcher, plan), limit)
     ]
 
 
