@@ -207,13 +207,23 @@ def _date(value: str) -> date | None:
 
 
 def _applies_to(lines: list[str], position: int) -> tuple[list[str], int]:
-    """The boxed "The information in this article applies to:" list, if any."""
-    probe = position
-    while probe < len(lines) and (not lines[probe].strip() or RULE.match(lines[probe])):
-        probe += 1
-    opener = lines[probe].strip().lower() if probe < len(lines) else ""
-    if not (opener.endswith(":") and "applies to" in opener):
+    """The boxed "The information in this article applies to:" list, if any.
+
+    Some headers trail a few stray lines (old version and keyword fields) before the
+    box; they are dropped with it.
+    """
+    opener_at = next(
+        (
+            number
+            for number in range(position, min(position + 12, len(lines)))
+            if lines[number].strip().lower().endswith("applies to:")
+            and number > 0 and RULE.match(lines[number - 1])
+        ),
+        None,
+    )
+    if opener_at is None:
         return [], position
+    probe = opener_at
     items: list[str] = []
     probe += 1
     while probe < len(lines) and not RULE.match(lines[probe]):
@@ -258,7 +268,8 @@ def _footer_follows(lines: list[str], rule: int) -> bool:
 
 
 def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Split at `====`-underlined headings; text before the first is "Summary"."""
+    """Split at `====`-underlined headings. Text before the first is "Summary",
+    or "Overview" where the article has a SUMMARY heading of its own."""
     sections: list[tuple[str, list[str]]] = [("Summary", [])]
     number = 0
     while number < len(lines):
@@ -275,6 +286,8 @@ def _sections(lines: list[str]) -> list[tuple[str, list[str]]]:
             continue
         sections[-1][1].append(line)
         number += 1
+    if any(title.upper() == "SUMMARY" for title, _ in sections[1:]):
+        sections[0] = ("Overview", sections[0][1])
     return sections
 
 

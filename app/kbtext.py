@@ -26,6 +26,7 @@ from app.errorcodes import find_codes
 STEP = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
 BULLET = re.compile(r"^\s{0,4}[*\-o•]\s+(.*)$")
 UNDERLINE = re.compile(r"^\s*(-{3,}|={3,})\s*$")
+COLUMN_GAP = re.compile(r"\S {3,}\S")
 
 
 def _indent(line: str) -> int:
@@ -40,7 +41,8 @@ def _is_subheading(title: str, underline: str) -> bool:
     """A `----` line directly under a short line of similar length is a heading."""
     title = title.strip()
     dashes = underline.strip()
-    if not title or not dashes.startswith("-") or BULLET.match(title):
+    # "----  -----" under column names is the rule of a text table, not a heading.
+    if not title or not dashes.startswith("-") or " " in dashes or BULLET.match(title):
         return False
     return len(title) <= 80 and abs(len(dashes) - len(title)) <= max(3, len(title) // 3)
 
@@ -95,7 +97,7 @@ def parse_blocks(text: str) -> list[tuple[str, object]]:
                 blocks[-1] = ("bullets", blocks[-1][1] + items)  # type: ignore[operator]
             else:
                 blocks.append(("bullets", items))
-        elif _indent(first) >= 2:
+        elif _indent(first) >= 2 or _is_table(para):
             margin = min(_indent(line) for line in para)
             body = "\n".join(line[margin:] for line in para)
             if last_kind() == "pre" and _pre_continues(blocks[-1][1]):  # type: ignore[arg-type]
@@ -105,6 +107,14 @@ def parse_blocks(text: str) -> list[tuple[str, object]]:
         else:
             blocks.append(("para", _reflow(para)))
     return blocks
+
+
+def _is_table(para: list[str]) -> bool:
+    """Text tables (`| 600 | PENDING |`, or columns aligned with runs of spaces)
+    keep their lines; re-flowed, their columns would run together."""
+    framed = sum(1 for line in para if line.lstrip().startswith(("|", "+-")))
+    aligned = sum(1 for line in para if COLUMN_GAP.search(line.strip()))
+    return len(para) >= 2 and (framed * 2 >= len(para) or aligned * 2 > len(para))
 
 
 def _pre_continues(previous: str) -> bool:

@@ -104,3 +104,23 @@ def test_error_codes_become_links_through_code_url() -> None:
 
 def test_code_url_returning_none_leaves_plain_text() -> None:
     assert render("Error 0x800ccc90", code_url=lambda code: None) == "<p>Error 0x800ccc90</p>"
+
+
+def test_framed_text_table_keeps_its_lines() -> None:
+    html = render("""\
+        +------+---------+
+        | CODE | Error   |
+        +------+---------+
+        | 600  | PENDING |
+        """)
+    assert html.startswith("<pre>+------+---------+\n| CODE | Error   |")
+
+
+def test_aligned_columns_are_a_table_and_their_rule_is_no_heading() -> None:
+    html = render("""\
+        Program name       Program filename
+        ------------       ----------------
+        Stacker            STACKER.COM
+        """)
+    assert "<h3>" not in html
+    assert html.startswith("<pre>Program name       Program filename\n------------")
