@@ -46,7 +46,7 @@ from benchmarks.search_cases import (  # noqa: E402
 
 MIN_SHARED, MAX_SHARED = 3, 40
 MAX_STEPS = 12
-CASES_CACHE = Path("/tmp/wizard_eval_cases.json")
+CASES_CACHE = Path("/tmp/wizard_eval_cases-v2.json")
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,16 @@ def generate_cases(kb: Path, count: int, seed: int) -> list[Case]:
                 message_text.setdefault(norm, message)
     rng = random.Random(seed)
     code_pool = []
-    for key, ids in carriers.items():
+    # Sorted: a set of tuples iterates in an order that changes with every process
+    # (string hashing is salted), and the seeded draws below must not.
+    for key, ids in sorted(carriers.items()):
         if MIN_SHARED <= len(ids) <= MAX_SHARED and asks.get(key):
             article_id, style, raw = rng.choice(sorted(asks[key]))
             code_pool.append(Case("code", rng.choice(code_variants(style, raw)), article_id,
                                   len(ids)))
     message_pool = [
         Case("message", message_text[norm], rng.choice(sorted(ids)), len(ids))
-        for norm, ids in messages.items() if MIN_SHARED <= len(ids) <= MAX_SHARED
+        for norm, ids in sorted(messages.items()) if MIN_SHARED <= len(ids) <= MAX_SHARED
     ]
     code_pool.sort(key=lambda c: (c.query, c.target))
     message_pool.sort(key=lambda c: (c.query, c.target))

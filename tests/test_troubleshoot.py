@@ -232,3 +232,19 @@ def test_the_api_reports_garbled_state_as_a_notice_not_an_error(client):
     assert response.status_code == 200
     assert response.get_json()["notices"]
 
+
+
+@pytest.mark.parametrize("configured, href, text", [
+    ("extension 4357 or helpdesk@example.com", "mailto:helpdesk@example.com",
+     "extension 4357 or helpdesk@example.com"),
+    ("https://help.example.com/new-ticket", "https://help.example.com/new-ticket",
+     "https://help.example.com/new-ticket"),
+    ("extension 4357", "", "extension 4357"),
+    ("", "", "your help desk"),
+])
+def test_the_help_desk_contact_is_a_link_when_it_can_be(app, configured, href, text):
+    from app.web.troubleshoot import helpdesk_contact
+
+    app.config["HELPDESK_CONTACT"] = configured
+    with app.app_context():
+        assert helpdesk_contact() == (href, text)

@@ -8,6 +8,7 @@ redirects (so a reload never records twice).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -43,13 +44,15 @@ def current_step() -> Step:
 
 def helpdesk_contact() -> tuple[str, str]:
     """(href, text) of the configured help desk: a URL, an address, or plain words."""
-    contact = str(current_app.config.get("HELPDESK_CONTACT") or "").strip()
+    contact = " ".join(str(current_app.config.get("HELPDESK_CONTACT") or "").split())
     if not contact:
         return "", DEFAULT_CONTACT
-    if "@" in contact and "://" not in contact and not contact.startswith("mailto:"):
-        return f"mailto:{contact}", contact
-    if contact.startswith(("http://", "https://", "mailto:")):
-        return contact, contact.removeprefix("mailto:")
+    url = re.search(r"https?://\S+", contact)
+    if url:
+        return url.group().rstrip(".,;)"), contact
+    address = re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", contact)
+    if address:
+        return f"mailto:{address.group()}", contact.removeprefix("mailto:")
     return "", contact
 
 
