@@ -75,6 +75,7 @@ FIELDS: dict[str, tuple[float, float, float]] = {
 # running, only their order, and walking it costs most of a query.
 FULL_POSTINGS = 2500
 CANDIDATES = 300
+MAX_TERMS = 24  # per field: the rarest words of a long paste are the ones that count
 CORRECTED_WEIGHT = 0.9
 MAX_CORRECTIONS = 3
 SCHEMA = make_schema()
@@ -324,7 +325,6 @@ class _Corpus:
     def __init__(self, searcher: Searcher) -> None:
         reader = searcher.reader()
         self.size = reader.doc_count_all()
-        self.live = reader.doc_count()
         self.norms: dict[str, array] = {}
         self.postings: dict[tuple[str, str], tuple[array, array]] = {}
         self.cached = 0
@@ -451,10 +451,12 @@ def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
     common: list[tuple[int, float, array, array]] = []
     for fieldname, weights in plan.terms.items():
         boost, _, max_share = FIELDS[fieldname]
-        for text, weight in weights.items():
-            frequency = corpus.frequency(searcher, fieldname, text)
-            if not frequency or frequency > max_share * size:
-                continue
+        found = [(corpus.frequency(searcher, fieldname, text), text, weight)
+                 for text, weight in weights.items()]
+        found = [term for term in found if 0 < term[0] <= max_share * size]
+        if len(found) > MAX_TERMS:  # a long paste: its rarest words find it
+            found = sorted(found)[:MAX_TERMS]
+        for frequency, text, weight in found:
             idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
             factor = boost * weight * idf
             ids, parts = corpus.term(searcher, fieldname, text)
