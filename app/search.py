@@ -310,8 +310,10 @@ def _plan(searcher: Searcher, text: str, *, correct: bool = True) -> _Plan:
                 weights.setdefault(word, CORRECTED_WEIGHT)
         if weights:
             terms[fieldname] = weights
-    title_stems = list(terms.get("title", {}))
-    return _Plan(codes, terms, corrections, set(title_stems), title_stems)
+    typed = [stem for stem in dict.fromkeys(_analyse("title", text))
+             if stem not in {typed.lower() for typed, _ in corrections}]
+    fixed = _analyse("title", " ".join(fixed for _, fixed in corrections))
+    return _Plan(codes, terms, corrections, {*typed, *fixed}, list(dict.fromkeys([*typed, *fixed])))
 
 
 # --- postings, cached per index generation -----------------------------------------------
