@@ -54,7 +54,8 @@ def page(client, **args: str):
 
 
 def result_links(document) -> list[str]:
-    return [item.find("a").attrs["href"] for item in document.by_class("result")]
+    """The article each result links to (its path; the link also carries ?q=)."""
+    return [urlsplit(item.find("a").attrs["href"]).path for item in document.by_class("result")]
 
 
 def query_of(href: str) -> dict[str, list[str]]:
@@ -71,6 +72,13 @@ def test_a_code_finds_its_articles_first_and_is_decoded(client) -> None:
     assert decoded.find("a").attrs["href"] == "/codes/0x800CCC90"
     why = document.by_class("why")[0].text
     assert "error code 0x800CCC90" in why
+
+
+def test_a_result_links_to_its_article_with_the_words_to_mark(client) -> None:
+    document = page(client, q="printer garbage")
+    href = document.by_class("result")[0].find("a").attrs["href"]
+    assert urlsplit(href).path == f"/kb/300/Q{PRINTER}/"
+    assert query_of(href) == {"q": ["printer garbage"]}
 
 
 def test_the_code_page_lists_every_article_that_mentions_it(client) -> None:
