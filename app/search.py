@@ -33,6 +33,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -369,15 +370,13 @@ class _Corpus:
             return found
         norms = self.norm(searcher, fieldname)
         ids, parts = array("i"), array("f")
-        add_id, add_part = ids.append, parts.append
-        reader = searcher.reader()
         if self.frequency(searcher, fieldname, text):
-            matcher = reader.postings(fieldname, text)
-            while matcher.is_active():
-                docnum, tf = matcher.id(), matcher.weight()
-                add_id(docnum)
-                add_part(tf * (K1 + 1) / (tf + norms[docnum]))
-                matcher.next()
+            for leaf, offset in searcher.reader().leaf_readers():
+                if leaf.doc_frequency(fieldname, text):
+                    for docnums, tfs in _blocks(leaf.postings(fieldname, text)):
+                        ids.extend([offset + docnum for docnum in docnums])
+                        parts.extend([tf * (K1 + 1) / (tf + norms[offset + docnum])
+                                      for docnum, tf in zip(docnums, tfs, strict=True)])
         with self.lock:
             if self.cached + len(ids) > CACHE_POSTINGS:
                 self.postings.clear()  # rare: the cache holds the common words again soon
@@ -409,6 +408,32 @@ class _Corpus:
                 docs = frozenset(reader.postings("products", product).all_ids())
             found = self.product_docs[product] = docs
         return found
+
+
+def _blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """(docnums, term frequencies) of a term's postings, a block at a time.
+
+    Whoosh's matcher costs four method calls a posting (a second for a common word
+    on the archive); the on-disk matcher of whoosh3 decodes 128 postings a block, and
+    taking the block whole is 3-4 times faster. Any other matcher (postings inlined
+    in the term info, another codec) is read one posting at a time.
+    """
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights",
+                                                     "_next_block", "_atend")):
+        docnums, tfs = [], []
+        while matcher.is_active():
+            docnums.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        yield docnums, tfs
+        return
+    while not matcher._atend:
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
 
 
 _corpora: dict[tuple, _Corpus] = {}
