@@ -220,6 +220,16 @@ def _first_para(section: Section | None) -> str:
     return section.text
 
 
+CODE_LABELS = {"EVENT": "Event ID", "ERROR": "Error", "STOP": "STOP", "RUNTIME": "Run-time error",
+               "ASP": "ASP", "HTTP": "HTTP"}
+
+
+def code_label(code: str) -> str:
+    """A canonical code as a person reads it: `EVENT-11310` is "Event ID 11310"."""
+    family, dash, rest = code.partition("-")
+    return f"{CODE_LABELS[family]} {rest}" if dash and family in CODE_LABELS else code
+
+
 def article_text(article: Article) -> str:
     symptoms = symptom_section(article)
     return normal(" ".join([article.title, *article.messages,
@@ -235,7 +245,7 @@ def facts_of(article: Article) -> Facts:
             values[facet].setdefault(key or slug(label), Value(label, source))
 
     for code in article.codes[:8]:
-        add("code", code, "listed among its error codes", code.lower())
+        add("code", code_label(code), "listed among its error codes", code.lower())
 
     lines = [item for item in article.applies_to if item.strip()]
     product_lines = []

@@ -265,3 +265,11 @@ def test_fix_steps_group_a_procedure_and_split_alternative_methods():
     assert steps[0].blocks[1].items == ("One.", "Two.")
     assert steps[1].blocks[1].text == "Method A."
     assert steps[2].blocks[1].text == "Method B."
+
+
+def test_codes_read_as_a_person_writes_them():
+    from app.wizard import code_label
+
+    assert code_label("EVENT-11310") == "Event ID 11310"
+    assert code_label("STOP-0x0000007B") == "STOP 0x0000007B"
+    assert code_label("0x800CCC18") == "0x800CCC18"
