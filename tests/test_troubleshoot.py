@@ -34,7 +34,7 @@ def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path, kb_index: Path):
-    return create_app({
+    app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
         "KB_DIR": str(PROJECT_ROOT / "kb"),
@@ -43,6 +43,10 @@ def app(tmp_path: Path, kb_index: Path):
         "ACTIVITY_DB": str(tmp_path / "activity.sqlite"),
         "HELPDESK_CONTACT": "helpdesk@example.com",
     })
+    yield app
+    # The test client serves in this thread: close the searcher it opened here, or it
+    # is closed by the garbage collector, as a ResourceWarning, during a later test.
+    app.extensions["knowledge_base"]._close_thread()
 
 
 class Page(HTMLParser):
