@@ -31,6 +31,10 @@ from app.store import ArticleStore
 
 WHOOSH_DIR = "whoosh"
 PARSE_BATCH = 2000
+# Each Whoosh writer process spills its postings to disk when this pool fills. On
+# the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
+# with no measurable gain in time (benchmarks/bench_index.py).
+WRITER_POOL_MB = 64
 SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY")
 BOILERPLATE_SECTIONS = {"REFERENCES"}
 
@@ -233,9 +237,9 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         return report
 
     if full and procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_POOL_MB)
     else:
-        writer = ix.writer(limitmb=64)
+        writer = ix.writer(limitmb=WRITER_POOL_MB)
     try:
         for path in removed:
             article_id = store.forget_file(path)

@@ -123,7 +123,7 @@ def index_dir(tmp_path: Path, kb_dir: Path) -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path, kb_dir: Path, index_dir: Path):
-    return create_app({
+    app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
         "KB_DIR": str(kb_dir),
@@ -131,6 +131,8 @@ def app(tmp_path: Path, kb_dir: Path, index_dir: Path):
         "INDEX_REFRESH_SECONDS": 0,
         "ACTIVITY_DB": str(tmp_path / "instance" / "activity.sqlite"),
     })
+    yield app
+    app.extensions["knowledge_base"].close()
 
 
 @pytest.fixture
