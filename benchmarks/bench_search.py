@@ -12,10 +12,7 @@ way users type them. Prints p50/p95 per page and kind:
 * in process, Flask's test client: the app's own time, no network at all;
 
 and each gunicorn worker's resident memory (VmRSS, and how much of it is anonymous)
-after the run. `--without-mmap` opens the index the way app/knowledge.py would with
-`FileStorage(path, supports_mmap=False)` (patched in each worker by a gunicorn hook):
-whoosh3 copies every mmapped segment file into a BytesIO, so a worker otherwise holds
-the whole index in its own memory. Bounded by --max-seconds; only talks to 127.0.0.1.
+after the run. Bounded by --max-seconds; only talks to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -28,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -120,28 +116,10 @@ def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
     print("  ".join(parts))
 
 
-WITHOUT_MMAP_HOOK = """
-def post_fork(server, worker):
-    from benchmarks.bench_search import open_without_mmap
-
-    open_without_mmap()
-"""
-
-
-def open_without_mmap() -> None:
-    """What app/knowledge.py would do: open the index through a FileStorage without
-    mmap, so segment files are read from the (shared) page cache, not copied."""
-    from whoosh import index
-    from whoosh.filedb.filestore import FileStorage
-
-    index.open_dir = lambda path, *_, **__: FileStorage(path, supports_mmap=False).open_index()
-
-
-def serve(index: Path, kb: Path, port: int, config: Path | None) -> subprocess.Popen:
+def serve(index: Path, kb: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb)}
-    options = ["-c", str(config)] if config else []
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *options, "-w", str(WORKERS),
+        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS),
          "-b", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -176,8 +154,6 @@ def main() -> int:
     parser.add_argument("--per-kind", type=int, default=40, help="queries per kind, each set")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-seconds", type=float, default=600)
-    parser.add_argument("--without-mmap", action="store_true",
-                        help="open the index without mmap in each worker (see above)")
     args = parser.parse_args()
     kb = args.kb or corpus_dir()
     if kb is None:
@@ -190,12 +166,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs")
 
     port = free_port()
-    config = None
-    if args.without_mmap:
-        config = Path(tempfile.mkdtemp()) / "gunicorn_without_mmap.py"
-        config.write_text(WITHOUT_MMAP_HOOK)
-        print("index opened without mmap in each worker")
-    server = serve(args.index, kb, port, config)
+    server = serve(args.index, kb, port)
     try:
         fetch = http_fetcher(port)
         wait_until_up(fetch, time.monotonic() + 120)
@@ -219,8 +190,6 @@ def main() -> int:
             server.kill()
 
     os.environ["FLASK_INDEX_DIR"], os.environ["FLASK_KB_DIR"] = str(args.index), str(kb)
-    if args.without_mmap:
-        open_without_mmap()
     from app import create_app
 
     client = create_app().test_client()
