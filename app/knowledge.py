@@ -1,9 +1,10 @@
 """Read access to a built index: one Whoosh searcher and one store per thread.
 
-Opening a searcher on the full archive costs about 100 ms and Whoosh searchers
-are not thread-safe, so each worker thread keeps its own for as long as the index
-does not change. A new generation swapped in by `index --rebuild`, or an in-place
-update, is noticed within `refresh_seconds` and the thread reopens or refreshes.
+Whoosh searchers are not thread-safe, so each worker thread keeps its own for as
+long as the index does not change. A new generation swapped in by
+`index --rebuild`, or an in-place update, is noticed within `refresh_seconds` and
+the thread reopens or refreshes. What a thread opened is closed when the thread
+ends (a threaded development server starts one per request) or on `close()`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from app.index import WHOOSH_DIR, live_generation
 from app.store import ArticleStore
 
 
-def _close_all(opened: list) -> None:
-    for resource in opened:
-        resource.close()
-    opened.clear()
-
-
 class IndexMissingError(RuntimeError):
     """No built index at the configured place: run `flask --app app index`."""
+
+
+class _Lifetime:
+    """An object that lives exactly as long as its thread's local state."""
 
 
 class _ThreadState(threading.local):
@@ -35,6 +34,15 @@ class _ThreadState(threading.local):
     searcher: Searcher | None = None
     store: ArticleStore | None = None
     checked: float = 0.0
+    # [searcher, store], closed by a finalizer tied to `lifetime`.
+    opened: list | None = None
+    lifetime: _Lifetime | None = None
+
+
+def _close_all(opened: list) -> None:
+    for resource in opened:
+        resource.close()
+    opened.clear()
 
 
 class KnowledgeBase:
@@ -42,11 +50,8 @@ class KnowledgeBase:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._local = _ThreadState()
-        # Every thread's open searchers and stores, so close() can reach them all.
-        # (A finalizer closes them too, for a KnowledgeBase dropped without close().)
-        self._opened: list[Searcher | ArticleStore] = []
+        self._finalizers: list[weakref.finalize] = []
         self._lock = threading.Lock()
-        weakref.finalize(self, _close_all, self._opened)
 
     def _current(self) -> _ThreadState:
         state = self._local
@@ -58,23 +63,29 @@ class KnowledgeBase:
         if generation is None:
             raise IndexMissingError(f"no index at {self.index_dir}; run: flask --app app index")
         if generation != state.generation or state.searcher is None:
-            self._close_thread()
-            # whoosh3 copies each mmapped segment file into memory, so with mmap every
-            # worker held the whole index twice (1.1 GB on the archive); plain file
-            # reads keep a worker near 100 MB and open a searcher in milliseconds.
-            storage = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False)
-            ix = storage.open_index()
-            state.searcher = ix.searcher()
-            state.store = ArticleStore(generation, readonly=True)
-            state.generation = generation
-            with self._lock:
-                self._opened.extend([state.searcher, state.store])
+            self._open(state, generation)
         elif not state.searcher.up_to_date():
             # refresh() hands the old searcher's open readers on to the new one.
-            old, state.searcher = state.searcher, state.searcher.refresh()
-            with self._lock:
-                self._opened[:] = [state.searcher if r is old else r for r in self._opened]
+            state.searcher = state.searcher.refresh()
+            assert state.opened is not None
+            state.opened[0] = state.searcher
         return state
+
+    def _open(self, state: _ThreadState, generation: Path) -> None:
+        if state.opened is not None:
+            _close_all(state.opened)
+        # whoosh3 copies each mmapped segment file into memory, so with mmap every
+        # worker held the whole index twice (1.1 GB on the archive); plain file
+        # reads keep a worker near 100 MB and open a searcher in milliseconds.
+        storage = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False)
+        state.searcher = storage.open_index().searcher()
+        state.store = ArticleStore(generation, readonly=True)
+        state.generation = generation
+        state.opened = [state.searcher, state.store]
+        state.lifetime = _Lifetime()
+        finalizer = weakref.finalize(state.lifetime, _close_all, state.opened)
+        with self._lock:
+            self._finalizers = [f for f in self._finalizers if f.alive] + [finalizer]
 
     def searcher(self) -> Searcher:
         searcher = self._current().searcher
@@ -86,19 +97,12 @@ class KnowledgeBase:
         assert store is not None
         return store
 
-    def _close_thread(self) -> None:
-        state = self._local
-        with self._lock:
-            self._opened[:] = [r for r in self._opened if r not in (state.searcher, state.store)]
-        for resource in (state.searcher, state.store):
-            if resource is not None:
-                resource.close()
-        state.searcher = state.store = state.generation = None
-
     def close(self) -> None:
         """Close what every thread opened (at shutdown, and between tests)."""
         with self._lock:
-            _close_all(self._opened)
+            finalizers, self._finalizers = self._finalizers, []
+        for finalizer in finalizers:
+            finalizer()
         self._local = _ThreadState()
 
     def is_built(self) -> bool:

@@ -46,7 +46,7 @@ def app(tmp_path: Path, kb_index: Path):
     yield app
     # The test client serves in this thread: close the searcher it opened here, or it
     # is closed by the garbage collector, as a ResourceWarning, during a later test.
-    app.extensions["knowledge_base"]._close_thread()
+    app.extensions["knowledge_base"].close()
 
 
 class Page(HTMLParser):

@@ -1,0 +1,40 @@
+"""Per-thread searchers: reused, refreshed, and closed when their thread ends."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+from app.index import build_index
+from app.knowledge import KnowledgeBase
+from tests.conftest import archive_article, write_article
+
+
+def test_a_thread_keeps_its_searcher(index_dir: Path) -> None:
+    kb = KnowledgeBase(index_dir, refresh_seconds=60)
+    assert kb.searcher() is kb.searcher()
+    kb.close()
+
+
+def test_searchers_of_ended_threads_are_closed(index_dir: Path) -> None:
+    kb = KnowledgeBase(index_dir)
+    opened = []
+    thread = threading.Thread(target=lambda: opened.append(kb.searcher()))
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert opened[0].is_closed
+    kb.close()
+
+
+def test_an_update_is_seen_without_restarting(kb_dir: Path, index_dir: Path) -> None:
+    kb = KnowledgeBase(index_dir, refresh_seconds=0)
+    assert kb.store().get("Q100004") is None
+    write_article(kb_dir, 100004, archive_article(100004, "New Article", "Body.\n"))
+    build_index(kb_dir, index_dir, procs=1)
+    assert kb.searcher().document(id="Q100004") is not None
+    assert kb.store().get("Q100004").title == "New Article"
+    build_index(kb_dir, index_dir, rebuild=True, procs=1)
+    assert kb.store().get("Q100004").title == "New Article"
+    kb.close()
