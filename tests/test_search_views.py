@@ -210,3 +210,10 @@ def test_a_page_past_the_last_offers_the_first_and_is_no_miss(client, app) -> No
         assert log.top_missed_searches() == []
     finally:
         log.close()
+
+
+def test_several_results_offer_the_wizard_with_the_same_text(client) -> None:
+    document = page(client, q="800ccc90")
+    offer = document.by_class("wizard-offer")[0].find("a").attrs["href"]
+    assert urlsplit(offer).path == "/troubleshoot"
+    assert query_of(offer) == {"q": ["800ccc90"]}

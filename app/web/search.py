@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.articles import article_id, permalink_for
 from app.errorcodes import decode, normalise
@@ -52,9 +51,7 @@ def _search_url(**args: str | int | None) -> str:
 
 
 def _wizard_url(text: str) -> str:
-    if "troubleshoot.wizard" in current_app.view_functions:
-        return url_for("troubleshoot.wizard", q=text)
-    return "/troubleshoot?" + urlencode({"q": text})
+    return url_for("troubleshoot.wizard", q=text)
 
 
 def _links(found: SearchResults, text: str, product: str | None, as_typed: bool) -> Links:
