@@ -18,7 +18,6 @@ after the run. Bounded by --max-seconds; only talks to 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import socket
@@ -28,7 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,18 +36,11 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir, iter_raw_articles  # noqa: E402
+from benchmarks.eval_search import percentile  # noqa: E402
 from benchmarks.search_cases import KINDS, Case, generate_cases  # noqa: E402
 
 ENDPOINTS = ("/search", "/api/search")
 WORKERS = 2
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[max(1, math.ceil(len(ordered) * q / 100)) - 1]
 
 
 def free_port() -> int:
@@ -106,8 +98,24 @@ def timed(fetch: Callable[[str], int], cases: list[Case], endpoint: str,
     return times
 
 
+def timed_articles(fetch: Callable[[str], int], cases: list[Case],
+                   deadline: float) -> dict[str, list[float]]:
+    """Seconds per article page, for the articles the cases are about."""
+    times: dict[str, list[float]] = {"article": []}
+    for case in cases:
+        if time.monotonic() > deadline:
+            break
+        number = int(case.target[1:])
+        started = time.perf_counter()
+        status = fetch(f"/kb/{number // 1000:03d}/{case.target}/")
+        times["article"].append(time.perf_counter() - started)
+        if status != 200:
+            raise SystemExit(f"article page {case.target} answered {status}")
+    return times
+
+
 def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
-    every = [t for kind in KINDS for t in times[kind]]
+    every = [t for values in times.values() for t in values]
     parts = [f"{label:<11} {endpoint:<12}"]
     for kind, values in [*times.items(), ("all", every)]:
         if values:
@@ -178,6 +186,9 @@ def main() -> int:
                 timed(fetch, warm, endpoint, deadline)
         for endpoint, queries in zip(endpoints, measured, strict=False):
             report("loopback", endpoint, timed(fetch, queries, endpoint, deadline))
+        for _ in range(WORKERS):
+            timed_articles(fetch, warm, deadline)
+        report("loopback", "/kb/…/", timed_articles(fetch, measured[0], deadline))
         rss = worker_rss(server.pid)
         for pid, (resident, anonymous) in sorted(rss.items()):
             print(f"worker {pid}: VmRSS {resident / 1024:.0f} MB "
@@ -201,6 +212,8 @@ def main() -> int:
         timed(in_process, warm, endpoint, deadline)
     for endpoint, queries in zip(endpoints, measured, strict=False):
         report("in process", endpoint, timed(in_process, queries, endpoint, deadline))
+    timed_articles(in_process, warm, deadline)
+    report("in process", "/kb/…/", timed_articles(in_process, measured[0], deadline))
     if time.monotonic() > deadline:
         print(f"stopped at --max-seconds {args.max_seconds:.0f}: figures cover fewer queries")
     return 0

@@ -35,6 +35,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from app.knowledge import KnowledgeBase  # noqa: E402
 from app.wizard import NOT_SURE, KnowledgeSource, State, step  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
+from benchmarks.eval_search import percentile  # noqa: E402
 from benchmarks.search_cases import (  # noqa: E402
     PLACEHOLDER,
     _code_key,
@@ -158,13 +159,6 @@ def simulate(source: KnowledgeSource, kb: KnowledgeBase, case: Case) -> Outcome:
     ranked = source.rank(case.query, 10)
     return Outcome(case, leader == case.target, questions,
                    bool(ranked) and ranked[0][0] == case.target, times, times[0], leader, found)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * q // 100) - 1))]
 
 
 def report(outcomes: list[Outcome]) -> str:

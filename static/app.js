@@ -62,3 +62,22 @@
     });
   });
 })();
+
+// "More articles like this": fetched into the article page, a link without JavaScript.
+(function () {
+  "use strict";
+  var more = document.querySelector("[data-related-more]");
+  if (!more || !window.fetch || !window.DOMParser) return;
+  fetch(more.getAttribute("href"), { credentials: "same-origin" })
+    .then(function (answer) { return answer.ok ? answer.text() : Promise.reject(answer.status); })
+    .then(function (html) {
+      var fetched = new DOMParser().parseFromString(html, "text/html").querySelector("[data-related-list]");
+      if (!fetched) return;
+      var nav = more.closest("nav");
+      var list = nav.querySelector("[data-related-list]");
+      if (list) list.replaceWith(document.importNode(fetched, true));
+      else nav.insertBefore(document.importNode(fetched, true), more.parentNode);
+      more.parentNode.remove();
+    })
+    .catch(function () { /* the link stays */ });
+})();

@@ -346,3 +346,12 @@ def test_hostile_article_html_is_sanitised_on_the_page(tmp_path, kb_dir) -> None
             assert not any(name.startswith("on") for name in element.attrs)
             assert not element.attrs.get("href", "").startswith("javascript")
     assert all(s.attrs.get("src") == "/static/app.js" for s in doc.find_all("script"))
+
+
+def test_similar_articles_have_their_own_page_linked_from_the_article(client) -> None:
+    doc = parse(client.get("/kb/100/Q100003/").get_data(as_text=True))
+    more = doc.find("a", **{"data-related-more": ""})
+    assert more.attrs["href"] == "/kb/100/Q100003/related"
+    page = parse(client.get("/kb/100/Q100003/related").get_data(as_text=True))
+    assert page.find("h1").text == "Articles related to Q100003"
+    assert client.get("/kb/100/Q999999/related").status_code == 404

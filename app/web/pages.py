@@ -129,7 +129,8 @@ def article(folder: int, ident: str):
         nested_toc=any(section.headings for section in sections),
         query=query,
         marked=marked,
-        related=related_articles(kb, found, limit=RELATED),
+        related=related_articles(kb, found, limit=RELATED, similar=False),
+        more_related=f"{permalink_for(found.id)}related",
         token=_tokens().issue(found.id, nonce),
         thanks=request.args.get("thanks") == "1",
         max_comment=MAX_COMMENT,
@@ -190,6 +191,19 @@ def feedback_form(folder: int, ident: str):
     if identifier is None:
         abort(404, description=f"There is no article {ident!r}.")
     return redirect(permalink_for(identifier) + "#feedback", code=303)
+
+
+@bp.get("/kb/<int:folder>/<ident>/related")
+def related(folder: int, ident: str):
+    """Articles like this one: a page of its own, as finding them takes tens of ms."""
+    identifier = article_id(ident)
+    found = get_kb().store().get(identifier) if identifier else None
+    if found is None:
+        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    if request.path != f"{permalink_for(identifier)}related":
+        return redirect(f"{permalink_for(identifier)}related", code=301)
+    return render_template("pages/related.html", article=found,
+                           related=related_articles(get_kb(), found, limit=RELATED))
 
 
 @bp.get("/products/<slug>/")
