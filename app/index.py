@@ -23,11 +23,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from app.articles import ArticleError, load_article
-from app.model import Article, article_from_dict, article_to_dict
+from app.model import Article
 from app.rendering import SectionRenderer
-from app.store import ArticleStore
+from app.store import ArticleStore, StoredArticle
 
 WHOOSH_DIR = "whoosh"
 PARSE_BATCH = 2000
@@ -152,7 +153,9 @@ def _init_worker(kb_dir: str) -> None:
     _worker_kb = Path(kb_dir)
 
 
-def _parse(item: tuple[str, int, int]) -> tuple[str, int, int, dict | None, dict | None, str]:
+def _parse(
+    item: tuple[str, int, int],
+) -> tuple[str, int, int, StoredArticle | None, dict | None, str]:
     relpath, mtime_ns, size = item
     assert _worker_renderer is not None and _worker_kb is not None
     try:
@@ -161,12 +164,12 @@ def _parse(item: tuple[str, int, int]) -> tuple[str, int, int, dict | None, dict
         return relpath, mtime_ns, size, None, None, str(error)
     except Exception as error:  # one bad file never stops a build
         return relpath, mtime_ns, size, None, None, f"unreadable ({type(error).__name__}: {error})"
-    return relpath, mtime_ns, size, article_to_dict(article), index_document(article), ""
+    return relpath, mtime_ns, size, StoredArticle.of(article), index_document(article), ""
 
 
 def _parse_all(
     kb_dir: Path, items: list[tuple[str, int, int]], procs: int
-) -> Iterator[tuple[str, int, int, dict | None, dict | None, str]]:
+) -> Iterator[tuple[str, int, int, StoredArticle | None, dict | None, str]]:
     if procs <= 1 or len(items) < 200:
         _init_worker(str(kb_dir))
         yield from map(_parse, items)
@@ -207,7 +210,9 @@ def build_index(
             raise
         _swap(index_dir, target)
     else:
-        ix = whoosh_index.open_dir(live / WHOOSH_DIR)
+        # Without mmap, as the app opens it: whoosh3 copies mapped segments into
+        # memory, which took an update of 100 articles past a gigabyte.
+        ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
         store = ArticleStore(live)
         known = store.file_states()
         store.close()
@@ -248,14 +253,14 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
                 report.deleted += 1
         owners = {state.article_id: path for path, state in known.items() if state.article_id}
         done = 0
-        for path, mtime, size, data, document, reason in _parse_all(kb_dir, changed, procs):
+        for path, mtime, size, stored, document, reason in _parse_all(kb_dir, changed, procs):
             done += 1
             if progress:
                 progress(done, len(changed))
-            if data is not None:
-                owner = owners.get(data["id"])
+            if stored is not None:
+                owner = owners.get(stored.id)
                 if owner is not None and owner != path and owner in files:
-                    reason = f"duplicate id {data['id']} (also in {owner})"
+                    reason = f"duplicate id {stored.id} (also in {owner})"
             if reason:
                 previous = store.forget_file(path)
                 if previous:
@@ -263,13 +268,13 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
                 store.record_file(path, mtime, size, skipped=reason)
                 report.skipped.append((path, reason))
                 continue
-            assert data is not None and document is not None
+            assert stored is not None and document is not None
             replaced = known.get(path)
-            if replaced and replaced.article_id and replaced.article_id != data["id"]:
+            if replaced and replaced.article_id and replaced.article_id != stored.id:
                 store.forget_file(path)
                 writer.delete_by_term("id", replaced.article_id)
-            store.put(article_from_dict(data), mtime, size)
-            owners[data["id"]] = path
+            store.put(stored, mtime, size)
+            owners[stored.id] = path
             if full:
                 writer.add_document(**document)
                 report.indexed += 1

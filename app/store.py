@@ -48,6 +48,30 @@ def product_slug(product: str) -> str:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store keeps it, serialised once, in the worker process that
+    parsed it: the writing process only inserts rows."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None
+    products: tuple[str, ...]
+    data: str
+
+    @classmethod
+    def of(cls, article: Article) -> StoredArticle:
+        return cls(
+            id=article.id,
+            path=article.source_path,
+            title=article.title,
+            date=article.last_modified.isoformat() if article.last_modified else None,
+            products=tuple(article.products),
+            data=json.dumps(article_to_dict(article), separators=(",", ":")),
+        )
+
+
+@dataclass(frozen=True)
 class FileState:
     mtime_ns: int
     size: int
@@ -80,23 +104,17 @@ class ArticleStore:
 
     # -- written by the indexer -------------------------------------------------
 
-    def put(self, article: Article, mtime_ns: int, size: int) -> None:
+    def put(self, article: StoredArticle, mtime_ns: int, size: int) -> None:
         self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article.id,))
         self.db.execute(
             "INSERT OR REPLACE INTO articles (id, path, title, date, data) VALUES (?, ?, ?, ?, ?)",
-            (
-                article.id,
-                article.source_path,
-                article.title,
-                article.last_modified.isoformat() if article.last_modified else None,
-                json.dumps(article_to_dict(article), separators=(",", ":")),
-            ),
+            (article.id, article.path, article.title, article.date, article.data),
         )
         self.db.executemany(
             "INSERT INTO article_products (article_id, product, slug) VALUES (?, ?, ?)",
             [(article.id, product, product_slug(product)) for product in article.products],
         )
-        self.record_file(article.source_path, mtime_ns, size, article_id=article.id)
+        self.record_file(article.path, mtime_ns, size, article_id=article.id)
 
     def record_file(
         self, path: str, mtime_ns: int, size: int, *, article_id: str | None = None,
