@@ -104,6 +104,3 @@ class KnowledgeBase:
         for finalizer in finalizers:
             finalizer()
         self._local = _ThreadState()
-
-    def is_built(self) -> bool:
-        return live_generation(self.index_dir) is not None
