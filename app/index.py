@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,11 +23,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from app.articles import ArticleError, load_article
-from app.model import Article
+from app.model import Article, Section
 from app.rendering import SectionRenderer
 from app.store import ArticleStore, StoredArticle
 
@@ -46,10 +47,10 @@ def make_schema() -> Schema:
     `pairs` holds adjacent stemmed words of the title, symptoms and messages
     ("log~pop3", "pop3~server"): matching them ranks a phrase above scattered words
     at the cost of a term lookup, where a positional phrase query over the archive
-    costs a second. `spelling` keeps the same text unstemmed: the vocabulary that
-    "did you mean" suggests from. `extra` is what is about an article rather than in
-    it (keywords, "Additional query words", the titles it refers to): weighed low, but
-    an error code written there still finds the article.
+    costs a second. `extra` is what is about an article rather than in it (keywords,
+    "Additional query words", the titles it refers to): weighed low, but an error
+    code written there still finds the article. The date is only shown, never
+    searched: an indexed date is eight terms an article for range queries nobody makes.
     """
     words = StemmingAnalyzer(cachesize=-1)
     exact = StandardAnalyzer(minsize=1, stoplist=None)
@@ -66,9 +67,43 @@ def make_schema() -> Schema:
         extra=TEXT(analyzer=words, phrase=True),
         pairs=TEXT(analyzer=StemmingAnalyzer(cachesize=-1) | ShingleFilter(2, sep="~"),
                    phrase=False),
-        spelling=TEXT(analyzer=StandardAnalyzer(), phrase=False),
-        date=DATETIME(stored=True, sortable=True),
+        date=STORED(),
     )
+
+
+def same_schema(built: Schema, current: Schema) -> bool:
+    """Whether an index built earlier has the fields this code writes and reads."""
+    return sorted(built.names()) == sorted(current.names()) and all(
+        type(built[name]) is type(current[name]) for name in current.names()
+    )
+
+
+_VOCABULARY_WORDS = StandardAnalyzer()
+
+
+def vocabulary(article: Article) -> frozenset[str]:
+    """The words of an article that "did you mean" may suggest, unstemmed.
+
+    Kept in the article store rather than as a Whoosh field: as a field it was a
+    sixth of all postings, and postings are most of the build; "did you mean" only
+    ever asks how many articles use a word.
+    """
+    return frozenset(
+        token.text for token in _VOCABULARY_WORDS(_salient_text(article)) if token.text.isalpha()
+    )
+
+
+def _symptoms(article: Article) -> Section | None:
+    return next(
+        (s for name in SYMPTOM_SECTIONS for s in article.sections if s.title.upper() == name),
+        article.sections[0] if article.sections else None,
+    )
+
+
+def _salient_text(article: Article) -> str:
+    """The title, the symptoms and the quoted messages: what a user would type."""
+    symptoms = _symptoms(article)
+    return "\n".join([article.title, symptoms.text if symptoms else "", *article.messages])
 
 
 def code_url_for_index(canonical: str) -> str:
@@ -78,17 +113,13 @@ def code_url_for_index(canonical: str) -> str:
 
 def index_document(article: Article) -> dict:
     """The Whoosh fields of one article: symptoms apart so they can weigh more."""
-    symptoms = next(
-        (s for name in SYMPTOM_SECTIONS for s in article.sections if s.title.upper() == name),
-        article.sections[0] if article.sections else None,
-    )
+    symptoms = _symptoms(article)
     body = [
         section.text
         for section in article.sections
         if section is not symptoms and section.title.upper() not in BOILERPLATE_SECTIONS
     ]
     modified = article.last_modified
-    salient = "\n".join([article.title, symptoms.text if symptoms else "", *article.messages])
     return {
         "id": article.id,
         "permalink": article.permalink,
@@ -103,8 +134,7 @@ def index_document(article: Article) -> dict:
         "extra": "\n".join([" ".join(article.keywords), " ".join(article.query_words),
                              *(section.text for section in article.sections
                                if section.title.upper() in BOILERPLATE_SECTIONS)]),
-        "pairs": salient,
-        "spelling": salient,
+        "pairs": _salient_text(article),
         **({"date": datetime(modified.year, modified.month, modified.day)} if modified else {}),
     }
 
@@ -153,23 +183,34 @@ def _init_worker(kb_dir: str) -> None:
     _worker_kb = Path(kb_dir)
 
 
-def _parse(
-    item: tuple[str, int, int],
-) -> tuple[str, int, int, StoredArticle | None, dict | None, str]:
+@dataclass(frozen=True)
+class _Parsed:
+    """One source file as a worker process read it: what to store and index, or why not."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    stored: StoredArticle | None = None
+    document: dict | None = None
+    words: frozenset[str] = frozenset()
+    reason: str = ""
+
+
+def _parse(item: tuple[str, int, int]) -> _Parsed:
     relpath, mtime_ns, size = item
     assert _worker_renderer is not None and _worker_kb is not None
     try:
         article = load_article(_worker_kb / relpath, _worker_renderer, _worker_kb)
     except ArticleError as error:
-        return relpath, mtime_ns, size, None, None, str(error)
+        return _Parsed(relpath, mtime_ns, size, reason=str(error))
     except Exception as error:  # one bad file never stops a build
-        return relpath, mtime_ns, size, None, None, f"unreadable ({type(error).__name__}: {error})"
-    return relpath, mtime_ns, size, StoredArticle.of(article), index_document(article), ""
+        return _Parsed(relpath, mtime_ns, size,
+                       reason=f"unreadable ({type(error).__name__}: {error})")
+    return _Parsed(relpath, mtime_ns, size, StoredArticle.of(article), index_document(article),
+                   vocabulary(article))
 
 
-def _parse_all(
-    kb_dir: Path, items: list[tuple[str, int, int]], procs: int
-) -> Iterator[tuple[str, int, int, StoredArticle | None, dict | None, str]]:
+def _parse_all(kb_dir: Path, items: list[tuple[str, int, int]], procs: int) -> Iterator[_Parsed]:
     if procs <= 1 or len(items) < 200:
         _init_worker(str(kb_dir))
         yield from map(_parse, items)
@@ -200,6 +241,12 @@ def build_index(
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
     files = scan_kb(kb_dir)
     live = None if rebuild else live_generation(index_dir)
+    if live is not None:
+        # Without mmap, as the app opens it: whoosh3 copies mapped segments into
+        # memory, which took an update of 100 articles past a gigabyte.
+        ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
+        if not same_schema(ix.schema, make_schema()):
+            live = None  # built by an earlier version of this code: build it anew
     if live is None:
         target = _new_generation(index_dir)
         try:
@@ -210,9 +257,6 @@ def build_index(
             raise
         _swap(index_dir, target)
     else:
-        # Without mmap, as the app opens it: whoosh3 copies mapped segments into
-        # memory, which took an update of 100 articles past a gigabyte.
-        ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
         store = ArticleStore(live)
         known = store.file_states()
         store.close()
@@ -241,22 +285,34 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         store.close()
         return report
 
+    words: Counter[str] = Counter()  # articles per word, as this run changes them
+
+    def retire(path: str) -> None:
+        """Take the article a file held out of the word counts, before it goes."""
+        state = known.get(path)
+        old = store.get(state.article_id) if state and state.article_id else None
+        if old is not None:
+            words.subtract(vocabulary(old))
+
     if full and procs > 1:
         writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_POOL_MB)
     else:
         writer = ix.writer(limitmb=WRITER_POOL_MB)
     try:
         for path in removed:
+            retire(path)
             article_id = store.forget_file(path)
             if article_id:
                 writer.delete_by_term("id", article_id)
                 report.deleted += 1
         owners = {state.article_id: path for path, state in known.items() if state.article_id}
         done = 0
-        for path, mtime, size, stored, document, reason in _parse_all(kb_dir, changed, procs):
+        for parsed in _parse_all(kb_dir, changed, procs):
             done += 1
             if progress:
                 progress(done, len(changed))
+            path, stored, reason = parsed.path, parsed.stored, parsed.reason
+            retire(path)
             if stored is not None:
                 owner = owners.get(stored.id)
                 if owner is not None and owner != path and owner in files:
@@ -265,25 +321,27 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
                 previous = store.forget_file(path)
                 if previous:
                     writer.delete_by_term("id", previous)
-                store.record_file(path, mtime, size, skipped=reason)
+                store.record_file(path, parsed.mtime_ns, parsed.size, skipped=reason)
                 report.skipped.append((path, reason))
                 continue
-            assert stored is not None and document is not None
+            assert stored is not None and parsed.document is not None
             replaced = known.get(path)
             if replaced and replaced.article_id and replaced.article_id != stored.id:
                 store.forget_file(path)
                 writer.delete_by_term("id", replaced.article_id)
-            store.put(stored, mtime, size)
+            store.put(stored, parsed.mtime_ns, parsed.size)
+            words.update(parsed.words)
             owners[stored.id] = path
             if full:
-                writer.add_document(**document)
+                writer.add_document(**parsed.document)
                 report.indexed += 1
             else:
-                writer.update_document(**document)
+                writer.update_document(**parsed.document)
                 if replaced and replaced.article_id:
                     report.updated += 1
                 else:
                     report.indexed += 1
+        store.count_words(words)
         store.commit()
         writer.commit()
     except BaseException:

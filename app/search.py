@@ -220,13 +220,11 @@ def _hex_words(text: str) -> str:
     return " ".join(variants)
 
 
-def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tuple[str, str]]:
+def _spelling_fixes(kb: KnowledgeBase, text: str, codes: list[str]) -> list[tuple[str, str]]:
     """(typed, suggested) for words that no article uses but a near word many do.
 
     Never a code, an id, a number or an ALL-CAPS word: those are meant as typed.
     """
-    if "spelling" not in searcher.schema:
-        return []
     fixes: list[tuple[str, str]] = []
     for match in re.finditer(r"[A-Za-z][A-Za-z']*[A-Za-z]", text):
         word = match.group()
@@ -242,7 +240,7 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
             or any(word.lower() in code.lower() for code in codes)
         ):
             continue
-        fixed = _correction(searcher, word.lower())
+        fixed = _correction(kb, word.lower())
         if fixed:
             fixes.append((word, fixed))
         if len(fixes) == MAX_CORRECTIONS:
@@ -250,23 +248,26 @@ def _spelling_fixes(searcher: Searcher, text: str, codes: list[str]) -> list[tup
     return fixes
 
 
-def _correction(searcher: Searcher, word: str) -> str | None:
+def _correction(kb: KnowledgeBase, word: str) -> str | None:
     """The word one edit away that articles use most, if the word itself is unknown.
 
-    Edits are generated and looked up (a few hundred dictionary probes) rather than
+    Edits are generated and looked up (a few hundred probes, one query) rather than
     found by walking the vocabulary, which takes seconds on the archive. A dropped
     letter is the commonest slip, so a candidate at least as long as the word wins
     over a shorter one (`printr` is `printer` before `print`).
     """
+    searcher = kb.searcher()
     corpus = _corpus(searcher)
     if word in corpus.corrections:
         return corpus.corrections[word]
-    reader = searcher.reader()
-    seen = reader.doc_frequency("spelling", word)
+    edits = _one_edit(word)
+    frequencies = kb.store().word_frequencies([word, *edits])
+    seen = frequencies.get(word, 0)
     best: tuple[bool, int, str] | None = None
-    if seen <= 2 and not reader.doc_frequency("title", word) and not _known_stem(searcher, word):
-        for candidate in _one_edit(word):
-            frequency = reader.doc_frequency("spelling", candidate)
+    if (seen <= 2 and not searcher.reader().doc_frequency("title", word)
+            and not _known_stem(searcher, word)):
+        for candidate in edits:
+            frequency = frequencies.get(candidate, 0)
             if frequency >= max(2, 20 * seen):
                 rank = (len(candidate) >= len(word), frequency, candidate)
                 if best is None or rank > best:
@@ -294,12 +295,12 @@ def _known_stem(searcher: Searcher, word: str) -> bool:
     return bool(stems) and searcher.reader().doc_frequency("body", stems[0]) > 3
 
 
-def _plan(searcher: Searcher, text: str, *, correct: bool = True) -> _Plan:
-    schema = searcher.schema
+def _plan(kb: KnowledgeBase, text: str, *, correct: bool = True) -> _Plan:
+    schema = kb.searcher().schema
     text = text[:MAX_QUERY_CHARS]
     text = " ".join(text.split()[:MAX_QUERY_WORDS])
     codes = _typed_codes(text)
-    corrections = _spelling_fixes(searcher, text, codes) if correct else []
+    corrections = _spelling_fixes(kb, text, codes) if correct else []
     also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text), _file_names(text)])
     terms: dict[str, dict[str, float]] = {}
     for fieldname in FIELDS:
@@ -648,7 +649,7 @@ def search(
     mention a code of the text (the /codes/<code> page).
     """
     searcher = kb.searcher()
-    plan = _plan(searcher, text, correct=correct)
+    plan = _plan(kb, text, correct=correct)
     suggestion = _apply_corrections(text, plan.corrections) if plan.corrections else None
     if not plan.terms and not plan.codes:
         return SearchResults(text, 0, [], 1, 0, plan.codes, product=product, per_page=per_page)
@@ -691,7 +692,7 @@ def search(
 def rank(kb: KnowledgeBase, text: str, limit: int) -> list[tuple[str, float]]:
     """(article id, score), best first: the wizard's candidates, without page work."""
     searcher = kb.searcher()
-    plan = _plan(searcher, text)
+    plan = _plan(kb, text)
     if not plan.terms and not plan.codes:
         return []
     return [

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,10 @@ CREATE TABLE IF NOT EXISTS files (
     article_id TEXT,
     skipped TEXT
 );
+CREATE TABLE IF NOT EXISTS vocabulary (
+    word TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -136,6 +142,15 @@ class ArticleStore:
             self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article_id,))
         return article_id
 
+    def count_words(self, articles_per_word: Counter[str]) -> None:
+        """Add each word's change in articles (negative for articles that left)."""
+        self.db.executemany(
+            "INSERT INTO vocabulary (word, articles) VALUES (?, ?) ON CONFLICT (word)"
+            " DO UPDATE SET articles = articles + excluded.articles",
+            ((word, change) for word, change in articles_per_word.items() if change),
+        )
+        self.db.execute("DELETE FROM vocabulary WHERE articles <= 0")
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -157,6 +172,14 @@ class ArticleStore:
         marks = ",".join("?" * len(article_ids))
         rows = self.db.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", article_ids)
         return {row["id"]: row["title"] for row in rows}
+
+    def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
+        """Articles using each of the words that any article uses ("did you mean")."""
+        rows = self.db.execute(
+            "SELECT word, articles FROM vocabulary WHERE word IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(words)),),
+        )
+        return {row["word"]: row["articles"] for row in rows}
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
 from whoosh.query import Term
 
 from app import index as indexing
@@ -101,3 +102,48 @@ def test_parallel_build_matches_serial(kb_dir: Path, tmp_path: Path) -> None:
 def test_missing_kb_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="knowledge base folder not found"):
         build_index(tmp_path / "nope", tmp_path / "index")
+
+
+def words_in_articles(index_dir: Path, *words: str) -> dict[str, int]:
+    store = ArticleStore(live_generation(index_dir))
+    try:
+        return store.word_frequencies(words)
+    finally:
+        store.close()
+
+
+def test_did_you_mean_words_follow_edits_deletions_and_broken_files(
+    kb_dir: Path, index_dir: Path
+) -> None:
+    assert words_in_articles(index_dir, "receive", "garbage", "printer", "smudged") == {
+        "receive": 2, "garbage": 1, "printer": 1}
+    changed = write_article(kb_dir, 100003, archive_article(
+        100003, "Printer Prints Smudged Pages", "SYMPTOMS\n========\n\nPages come out smudged.\n"))
+    os.utime(changed, ns=(1, 1))
+    (kb_dir / "100" / "Q100002" / "README.md").unlink()
+    build_index(kb_dir, index_dir, procs=1)
+    assert words_in_articles(index_dir, "receive", "garbage", "printer", "smudged") == {
+        "receive": 1, "printer": 1, "smudged": 1}
+    changed.write_bytes(b"")
+    build_index(kb_dir, index_dir, procs=1)
+    assert words_in_articles(index_dir, "printer", "smudged", "receive") == {"receive": 1}
+
+
+def test_an_index_built_with_other_fields_is_built_anew(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = indexing.make_schema
+
+    def earlier_schema():
+        schema = current()
+        schema.add("spelling", TEXT())
+        return schema
+
+    monkeypatch.setattr(indexing, "make_schema", earlier_schema)
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    earlier = live_generation(tmp_path / "index")
+    monkeypatch.setattr(indexing, "make_schema", current)
+    report = build_index(kb_dir, tmp_path / "index", procs=1)
+    assert report.indexed == len(FIXTURE_ARTICLES)
+    assert live_generation(tmp_path / "index") != earlier
+    assert ids_for_code(tmp_path / "index", "0x800CCC90") == ["Q100001", "Q100002"]
