@@ -62,13 +62,12 @@ class KnowledgeBase:
         generation = live_generation(self.index_dir)
         if generation is None:
             raise IndexMissingError(f"no index at {self.index_dir}; run: flask --app app index")
-        if generation != state.generation or state.searcher is None:
+        if (generation != state.generation or state.searcher is None
+                or not state.searcher.up_to_date()):
+            # Reopened, not refresh()ed: refresh reuses the reader of every segment
+            # with the same id, and an in-place update deletes the old copies of
+            # changed articles from such a segment, so they kept matching.
             self._open(state, generation)
-        elif not state.searcher.up_to_date():
-            # refresh() hands the old searcher's open readers on to the new one.
-            state.searcher = state.searcher.refresh()
-            assert state.opened is not None
-            state.opened[0] = state.searcher
         return state
 
     def _open(self, state: _ThreadState, generation: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,20 @@ def test_rank_gives_ids_and_scores_best_first(kb) -> None:
 def test_codes_only_lists_the_articles_with_the_code(kb) -> None:
     results = search(kb, "0x800CCC90", codes_only=True)
     assert [hit.id for hit in results.hits] == [f"Q{POP3}", f"Q{IMAP}", f"Q{MENTIONS}"]
+
+
+def test_an_article_edited_in_place_is_found_by_its_new_words_only(kb, tmp_path: Path) -> None:
+    assert f"Q{PRINTER_NT}" in [hit.id for hit in search(kb, "printer").hits]
+    edited = write_article(tmp_path / "kb", PRINTER_NT, archive_article(
+        PRINTER_NT, "Plotter Driver Stops Responding", """\
+        SYMPTOMS
+        ========
+
+        The plotter driver stops responding when you plot a large drawing.
+        """))
+    os.utime(edited, ns=(1, 1))
+    build_index(tmp_path / "kb", tmp_path / "index", procs=1)
+    assert f"Q{PRINTER_NT}" not in [hit.id for hit in search(kb, "printer").hits]
+    driver = [hit.id for hit in search(kb, "printer driver").hits]
+    assert driver[0] == f"Q{PRINTER}" and driver.count(f"Q{PRINTER_NT}") == 1
+    assert [hit.id for hit in search(kb, "plotter").hits] == [f"Q{PRINTER_NT}"]
