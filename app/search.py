@@ -42,6 +42,7 @@ from pathlib import Path
 from markupsafe import escape
 from whoosh import query as q
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
 from app.errorcodes import codes_in_query
@@ -336,6 +337,7 @@ class _Corpus:
         self.product_docs: dict[str, frozenset[int]] = {}
         self.corrections: dict[str, str | None] = {}
         self.frequencies: dict[tuple[str, str], int] = {}
+        self.deleted: dict[int, frozenset[int]] = {}  # by segment offset
         self.lock = threading.Lock()
 
     def norm(self, searcher: Searcher, fieldname: str) -> array:
@@ -373,11 +375,17 @@ class _Corpus:
         ids, parts = array("i"), array("f")
         if self.frequency(searcher, fieldname, text):
             for leaf, offset in searcher.reader().leaf_readers():
-                if leaf.doc_frequency(fieldname, text):
-                    for docnums, tfs in _blocks(leaf.postings(fieldname, text)):
-                        ids.extend([offset + docnum for docnum in docnums])
-                        parts.extend([tf * (K1 + 1) / (tf + norms[offset + docnum])
-                                      for docnum, tf in zip(docnums, tfs, strict=True)])
+                if not leaf.doc_frequency(fieldname, text):
+                    continue
+                deleted = self.deleted_in(leaf, offset)
+                for docnums, tfs in _blocks(leaf.postings(fieldname, text)):
+                    if deleted:
+                        kept = [(d, tf) for d, tf in zip(docnums, tfs, strict=True)
+                                if d not in deleted]
+                        docnums, tfs = [d for d, _ in kept], [tf for _, tf in kept]
+                    ids.extend([offset + docnum for docnum in docnums])
+                    parts.extend([tf * (K1 + 1) / (tf + norms[offset + docnum])
+                                  for docnum, tf in zip(docnums, tfs, strict=True)])
         with self.lock:
             if self.cached + len(ids) > CACHE_POSTINGS:
                 self.postings.clear()  # rare: the cache holds the common words again soon
@@ -385,6 +393,16 @@ class _Corpus:
             self.postings[key] = (ids, parts)
             self.cached += len(ids)
         return ids, parts
+
+    def deleted_in(self, leaf, offset: int) -> frozenset[int]:
+        """The articles an in-place update deleted from a segment (its old copies)."""
+        found = self.deleted.get(offset)
+        if found is None:
+            found = frozenset(
+                docnum for docnum in range(leaf.doc_count_all()) if leaf.is_deleted(docnum)
+            ) if leaf.has_deletions() else frozenset()
+            self.deleted[offset] = found
+        return found
 
     def products_of(self, searcher: Searcher, docnum: int) -> tuple[str, ...]:
         """The products of an article, from the products field's postings: a few
@@ -416,9 +434,14 @@ def _blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
 
     Whoosh's matcher costs four method calls a posting (a second for a common word
     on the archive); the on-disk matcher of whoosh3 decodes 128 postings a block, and
-    taking the block whole is 3-4 times faster. Any other matcher (postings inlined
-    in the term info, another codec) is read one posting at a time.
+    taking the block whole is 3-4 times faster. A segment with deleted articles wraps
+    it in a filter that reads one posting at a time: the on-disk matcher is read from
+    its start instead, and the caller drops the deleted articles. Any other matcher
+    (postings inlined in the term info, another codec) is read a posting at a time.
     """
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+        matcher.reset()
     if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights",
                                                      "_next_block", "_atend")):
         docnums, tfs = [], []
