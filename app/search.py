@@ -16,38 +16,28 @@ are just characters:
 3. a word nobody wrote (`printr`) is also searched as the nearest word that
    articles do use, which the page offers as "did you mean".
 
-Scoring is done here rather than by Whoosh's matchers: a union of some fifty
-term matchers walks every posting in Python several times over (1-2 s for an
-eight-word description on the full archive). Instead each term's postings are read
-once into flat arrays, cached per index generation (`_Corpus`), and accumulated in
-one dictionary; terms so common in a large field that they cannot tell articles
-apart are skipped there (they still count in the title and symptoms).
+The words are scored by BM25 over postings held as arrays (app/scoring.py); the
+codes, the page, the facets and the reasons are done here.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 import re
-import threading
-from array import array
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 from markupsafe import escape
 from whoosh import query as q
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
 from app.errorcodes import codes_in_query
 from app.index import SYMPTOM_SECTIONS, make_schema
 from app.knowledge import KnowledgeBase
+from app.scoring import FIELDS, Postings, best, bm25, postings_of
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 60
@@ -60,28 +50,9 @@ CODE_ABOUT = 0.6  # ... or only its query words or references
 # than a word: it weighs like a strong phrase, not like a tier above everything.
 DECISIVE_CODE = 50
 COMMON_CODE = 20.0
-K1 = 1.2
-# field: (weight, BM25 length normalisation b, largest share of articles a term
-# may appear in and still be scored in this field)
-FIELDS: dict[str, tuple[float, float, float]] = {
-    "title": (3.0, 0.4, 1.0),
-    "symptoms": (2.0, 0.75, 0.5),
-    "messages": (1.5, 0.5, 0.5),
-    "pairs": (3.5, 0.5, 1.0),
-    "body": (0.8, 0.75, 0.5),
-    "applies": (0.4, 0.75, 0.2),
-    "extra": (0.4, 0.75, 0.2),
-}
-# A word in more articles than this is scored only for the best candidates of the
-# rarer words (its postings looked up, not walked): it cannot change who is in the
-# running, only their order, and walking it costs most of a query.
-FULL_POSTINGS = 2500
-CANDIDATES = 300
-MAX_TERMS = 24  # per field: the rarest words of a long paste are the ones that count
 CORRECTED_WEIGHT = 0.9
 MAX_CORRECTIONS = 3
 SCHEMA = make_schema()
-CACHE_POSTINGS = 6_000_000  # about 50 MB of arrays per process
 
 
 @dataclass
@@ -258,25 +229,25 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
     over a shorter one (`printr` is `printer` before `print`).
     """
     searcher = kb.searcher()
-    corpus = _corpus(searcher)
-    if word in corpus.corrections:
-        return corpus.corrections[word]
+    known = postings_of(searcher).corrections
+    if word in known:
+        return known[word]
     edits = _one_edit(word)
     frequencies = kb.store().word_frequencies([word, *edits])
     seen = frequencies.get(word, 0)
-    best: tuple[bool, int, str] | None = None
+    chosen: tuple[bool, int, str] | None = None
     if (seen <= 2 and not searcher.reader().doc_frequency("title", word)
             and not _known_stem(searcher, word)):
         for candidate in edits:
             frequency = frequencies.get(candidate, 0)
             if frequency >= max(2, 20 * seen):
                 rank = (len(candidate) >= len(word), frequency, candidate)
-                if best is None or rank > best:
-                    best = rank
-    if len(corpus.corrections) > 10_000:
-        corpus.corrections.clear()
-    corpus.corrections[word] = best[2] if best else None
-    return corpus.corrections[word]
+                if chosen is None or rank > chosen:
+                    chosen = rank
+    if len(known) > 10_000:
+        known.clear()
+    known[word] = chosen[2] if chosen else None
+    return known[word]
 
 
 def _one_edit(word: str) -> set[str]:
@@ -319,203 +290,19 @@ def _plan(kb: KnowledgeBase, text: str, *, correct: bool = True) -> _Plan:
     return _Plan(codes, terms, corrections, {*typed, *fixed}, list(dict.fromkeys([*typed, *fixed])))
 
 
-# --- postings, cached per index generation -----------------------------------------------
-
-
-class _Corpus:
-    """Flat arrays over one set of index segments: per-field length norms and, per
-    term, (docnums, BM25 term-frequency part). Shared by the threads of a process;
-    readers are the calling thread's own."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        reader = searcher.reader()
-        self.size = reader.doc_count_all()
-        self.norms: dict[str, array] = {}
-        self.postings: dict[tuple[str, str], tuple[array, array]] = {}
-        self.cached = 0
-        self.products: list[tuple[str, ...]] | None = None
-        self.product_docs: dict[str, frozenset[int]] = {}
-        self.corrections: dict[str, str | None] = {}
-        self.frequencies: dict[tuple[str, str], int] = {}
-        self.deleted: dict[int, frozenset[int]] = {}  # by segment offset
-        self.lock = threading.Lock()
-
-    def norm(self, searcher: Searcher, fieldname: str) -> array:
-        norms = self.norms.get(fieldname)
-        if norms is None:
-            reader = searcher.reader()
-            b = FIELDS[fieldname][1]
-            average = reader.field_length(fieldname) / max(self.size, 1) or 1.0
-            norms = array("f", bytes(4 * self.size))
-            for leaf, offset in reader.leaf_readers():
-                length = leaf.doc_field_length
-                for docnum in range(leaf.doc_count_all()):
-                    norms[offset + docnum] = K1 * (
-                        1 - b + b * (length(docnum, fieldname) or 0) / average
-                    )
-            self.norms[fieldname] = norms
-        return norms
-
-    def frequency(self, searcher: Searcher, fieldname: str, text: str) -> int:
-        """Articles with the term, remembered: a lookup reads the terms file."""
-        key = (fieldname, text)
-        found = self.frequencies.get(key)
-        if found is None:
-            if len(self.frequencies) > 200_000:
-                self.frequencies.clear()
-            found = self.frequencies[key] = searcher.reader().doc_frequency(fieldname, text)
-        return found
-
-    def term(self, searcher: Searcher, fieldname: str, text: str) -> tuple[array, array]:
-        key = (fieldname, text)
-        found = self.postings.get(key)
-        if found is not None:
-            return found
-        norms = self.norm(searcher, fieldname)
-        ids, parts = array("i"), array("f")
-        if self.frequency(searcher, fieldname, text):
-            for leaf, offset in searcher.reader().leaf_readers():
-                if not leaf.doc_frequency(fieldname, text):
-                    continue
-                deleted = self.deleted_in(leaf, offset)
-                for docnums, tfs in _blocks(leaf.postings(fieldname, text)):
-                    if deleted:
-                        kept = [(d, tf) for d, tf in zip(docnums, tfs, strict=True)
-                                if d not in deleted]
-                        docnums, tfs = [d for d, _ in kept], [tf for _, tf in kept]
-                    ids.extend([offset + docnum for docnum in docnums])
-                    parts.extend([tf * (K1 + 1) / (tf + norms[offset + docnum])
-                                  for docnum, tf in zip(docnums, tfs, strict=True)])
-        with self.lock:
-            if self.cached + len(ids) > CACHE_POSTINGS:
-                self.postings.clear()  # rare: the cache holds the common words again soon
-                self.cached = 0
-            self.postings[key] = (ids, parts)
-            self.cached += len(ids)
-        return ids, parts
-
-    def deleted_in(self, leaf, offset: int) -> frozenset[int]:
-        """The articles an in-place update deleted from a segment (its old copies)."""
-        found = self.deleted.get(offset)
-        if found is None:
-            found = frozenset(
-                docnum for docnum in range(leaf.doc_count_all()) if leaf.is_deleted(docnum)
-            ) if leaf.has_deletions() else frozenset()
-            self.deleted[offset] = found
-        return found
-
-    def products_of(self, searcher: Searcher, docnum: int) -> tuple[str, ...]:
-        """The products of an article, from the products field's postings: a few
-        hundred lists read once, where stored fields cost a read per article."""
-        if self.products is None:
-            reader = searcher.reader()
-            products: list[tuple[str, ...]] = [()] * self.size
-            if "products" in searcher.schema:
-                for name in reader.lexicon("products"):
-                    product = name.decode("utf-8") if isinstance(name, bytes) else name
-                    for each in reader.postings("products", product).all_ids():
-                        products[each] = (*products[each], product)
-            self.products = products
-        return self.products[docnum]
-
-    def docs_of_product(self, searcher: Searcher, product: str) -> frozenset[int]:
-        found = self.product_docs.get(product)
-        if found is None:
-            reader = searcher.reader()
-            docs: frozenset[int] = frozenset()
-            if "products" in searcher.schema and reader.doc_frequency("products", product):
-                docs = frozenset(reader.postings("products", product).all_ids())
-            found = self.product_docs[product] = docs
-        return found
-
-
-def _blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """(docnums, term frequencies) of a term's postings, a block at a time.
-
-    Whoosh's matcher costs four method calls a posting (a second for a common word
-    on the archive); the on-disk matcher of whoosh3 decodes 128 postings a block, and
-    taking the block whole is 3-4 times faster. A segment with deleted articles wraps
-    it in a filter that reads one posting at a time: the on-disk matcher is read from
-    its start instead, and the caller drops the deleted articles. Any other matcher
-    (postings inlined in the term info, another codec) is read a posting at a time.
-    """
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-        matcher.reset()
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights",
-                                                     "_next_block", "_atend")):
-        docnums, tfs = [], []
-        while matcher.is_active():
-            docnums.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
-        yield docnums, tfs
-        return
-    while not matcher._atend:
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        yield matcher._ids, matcher._weights
-        matcher._next_block()
-
-
-_corpora: dict[tuple, _Corpus] = {}
-_corpora_lock = threading.Lock()
-
-
-def _corpus(searcher: Searcher) -> _Corpus:
-    reader = searcher.reader()
-    key = tuple(
-        (leaf.segment().segment_id() if leaf.segment() else id(leaf), offset,
-         leaf.doc_count_all(), leaf.doc_count())
-        for leaf, offset in reader.leaf_readers()
-    )
-    found = _corpora.get(key)
-    if found is None:
-        with _corpora_lock:
-            found = _corpora.get(key)
-            if found is None:
-                if len(_corpora) >= 2:  # an older generation nobody reads any more
-                    _corpora.pop(next(iter(_corpora)))
-                found = _corpora[key] = _Corpus(searcher)
-    return found
-
-
 # --- scoring -----------------------------------------------------------------------------
 
 
 @dataclass
 class _Scored:
-    scores: dict[int, float]  # every article that matched anything
+    scores: np.ndarray  # every article's score, by docnum (0: no match)
     carried: dict[int, list[str]]  # the typed codes each article carries
     mentioned: dict[int, list[str]]  # ... or only mentions in its text
-    candidates: list[int] | None = None  # the only ones scored for the common words
 
 
 def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
-    corpus = _corpus(searcher)
     reader = searcher.reader()
-    size = max(corpus.size, 1)
-    scores: dict[int, float] = {}
-    get = scores.get
-    common: list[tuple[int, float, array, array]] = []
-    for fieldname, weights in plan.terms.items():
-        boost, _, max_share = FIELDS[fieldname]
-        found = [(corpus.frequency(searcher, fieldname, text), text, weight)
-                 for text, weight in weights.items()]
-        found = [term for term in found if 0 < term[0] <= max_share * size]
-        if len(found) > MAX_TERMS:  # a long paste: its rarest words find it
-            found = sorted(found)[:MAX_TERMS]
-        for frequency, text, weight in found:
-            idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
-            factor = boost * weight * idf
-            ids, parts = corpus.term(searcher, fieldname, text)
-            if frequency > FULL_POSTINGS and fieldname != "pairs":
-                common.append((frequency, factor, ids, parts))
-                continue
-            for docnum, part in zip(ids, parts, strict=True):
-                scores[docnum] = get(docnum, 0.0) + factor * part
+    scores = bm25(searcher, plan.terms)
     carried: dict[int, list[str]] = {}
     mentioned: dict[int, list[str]] = {}
     for code in plan.codes:
@@ -531,63 +318,8 @@ def _scores(searcher: Searcher, plan: _Plan) -> _Scored:
         for docnum, tier in tiers.items():
             if tier < 1.0:
                 mentioned.setdefault(docnum, []).append(code)
-            scores[docnum] = get(docnum, 0.0) + bonus * tier
-    candidates = _add_common(scores, sorted(common, key=lambda term: term[0]))
-    return _Scored(scores, carried, mentioned, candidates)
-
-
-def _add_common(
-    scores: dict[int, float], common: list[tuple[int, float, array, array]]
-) -> list[int] | None:
-    """Add the words common in a large field, cheaply: walk their postings only until
-    there are enough candidates, then look the best candidates up in them. Returns
-    those candidates (None when every word was walked): the ranking is among them."""
-    get = scores.get
-    while common and len(scores) < CANDIDATES:
-        _, factor, ids, parts = common.pop(0)
-        for docnum, part in zip(ids, parts, strict=True):
-            scores[docnum] = get(docnum, 0.0) + factor * part
-    if not common:
-        return None
-    best = _top(scores.items(), CANDIDATES)
-    for _, factor, ids, parts in common:
-        end = len(ids)
-        for docnum, _score in best:
-            at = bisect_left(ids, docnum)
-            if at < end and ids[at] == docnum:
-                scores[docnum] += factor * parts[at]
-    return [docnum for docnum, _ in best]
-
-
-def _top(items, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) pairs, best first.
-
-    The limit-th best score is found among bare floats (C comparisons, no key
-    function), then only the items that reach it are sorted: several times faster
-    than `heapq.nlargest(key=...)` over tens of thousands of candidates.
-    """
-    items = list(items)
-    if len(items) > limit:
-        threshold = heapq.nlargest(limit, [score for _, score in items])[-1]
-        items = [item for item in items if item[1] >= threshold]
-    items.sort(key=itemgetter(1), reverse=True)
-    return items[:limit]
-
-
-def _ranked(searcher: Searcher, scored: _Scored, limit: int,
-            only: frozenset[int] | None = None) -> list[tuple[int, float]]:
-    reader = searcher.reader()
-    scores = scored.scores
-    if only is not None:
-        items = ((docnum, score) for docnum, score in scores.items() if docnum in only)
-    elif scored.candidates is not None and limit <= len(scored.candidates):
-        items = ((docnum, scores[docnum]) for docnum in scored.candidates)
-    else:
-        items = scores.items()
-    if not reader.has_deletions():
-        return _top(items, limit)
-    best = _top(items, limit + 50)
-    return [item for item in best if not reader.is_deleted(item[0])][:limit]
+            scores[docnum] += bonus * tier
+    return _Scored(scores, carried, mentioned)
 
 
 def _relevant(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -600,16 +332,7 @@ def _relevant(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
 # --- what a results page shows ----------------------------------------------------------
 
 
-def _has(corpus: _Corpus, fieldname: str, text: str, docnum: int) -> bool:
-    found = corpus.postings.get((fieldname, text))
-    if found is None:
-        return False
-    ids = found[0]
-    at = bisect_left(ids, docnum)
-    return at < len(ids) and ids[at] == docnum
-
-
-def _reasons(corpus: _Corpus, plan: _Plan, docnum: int, carried: list[str],
+def _reasons(postings: Postings, plan: _Plan, docnum: int, carried: list[str],
              mentioned: list[str]) -> list[str]:
     reasons = []
     if carried:
@@ -618,15 +341,15 @@ def _reasons(corpus: _Corpus, plan: _Plan, docnum: int, carried: list[str],
         reasons.append(f"Its text mentions {', '.join(mentioned)}.")
     pairs = list(plan.terms.get("pairs", {}))
     if len(pairs) >= 3:
-        quoted = sum(_has(corpus, "pairs", pair, docnum) for pair in pairs)
+        quoted = sum(postings.has("pairs", pair, docnum) for pair in pairs)
         if quoted >= max(3, len(pairs) // 2):
             reasons.append("It quotes the message you typed.")
     stems = plan.title_stems
-    in_title = [stem for stem in stems if _has(corpus, "title", stem, docnum)]
+    in_title = [stem for stem in stems if postings.has("title", stem, docnum)]
     if in_title and len(in_title) * 2 >= len(stems):
         reasons.append(f"Its title has {len(in_title)} of your {len(stems)} words.")
     elif not reasons and stems:
-        in_symptoms = [s for s in stems if _has(corpus, "symptoms", s, docnum)]
+        in_symptoms = [s for s in stems if postings.has("symptoms", s, docnum)]
         if in_symptoms:
             reasons.append(f"Its symptoms have {len(in_symptoms)} of your {len(stems)} words.")
         else:
@@ -676,18 +399,20 @@ def search(
     suggestion = _apply_corrections(text, plan.corrections) if plan.corrections else None
     if not plan.terms and not plan.codes:
         return SearchResults(text, 0, [], 1, 0, plan.codes, product=product, per_page=per_page)
-    corpus = _corpus(searcher)
+    postings = postings_of(searcher)
     scored = _scores(searcher, plan)
+    with_code = None
     if codes_only:
-        scored.scores = {d: v for d, v in scored.scores.items()
-                         if d in scored.carried or d in scored.mentioned}
-        scored.candidates = None
-    ranked = _relevant(_ranked(searcher, scored, MAX_RESULTS))
-    counts = Counter(p for docnum, _ in ranked for p in corpus.products_of(searcher, docnum))
+        with_code = np.zeros(postings.size, dtype=bool)
+        with_code[[*scored.carried, *scored.mentioned]] = True
+    ranked = _relevant(best(scored.scores, MAX_RESULTS, with_code))
+    counts = Counter(p for docnum, _ in ranked for p in postings.products_of(searcher, docnum))
     facets = [Facet(name, count) for name, count in counts.most_common(12)]
     if product:
-        ranked = _relevant(_ranked(searcher, scored, MAX_RESULTS,
-                                   corpus.docs_of_product(searcher, product)))
+        of_product = postings.of_product(searcher, product)
+        if with_code is not None:
+            of_product = of_product & with_code
+        ranked = _relevant(best(scored.scores, MAX_RESULTS, of_product))
     total = len(ranked)
     pages = max(1, -(-total // per_page)) if total else 0
     page = max(1, page)
@@ -704,7 +429,7 @@ def search(
             score=round(score, 3),
             snippet=_snippet(kb, stored["id"], plan.stems),
             matched_codes=list(carried),
-            reasons=_reasons(corpus, plan, docnum, carried, scored.mentioned.get(docnum, [])),
+            reasons=_reasons(postings, plan, docnum, carried, scored.mentioned.get(docnum, [])),
         ))
     return SearchResults(
         text, total, hits, page, pages, plan.codes, suggestion=suggestion,
@@ -720,7 +445,7 @@ def rank(kb: KnowledgeBase, text: str, limit: int) -> list[tuple[str, float]]:
         return []
     return [
         (searcher.stored_fields(docnum)["id"], round(score, 3))
-        for docnum, score in _ranked(searcher, _scores(searcher, plan), limit)
+        for docnum, score in best(_scores(searcher, plan).scores, limit)
     ]
 
 
