@@ -10,6 +10,9 @@ way users type them. Prints p50/p95 per page and kind:
 * client side, one client on loopback: an upper bound of the server's time (it adds
   the HTTP round trip, which on loopback is well under a millisecond);
 * in process, Flask's test client: the app's own time, no network at all;
+* the baseline, in the same run: the same /api/search queries given to a plain SQLite
+  FTS5 bm25 index of the same articles (benchmarks/fts5_baseline.py), and the ratio
+  of the app's p95 to it, which stays comparable when the machine is busier;
 
 and each gunicorn worker's resident memory (VmRSS, and how much of it is anonymous)
 after the run. Bounded by --max-seconds; only talks to 127.0.0.1.
@@ -24,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +41,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir, iter_raw_articles  # noqa: E402
 from benchmarks.eval_search import percentile  # noqa: E402
+from benchmarks.fts5_baseline import Fts5Baseline  # noqa: E402
 from benchmarks.search_cases import KINDS, Case, generate_cases  # noqa: E402
 
 ENDPOINTS = ("/search", "/api/search")
@@ -114,6 +119,20 @@ def timed_articles(fetch: Callable[[str], int], cases: list[Case],
     return times
 
 
+def timed_baseline(baseline: Fts5Baseline, cases: list[Case]) -> dict[str, list[float]]:
+    """Seconds per query of the FTS5 baseline, by kind: ten results, as /api/search."""
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for case in cases:
+        started = time.perf_counter()
+        baseline.search(case.query, 10)
+        times[case.kind].append(time.perf_counter() - started)
+    return times
+
+
+def p95_all(times: dict[str, list[float]]) -> float:
+    return percentile([t for values in times.values() for t in values], 95)
+
+
 def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
     every = [t for values in times.values() for t in values]
     parts = [f"{label:<11} {endpoint:<12}"]
@@ -168,7 +187,8 @@ def main() -> int:
         print(SKIP_MESSAGE)
         return 0
     deadline = time.monotonic() + args.max_seconds
-    cases = generate_cases(iter_raw_articles(kb), seed=args.seed)
+    articles = list(iter_raw_articles(kb))
+    cases = generate_cases(articles, seed=args.seed)
     warm, *measured = split_cases(cases, args.per_kind, args.seed, 1 + len(ENDPOINTS))
     print(f"{len(warm)} warm-up queries, then {len(measured[0])} other ones for each page; "
           f"{os.cpu_count()} CPUs")
@@ -210,10 +230,22 @@ def main() -> int:
 
     for endpoint in endpoints:
         timed(in_process, warm, endpoint, deadline)
+    in_process_times = {}
     for endpoint, queries in zip(endpoints, measured, strict=False):
-        report("in process", endpoint, timed(in_process, queries, endpoint, deadline))
+        in_process_times[endpoint] = timed(in_process, queries, endpoint, deadline)
+        report("in process", endpoint, in_process_times[endpoint])
     timed_articles(in_process, warm, deadline)
     report("in process", "/kb/…/", timed_articles(in_process, measured[0], deadline))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = Fts5Baseline.build(articles, Path(tmp) / "fts5.sqlite")
+        timed_baseline(baseline, warm)
+        baseline_times = timed_baseline(baseline, measured[-1])
+        baseline.close()
+    report("FTS5 bm25", "same queries", baseline_times)
+    if "/api/search" in in_process_times:
+        ratio = p95_all(in_process_times["/api/search"]) / p95_all(baseline_times)
+        print(f"p95 ratio, in-process /api/search to FTS5 on the same queries: {ratio:.2f}")
     if time.monotonic() > deadline:
         print(f"stopped at --max-seconds {args.max_seconds:.0f}: figures cover fewer queries")
     return 0
