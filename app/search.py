@@ -52,6 +52,7 @@ DECISIVE_CODE = 50
 COMMON_CODE = 20.0
 CORRECTED_WEIGHT = 0.9
 MAX_CORRECTIONS = 3
+KNOWN_STEM_RATIO = 10  # see _correction
 SCHEMA = make_schema()
 
 
@@ -227,6 +228,10 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
     found by walking the vocabulary, which takes seconds on the archive. A dropped
     letter is the commonest slip, so a candidate at least as long as the word wins
     over a shorter one (`printr` is `printer` before `print`).
+
+    A word whose stem the body uses is a real word, merely rare, unless that stem is
+    itself a slip some articles share: then only a word of another stem, used many
+    times as often (`recieve` is `receive`), corrects it.
     """
     searcher = kb.searcher()
     known = postings_of(searcher).corrections
@@ -236,14 +241,19 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
     frequencies = kb.store().word_frequencies([word, *edits])
     seen = frequencies.get(word, 0)
     chosen: tuple[bool, int, str] | None = None
-    if (seen <= 2 and not searcher.reader().doc_frequency("title", word)
-            and not _known_stem(searcher, word)):
+    if seen <= 2 and not searcher.reader().doc_frequency("title", word):
         for candidate in edits:
             frequency = frequencies.get(candidate, 0)
             if frequency >= max(2, 20 * seen):
                 rank = (len(candidate) >= len(word), frequency, candidate)
                 if chosen is None or rank > chosen:
                     chosen = rank
+    if chosen is not None:
+        stem = _analyse("body", word)
+        in_body = searcher.reader().doc_frequency("body", stem[0]) if stem else 0
+        if in_body > 3 and (chosen[1] < KNOWN_STEM_RATIO * in_body
+                            or _analyse("body", chosen[2]) == stem):
+            chosen = None
     if len(known) > 10_000:
         known.clear()
     known[word] = chosen[2] if chosen else None
@@ -259,12 +269,6 @@ def _one_edit(word: str) -> set[str]:
         *(a + c + b[1:] for a, b in splits if b for c in letters),
         *(a + c + b for a, b in splits for c in letters),
     } - {word}
-
-
-def _known_stem(searcher: Searcher, word: str) -> bool:
-    """True when the word's stem is common in the body: a real word, merely rare here."""
-    stems = _analyse("body", word)
-    return bool(stems) and searcher.reader().doc_frequency("body", stems[0]) > 3
 
 
 def _plan(kb: KnowledgeBase, text: str, *, correct: bool = True) -> _Plan:

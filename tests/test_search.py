@@ -315,3 +315,37 @@ def test_an_article_edited_in_place_is_found_by_its_new_words_only(kb, tmp_path:
     driver = [hit.id for hit in search(kb, "printer driver").hits]
     assert driver[0] == f"Q{PRINTER}" and driver.count(f"Q{PRINTER_NT}") == 1
     assert [hit.id for hit in search(kb, "plotter").hits] == [f"Q{PRINTER_NT}"]
+
+
+def test_a_slip_some_articles_share_is_still_corrected_but_not_an_inflection(
+    tmp_path: Path,
+) -> None:
+    kb_dir = tmp_path / "kb"
+    for number in range(320001, 320005):  # the archive, too, misspells now and then
+        write_article(kb_dir, number, archive_article(number, f"Mail Rule {number}", """\
+            SYMPTOMS
+            ========
+
+            A rule runs twice.
+
+            MORE INFORMATION
+            ================
+
+            You may recieve the message twice.
+            """))
+    for number in range(320010, 320060):
+        write_article(kb_dir, number, archive_article(number, f"Mail Store {number}", """\
+            SYMPTOMS
+            ========
+
+            Users do not receive new mail.
+
+            CAUSE
+            =====
+
+            The store cannot receive mail while it is full.
+            """))
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    kb = KnowledgeBase(tmp_path / "index")
+    assert search(kb, "recieve new mail").corrections == [("recieve", "receive")]
+    assert search(kb, "receives new mail").corrections == []
