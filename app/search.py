@@ -53,6 +53,12 @@ COMMON_CODE = 20.0
 CORRECTED_WEIGHT = 0.9
 MAX_CORRECTIONS = 3
 KNOWN_STEM_RATIO = 10  # see _correction
+# What people type for don't, can't...: articles have the words, with an apostrophe.
+CONTRACTIONS_TYPED = frozenset({
+    "dont", "cant", "wont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "couldnt",
+    "shouldnt", "wouldnt", "havent", "hasnt", "hadnt", "thats", "whats", "theres", "youre",
+    "theyre", "youve", "theyve", "youll",
+})
 SCHEMA = make_schema()
 
 
@@ -196,7 +202,8 @@ def _hex_words(text: str) -> str:
 def _spelling_fixes(kb: KnowledgeBase, text: str, codes: list[str]) -> list[tuple[str, str]]:
     """(typed, suggested) for words that no article uses but a near word many do.
 
-    Never a code, an id, a number or an ALL-CAPS word: those are meant as typed.
+    Never a code, an id, a number or an ALL-CAPS word: those are meant as typed; nor a
+    word search leaves out (`from` is not a slip for `form`), nor `dont` for `don't`.
     """
     fixes: list[tuple[str, str]] = []
     for match in re.finditer(r"[A-Za-z][A-Za-z']*[A-Za-z]", text):
@@ -211,6 +218,8 @@ def _spelling_fixes(kb: KnowledgeBase, text: str, codes: list[str]) -> list[tupl
             or (after[:1].isdigit() or after[:1] == "_")
             or (len(after) == 2 and after[0] in ".\\/" and after[1].isalnum())
             or any(word.lower() in code.lower() for code in codes)
+            or word.lower() in CONTRACTIONS_TYPED
+            or not _analyse("title", word)
         ):
             continue
         fixed = _correction(kb, word.lower())
