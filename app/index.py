@@ -22,10 +22,11 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import ShingleFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import ShingleFilter, StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from app.analysis import StemmingTokenizer
 from app.articles import ArticleError, load_article
 from app.model import Article, Section
 from app.rendering import SectionRenderer
@@ -52,7 +53,7 @@ def make_schema() -> Schema:
     code written there still finds the article. The date is only shown, never
     searched: an indexed date is eight terms an article for range queries nobody makes.
     """
-    words = StemmingAnalyzer(cachesize=-1)
+    words = StemmingTokenizer()
     exact = StandardAnalyzer(minsize=1, stoplist=None)
     return Schema(
         id=ID(stored=True, unique=True),
@@ -65,7 +66,7 @@ def make_schema() -> Schema:
         products=KEYWORD(commas=True, stored=True),
         applies=TEXT(analyzer=words),
         extra=TEXT(analyzer=words, phrase=True),
-        pairs=TEXT(analyzer=StemmingAnalyzer(cachesize=-1) | ShingleFilter(2, sep="~"),
+        pairs=TEXT(analyzer=StemmingTokenizer() | ShingleFilter(2, sep="~"),
                    phrase=False),
         date=STORED(),
     )
