@@ -88,6 +88,14 @@ def test_the_code_page_lists_every_article_that_mentions_it(client) -> None:
     assert document.find("p", role="status").text == "3 articles mention 0x800CCC90"
 
 
+def test_a_code_page_past_the_last_offers_the_first_and_no_pager(client) -> None:
+    document = parse(client.get("/codes/0x800CCC90?page=4").get_data(as_text=True))
+    links = [a for a in document.find("main").find_all("a")]
+    assert [a.attrs["href"] for a in links if a.text == "Go to the first page"] == [
+        "/codes/0x800CCC90"]
+    assert document.find_all("nav", aria_label="Pages") == []
+
+
 def test_the_count_is_announced_to_screen_readers(client) -> None:
     status = page(client, q="printer").find("p", role="status")
     assert status.text == "2 articles found"
@@ -202,6 +210,7 @@ def test_a_bad_page_number_is_a_helpful_400(client) -> None:
 def test_a_page_past_the_last_offers_the_first_and_is_no_miss(client, app) -> None:
     document = page(client, q="replication", page="9")
     assert not document.by_class("no-results")
+    assert "page 9" not in document.by_class("count")[0].text
     first = [a.attrs["href"] for a in document.find("main").find_all("a")
              if a.text == "Go to the first page"]
     assert first and query_of(first[0]) == {"q": ["replication"]}

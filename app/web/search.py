@@ -108,4 +108,5 @@ def code(code: str):
     following = url_for("search.code", code=canonical, page=page + 1) \
         if page < found.pages else None
     return render_template("search/code.html", decoded=decode(canonical), results=found,
-                           previous=previous, next=following)
+                           previous=previous, next=following,
+                           first=url_for("search.code", code=canonical))
