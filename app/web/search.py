@@ -20,7 +20,7 @@ PER_PAGE = 10
 def page_argument() -> int:
     page = request.args.get("page", "1")
     if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        abort(400, description="The page number must be a whole number from 1.")
+        abort(400, description="The page number must be a whole number from 1 to 10,000.")
     return int(page)
 
 
