@@ -51,8 +51,8 @@ class Postings:
         self.frequencies: dict[tuple[str, str], int] = {}
         self.products: list[tuple[str, ...]] | None = None
         self.product_docs: dict[str, np.ndarray] = {}
+        # "Did you mean" answers for these segments, kept by app/search.py.
         self.corrections: dict[str, str | None] = {}
-        """"Did you mean" answers for these segments, kept by app/search.py."""
         # An in-place update deletes the old copy of each changed article.
         self.deleted = np.zeros(self.size, dtype=bool)
         for leaf, offset in reader.leaf_readers():
