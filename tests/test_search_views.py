@@ -62,6 +62,15 @@ def query_of(href: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(href).query)
 
 
+def missed_searches(app) -> list[tuple[str, int]]:
+    """(text, times) of the searches that found nothing, as staff see them."""
+    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
+    try:
+        return [(miss.text, miss.count) for miss in log.top_missed_searches()]
+    finally:
+        log.close()
+
+
 def test_a_code_finds_its_articles_first_and_is_decoded(client) -> None:
     document = page(client, q="800ccc90")
     assert result_links(document)[:3] == [
@@ -177,21 +186,12 @@ def test_no_results_suggests_what_to_try_offers_the_wizard_and_counts_the_miss(
     assert urlsplit(wizard[0]).path == "/troubleshoot"
     assert query_of(wizard[0]) == {"q": ["Zyxxy Frobnicator"]}
     page(client, q="zyxxy   frobnicator")
-    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
-    try:
-        misses = [(miss.text, miss.count) for miss in log.top_missed_searches()]
-    finally:
-        log.close()
-    assert misses == [("zyxxy frobnicator", 2)]
+    assert missed_searches(app) == [("zyxxy frobnicator", 2)]
 
 
 def test_a_search_that_found_something_is_not_counted_as_a_miss(client, app) -> None:
     page(client, q="printer")
-    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
-    try:
-        assert log.top_missed_searches() == []
-    finally:
-        log.close()
+    assert missed_searches(app) == []
 
 
 def test_the_snippet_marks_the_matched_words(client) -> None:
@@ -214,11 +214,7 @@ def test_a_page_past_the_last_offers_the_first_and_is_no_miss(client, app) -> No
     first = [a.attrs["href"] for a in document.find("main").find_all("a")
              if a.text == "Go to the first page"]
     assert first and query_of(first[0]) == {"q": ["replication"]}
-    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
-    try:
-        assert log.top_missed_searches() == []
-    finally:
-        log.close()
+    assert missed_searches(app) == []
 
 
 def test_several_results_offer_the_wizard_with_the_same_text(client) -> None:
