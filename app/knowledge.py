@@ -3,7 +3,7 @@
 Whoosh searchers are not thread-safe, so each worker thread keeps its own for as
 long as the index does not change. A new generation swapped in by
 `index --rebuild`, or an in-place update, is noticed within `refresh_seconds` and
-the thread reopens or refreshes. What a thread opened is closed when the thread
+the thread reopens its searcher. What a thread opened is closed when the thread
 ends (a threaded development server starts one per request) or on `close()`.
 """
 
