@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from app import commands
+    from app.cli import commands
     from app.web import activity, admin, api, errors, knowledge, pages, search, troubleshoot
 
     knowledge.init_app(app)

@@ -83,7 +83,7 @@ def evaluate(search: SearchFn, cases: Sequence[Case]) -> dict[str, KindResult]:
 def load_app_search(index_dir: Path) -> tuple[SearchFn | None, str]:
     """The app's search_ids bound to index_dir, or None and the reason it is unavailable."""
     try:
-        search_ids = importlib.import_module("app.search").search_ids
+        search_ids = importlib.import_module("app.search.results").search_ids
     except (ImportError, AttributeError) as exc:
         return None, f"app.search.search_ids unavailable ({exc})"
     if not index_dir.exists():

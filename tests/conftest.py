@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import PROJECT_ROOT, create_app
-from app.index import build_index
+from app.index.build import build_index
 
 SEED = PROJECT_ROOT / "kb" / "198" / "Q198704" / "README.md"
 

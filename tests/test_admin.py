@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.activity import ActivityLog
+from app.activity.log import ActivityLog
 from tests.htmltools import parse
 
 PASSWORD = "correct horse"

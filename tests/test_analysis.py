@@ -7,7 +7,7 @@ import pickle
 import pytest
 from whoosh.analysis import ShingleFilter, StemmingAnalyzer
 
-from app.analysis import StemmingTokenizer
+from app.text.analysis import StemmingTokenizer
 
 TEXTS = [
     "",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.articles import ArticleError, article_id, load_article, permalink_for
-from app.rendering import SectionRenderer
+from app.articles.loader import ArticleError, article_id, load_article, permalink_for
+from app.markup.rendering import SectionRenderer
 from tests.conftest import SEED, archive_article
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.articles import load_article
-from app.rendering import SectionRenderer
+from app.articles.loader import load_article
+from app.markup.rendering import SectionRenderer
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir
 
 ARCHIVE_SIZE = 60_335

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errorcodes import (
+from app.codes.recognise import (
     CodeMention,
     codes_in,
     codes_in_query,

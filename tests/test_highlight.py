@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.highlight import decorate, highlight, query_terms
+from app.markup.highlight import decorate, highlight, query_terms
 from tests.htmltools import parse
 
 HTML = ('<p>The printer <a class="code" href="/codes/0x800CCC90?printer=1&amp;x">0x800ccc90'

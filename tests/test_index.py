@@ -10,9 +10,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 from whoosh.query import Term
 
-from app import index as indexing
-from app.index import WHOOSH_DIR, build_index, live_generation
-from app.store import ArticleStore
+from app.index import build as indexing
+from app.index.build import WHOOSH_DIR, build_index, live_generation
+from app.index.store import ArticleStore
 from tests.conftest import FIXTURE_ARTICLES, archive_article, write_article
 
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from markdown import Markdown
 
-from app.kbtext import KBTextExtension
+from app.markup.kbtext import KBTextExtension
 
 
 def render(source: str, code_url=None) -> str:

@@ -6,8 +6,8 @@ import gc
 import threading
 from pathlib import Path
 
-from app.index import build_index
-from app.knowledge import KnowledgeBase
+from app.index.build import build_index
+from app.search.readers import KnowledgeBase
 from tests.conftest import archive_article, write_article
 
 

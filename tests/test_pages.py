@@ -248,7 +248,7 @@ def test_opensearch_description_points_at_the_search_page(client) -> None:
 
 def test_product_page_says_how_many_and_which_page(tmp_path, kb_dir) -> None:
     from app import create_app
-    from app.index import build_index
+    from app.index.build import build_index
     from tests.conftest import archive_article, write_article
 
     for number in range(200001, 200056):
@@ -274,7 +274,7 @@ def test_product_page_says_how_many_and_which_page(tmp_path, kb_dir) -> None:
 
 
 def test_related_articles_are_remembered_until_the_index_changes(app, monkeypatch) -> None:
-    import app.related as related
+    import app.search.related as related
 
     calls = []
     real = related._related
@@ -288,7 +288,7 @@ def test_related_articles_are_remembered_until_the_index_changes(app, monkeypatc
 
 def test_sub_headings_have_anchors_and_sit_in_the_contents(tmp_path, kb_dir) -> None:
     from app import create_app
-    from app.index import build_index
+    from app.index.build import build_index
 
     (kb_dir / "helpdesk").mkdir()
     (kb_dir / "helpdesk" / "Q900100.md").write_text(
@@ -322,7 +322,7 @@ def test_the_home_box_can_also_start_the_troubleshooter(client) -> None:
 
 def test_hostile_article_html_is_sanitised_on_the_page(tmp_path, kb_dir) -> None:
     from app import create_app
-    from app.index import build_index
+    from app.index.build import build_index
 
     (kb_dir / "helpdesk").mkdir(exist_ok=True)
     (kb_dir / "helpdesk" / "Q900200.md").write_text(

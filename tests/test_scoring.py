@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.index import build_index
-from app.knowledge import KnowledgeBase
-from app.scoring import best, bm25, postings_of
+from app.index.build import build_index
+from app.search.readers import KnowledgeBase
+from app.search.scoring import best, bm25, postings_of
 from tests.conftest import archive_article, write_article
 
 

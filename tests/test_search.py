@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.index import build_index
-from app.knowledge import KnowledgeBase
-from app.search import rank, search
+from app.index.build import build_index
+from app.search.readers import KnowledgeBase
+from app.search.results import rank, search
 from tests.conftest import archive_article, write_article
 
 POP3 = 300001

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app import create_app
-from app.activity import ActivityLog
-from app.index import build_index
+from app.activity.log import ActivityLog
+from app.index.build import build_index
 from tests.conftest import archive_article, write_article
 from tests.htmltools import parse
 from tests.test_search import ARTICLES, IMAP, MENTIONS, POP3, PRINTER, PRINTER_NT

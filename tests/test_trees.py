@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import PROJECT_ROOT
-from app.trees import (
+from app.articles.trees import (
     TreeCache,
     TreeError,
     load_tree,

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from app import PROJECT_ROOT, create_app
-from app.index import build_index
+from app.index.build import build_index
 
 OE_DETAILS = (
     "Unable to logon to the server using Distributed Password Authentication. "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.model import Article, Block, Section
-from app.trees import parse_tree
-from app.wizard import (
+from app.articles.model import Article, Block, Section
+from app.articles.trees import parse_tree
+from app.wizard.engine import (
     NOT_SURE,
     State,
     facts_of,
@@ -268,7 +268,7 @@ def test_fix_steps_group_a_procedure_and_split_alternative_methods():
 
 
 def test_codes_read_as_a_person_writes_them():
-    from app.wizard import code_label
+    from app.wizard.engine import code_label
 
     assert code_label("EVENT-11310") == "Event ID 11310"
     assert code_label("STOP-0x0000007B") == "STOP 0x0000007B"

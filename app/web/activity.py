@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from app.activity import ActivityLog
+from app.activity.log import ActivityLog
 
 
 def init_app(app: Flask) -> None:

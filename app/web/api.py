@@ -11,9 +11,9 @@ from html import unescape
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from app.articles import article_id
-from app.errorcodes import decode, normalise
-from app.search import search
+from app.articles.loader import article_id
+from app.codes.recognise import decode, normalise
+from app.search.results import search
 from app.web.knowledge import get_kb
 
 bp = Blueprint("api", __name__, url_prefix="/api")

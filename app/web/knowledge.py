@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from app.knowledge import KnowledgeBase
+from app.search.readers import KnowledgeBase
 
 
 def init_app(app: Flask) -> None:

@@ -19,7 +19,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import PROJECT_ROOT, create_app
-from app.index import build_index
+from app.index.build import build_index
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -21,8 +21,8 @@ from html.parser import HTMLParser
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-from app.articles import anchor_for
-from app.errorcodes import codes_in_query
+from app.articles.loader import anchor_for
+from app.codes.recognise import codes_in_query
 
 MAX_TERMS = 30
 WORD = re.compile(r"\w+")

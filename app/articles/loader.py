@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from app.errorcodes import codes_in, normalise, pop3_replies
-from app.model import Article, Block, Section
-from app.rendering import SectionRenderer
+from app.codes.recognise import codes_in, normalise, pop3_replies
+from app.articles.model import Article, Block, Section
+from app.markup.rendering import SectionRenderer
 
 MAX_FILE_BYTES = 2_000_000
 ARTICLE_ID = re.compile(r"^Q?(\d{5,7})$", re.IGNORECASE)

@@ -17,8 +17,8 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from app.index import WHOOSH_DIR, live_generation
-from app.store import ArticleStore
+from app.index.build import WHOOSH_DIR, live_generation
+from app.index.store import ArticleStore
 
 
 class IndexMissingError(RuntimeError):

@@ -21,7 +21,7 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.util import AtomicString
 
-from app.errorcodes import find_codes
+from app.codes.recognise import find_codes
 
 STEP = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
 BULLET = re.compile(r"^\s{0,4}[*\-o•]\s+(.*)$")

@@ -34,10 +34,10 @@ from whoosh import query as q
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.searching import Searcher
 
-from app.errorcodes import codes_in_query
-from app.index import SYMPTOM_SECTIONS, make_schema
-from app.knowledge import KnowledgeBase
-from app.scoring import FIELDS, Postings, best, bm25, postings_of
+from app.codes.recognise import codes_in_query
+from app.index.build import SYMPTOM_SECTIONS, make_schema
+from app.search.readers import KnowledgeBase
+from app.search.scoring import FIELDS, Postings, best, bm25, postings_of
 
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 60

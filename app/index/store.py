@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.model import Article, article_from_dict, article_to_dict
+from app.articles.model import Article, article_from_dict, article_to_dict
 
 STORE_FILE = "articles.sqlite"
 
