@@ -24,8 +24,8 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from app import create_app  # noqa: E402
-from app.wizard import engine as wizard  # noqa: E402
 from app.web.knowledge import get_kb  # noqa: E402
+from app.wizard import engine as wizard  # noqa: E402
 from app.wizard.engine import KnowledgeSource, candidates_for  # noqa: E402
 from benchmarks.eval_wizard import load_cases, percentile  # noqa: E402
 

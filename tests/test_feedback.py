@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.activity.log import ActivityLog
 from app.activity.guard import FeedbackTokens, RateLimiter
+from app.activity.log import ActivityLog
 from tests.htmltools import parse
 
 ARTICLE = "/kb/100/Q100001/"

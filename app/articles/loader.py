@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from app.codes.recognise import codes_in, normalise, pop3_replies
 from app.articles.model import Article, Block, Section
+from app.codes.recognise import codes_in, normalise, pop3_replies
 from app.markup.rendering import SectionRenderer
 
 MAX_FILE_BYTES = 2_000_000

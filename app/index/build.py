@@ -26,11 +26,11 @@ from whoosh.analysis import ShingleFilter, StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from app.text.analysis import StemmingTokenizer
 from app.articles.loader import ArticleError, load_article
 from app.articles.model import Article, Section
-from app.markup.rendering import SectionRenderer
 from app.index.store import ArticleStore, StoredArticle
+from app.markup.rendering import SectionRenderer
+from app.text.analysis import StemmingTokenizer
 
 WHOOSH_DIR = "whoosh"
 PARSE_BATCH = 2000

@@ -16,9 +16,9 @@ import nh3
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from app.articles.model import Block, Section
 from app.codes.recognise import codes_in
 from app.markup.kbtext import KBTextExtension, no_code_links
-from app.articles.model import Block, Section
 
 ALLOWED_TAGS = {
     "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "code", "a", "em", "strong",

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from whoosh import query as q
 
+from app.articles.model import Article
 from app.index.build import live_generation
 from app.search.readers import KnowledgeBase
-from app.articles.model import Article
 
 CACHE_SIZE = 4096
 

@@ -14,8 +14,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
-from app.articles.loader import article_id
 from app.activity.guard import RateLimiter
+from app.articles.loader import article_id
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
 

@@ -24,10 +24,10 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
-from app.articles.loader import article_id, permalink_for
 from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
-from app.markup.highlight import decorate, query_terms
+from app.articles.loader import article_id, permalink_for
 from app.articles.model import Article
+from app.markup.highlight import decorate, query_terms
 from app.search.related import related_articles
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb

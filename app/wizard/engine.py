@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from app.codes.recognise import codes_in, codes_in_query
 from app.articles.model import Article, Block, Section, article_from_dict
 from app.articles.trees import Tree, TreeCache, TreeNode, check_trees
+from app.codes.recognise import codes_in, codes_in_query
 
 MAX_CANDIDATES = 40      # articles the questions choose between
 RECALL = 200             # ranked articles checked for quoting a paste word for word
@@ -1106,7 +1106,9 @@ class KnowledgeSource:
     authored trees read from beside the article files under `kb_dir`."""
 
     def __init__(self, kb, kb_dir: Path | None = None, trees: TreeCache | None = None) -> None:
-        from app.search.results import rank  # whoosh, but no Flask: kept out of the pure core's import
+        from app.search.results import (
+            rank,  # whoosh, but no Flask: kept out of the pure core's import
+        )
 
         self._rank = rank
         self.kb = kb
