@@ -30,7 +30,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from app.codes.recognise import decode, find_codes  # noqa: E402
+from app.codes.decode import decode  # noqa: E402
+from app.codes.recognise import find_codes  # noqa: E402
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir, iter_raw_articles  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent / "code_precision_labels.tsv"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.articles.loader import ArticleError, article_id, load_article, permalink_for
+from app.articles.ids import article_id, permalink_for
+from app.articles.loader import ArticleError, load_article
 from app.markup.rendering import SectionRenderer
 from tests.conftest import SEED, archive_article
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.codes.decode import decode
 from app.codes.recognise import (
     CodeMention,
     codes_in,
     codes_in_query,
-    decode,
     find_codes,
     normalise,
     pop3_replies,

@@ -11,7 +11,8 @@ from whoosh.fields import TEXT
 from whoosh.query import Term
 
 from app.index import build as indexing
-from app.index.build import WHOOSH_DIR, build_index, live_generation
+from app.index.build import build_index
+from app.index.generations import WHOOSH_DIR, live_generation
 from app.index.store import ArticleStore
 from tests.conftest import FIXTURE_ARTICLES, archive_article, write_article
 

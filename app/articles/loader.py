@@ -17,12 +17,13 @@ from pathlib import Path
 
 import yaml
 
+from app.articles.ids import article_id, permalink_for
 from app.articles.model import Article, Block, Section
 from app.codes.recognise import codes_in, normalise, pop3_replies
 from app.markup.rendering import SectionRenderer
+from app.text.slugs import anchor_for
 
 MAX_FILE_BYTES = 2_000_000
-ARTICLE_ID = re.compile(r"^Q?(\d{5,7})$", re.IGNORECASE)
 HEADER_FIELD = re.compile(r"^(Article|Product\(s\)|Version\(s\)|Operating System\(s\)|"
                           r"Keyword\(s\)|Last Modified):\s*(.*)$")
 FOOTER_FIELD = re.compile(r"^(Keywords|Technology|Version|Issue type)\s*:\s*(.*)$")
@@ -34,26 +35,6 @@ MESSAGE_CUE = re.compile(r"error|message|dialog|following|appears|receive|displa
 
 class ArticleError(Exception):
     """A file that is not a readable article; the message is the reason."""
-
-
-def article_id(value: str) -> str | None:
-    """`Q198704` from `q198704`, `198704` or `Q0198704`-ish input; None if not an id."""
-    match = ARTICLE_ID.match(value.strip())
-    return f"Q{int(match.group(1))}" if match else None
-
-
-def permalink_for(article_id: str) -> str:
-    number = int(article_id[1:])
-    return f"/kb/{number // 1000:03d}/{article_id}/"
-
-
-def anchor_for(title: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
-    anchor, n = base, 2
-    while anchor in taken:
-        anchor, n = f"{base}-{n}", n + 1
-    taken.add(anchor)
-    return anchor
 
 
 def display_title(heading: str) -> str:

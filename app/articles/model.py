@@ -10,20 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-
-@dataclass(frozen=True)
-class Block:
-    """One piece of a section's body, kept as data so the wizard can walk steps.
-
-    kind is one of "para", "heading", "bullets", "steps", "pre".
-    `text` holds a paragraph, heading or preformatted block; `items` the entries
-    of a bullet list or of numbered steps, which start at `start`.
-    """
-
-    kind: str
-    text: str = ""
-    items: tuple[str, ...] = ()
-    start: int = 1
+from app.markup.blocks import Block, blocks_text
 
 
 @dataclass
@@ -36,11 +23,7 @@ class Section:
     @property
     def text(self) -> str:
         """Plain text of the section, for the index and snippets."""
-        parts: list[str] = []
-        for block in self.blocks:
-            parts.append(block.text)
-            parts.extend(block.items)
-        return "\n".join(part for part in parts if part)
+        return blocks_text(self.blocks)
 
 
 @dataclass

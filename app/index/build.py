@@ -1,12 +1,9 @@
 """Building the search index and the article store from a folder of articles.
 
-An index generation is one folder holding a Whoosh index (`whoosh/`) and the
-article store (`articles.sqlite`). `INDEX_DIR` is a symlink to the live
-generation: a full build writes a new generation beside it and swaps the link
-with one atomic rename, so a running server never sees a half-built index and a
-crash mid-build leaves the old one serving. An incremental run updates the live
-generation in place with `update_document` on the unique id; Whoosh readers keep
-the segments they opened, so that is safe under a running server too.
+A full build writes a new generation and swaps it in (app/index/generations.py).
+An incremental run updates the live generation in place with `update_document` on
+the unique id; Whoosh readers keep the segments they opened, so that is safe under
+a running server too. An index of another format is rebuilt, not updated.
 """
 
 from __future__ import annotations
@@ -18,126 +15,35 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import ShingleFilter, StandardAnalyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from app.articles.loader import ArticleError, load_article
-from app.articles.model import Article, Section
+from app.index.generations import (
+    WHOOSH_DIR,
+    format_of,
+    live_generation,
+    new_generation,
+    swap,
+)
+from app.index.schema import (
+    FORMAT_VERSION,
+    index_document,
+    make_schema,
+    same_schema,
+    vocabulary,
+)
 from app.index.store import ArticleStore, StoredArticle
+from app.markup.kbtext import code_link_placeholder
 from app.markup.rendering import SectionRenderer
-from app.text.analysis import StemmingTokenizer
 
-WHOOSH_DIR = "whoosh"
 PARSE_BATCH = 2000
 # Each Whoosh writer process spills its postings to disk when this pool fills. On
 # the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
 # with no measurable gain in time (benchmarks/bench_index.py).
 WRITER_POOL_MB = 64
-SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY")
-BOILERPLATE_SECTIONS = {"REFERENCES"}
-
-
-def make_schema() -> Schema:
-    """One schema for indexing and for analysing what a user types (app/search.py).
-
-    `pairs` holds adjacent stemmed words of the title, symptoms and messages
-    ("log~pop3", "pop3~server"): matching them ranks a phrase above scattered words
-    at the cost of a term lookup, where a positional phrase query over the archive
-    costs a second. `extra` is what is about an article rather than in it (keywords,
-    "Additional query words", the titles it refers to): weighed low, but an error
-    code written there still finds the article. The date is only shown, never
-    searched: an indexed date is eight terms an article for range queries nobody makes.
-    """
-    words = StemmingTokenizer()
-    exact = StandardAnalyzer(minsize=1, stoplist=None)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        permalink=STORED(),
-        title=TEXT(analyzer=words, stored=True, phrase=True),
-        symptoms=TEXT(analyzer=words, phrase=True),
-        body=TEXT(analyzer=words, phrase=True),
-        messages=TEXT(analyzer=exact, phrase=True),
-        codes=KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
-        products=KEYWORD(commas=True, stored=True),
-        applies=TEXT(analyzer=words),
-        extra=TEXT(analyzer=words, phrase=True),
-        pairs=TEXT(analyzer=StemmingTokenizer() | ShingleFilter(2, sep="~"),
-                   phrase=False),
-        date=STORED(),
-    )
-
-
-def same_schema(built: Schema, current: Schema) -> bool:
-    """Whether an index built earlier has the fields this code writes and reads."""
-    return sorted(built.names()) == sorted(current.names()) and all(
-        type(built[name]) is type(current[name]) for name in current.names()
-    )
-
-
-_VOCABULARY_WORDS = StandardAnalyzer()
-
-
-def vocabulary(article: Article) -> frozenset[str]:
-    """The words of an article that "did you mean" may suggest, unstemmed.
-
-    Kept in the article store rather than as a Whoosh field: as a field it was a
-    sixth of all postings, and postings are most of the build; "did you mean" only
-    ever asks how many articles use a word.
-    """
-    return frozenset(
-        token.text for token in _VOCABULARY_WORDS(_salient_text(article)) if token.text.isalpha()
-    )
-
-
-def _symptoms(article: Article) -> Section | None:
-    return next(
-        (s for name in SYMPTOM_SECTIONS for s in article.sections if s.title.upper() == name),
-        article.sections[0] if article.sections else None,
-    )
-
-
-def _salient_text(article: Article) -> str:
-    """The title, the symptoms and the quoted messages: what a user would type."""
-    symptoms = _symptoms(article)
-    return "\n".join([article.title, symptoms.text if symptoms else "", *article.messages])
-
-
-def code_url_for_index(canonical: str) -> str:
-    """Links in stored article HTML; the web layer serves `/codes/<code>`."""
-    return f"/codes/{canonical}"
-
-
-def index_document(article: Article) -> dict:
-    """The Whoosh fields of one article: symptoms apart so they can weigh more."""
-    symptoms = _symptoms(article)
-    body = [
-        section.text
-        for section in article.sections
-        if section is not symptoms and section.title.upper() not in BOILERPLATE_SECTIONS
-    ]
-    modified = article.last_modified
-    return {
-        "id": article.id,
-        "permalink": article.permalink,
-        "title": article.title,
-        "symptoms": symptoms.text if symptoms else "",
-        "body": "\n".join(body),
-        "messages": "\n".join(article.messages),
-        "codes": ",".join(article.codes),
-        "products": ",".join(article.products),
-        "applies": "\n".join([*article.products, *article.applies_to, *article.versions,
-                              *article.operating_systems]),
-        "extra": "\n".join([" ".join(article.keywords), " ".join(article.query_words),
-                             *(section.text for section in article.sections
-                               if section.title.upper() in BOILERPLATE_SECTIONS)]),
-        "pairs": _salient_text(article),
-        **({"date": datetime(modified.year, modified.month, modified.day)} if modified else {}),
-    }
 
 
 @dataclass
@@ -164,14 +70,6 @@ def scan_kb(kb_dir: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def live_generation(index_dir: Path) -> Path | None:
-    """The folder the index symlink points at, if a built index is there."""
-    target = index_dir.resolve()
-    if (target / WHOOSH_DIR).is_dir() and (target / "articles.sqlite").is_file():
-        return target
-    return None
-
-
 # Parsing runs in worker processes: each keeps its own renderer (Markdown
 # instances are not shareable) for the whole run.
 _worker_renderer: SectionRenderer | None = None
@@ -180,7 +78,7 @@ _worker_kb: Path | None = None
 
 def _init_worker(kb_dir: str) -> None:
     global _worker_renderer, _worker_kb
-    _worker_renderer = SectionRenderer(code_url=code_url_for_index)
+    _worker_renderer = SectionRenderer(code_url=code_link_placeholder)
     _worker_kb = Path(kb_dir)
 
 
@@ -242,6 +140,8 @@ def build_index(
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
     files = scan_kb(kb_dir)
     live = None if rebuild else live_generation(index_dir)
+    if live is not None and format_of(live) != FORMAT_VERSION:
+        live = None  # written by another version of this code: build it anew
     if live is not None:
         # Without mmap, as the app opens it: whoosh3 copies mapped segments into
         # memory, which took an update of 100 articles past a gigabyte.
@@ -249,14 +149,14 @@ def build_index(
         if not same_schema(ix.schema, make_schema()):
             live = None  # built by an earlier version of this code: build it anew
     if live is None:
-        target = _new_generation(index_dir)
+        target = new_generation(index_dir)
         try:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
             report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        _swap(index_dir, target)
+        swap(index_dir, target)
     else:
         store = ArticleStore(live)
         known = store.file_states()
@@ -352,26 +252,3 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         store.close()
     report.skipped.sort()
     return report
-
-
-def _new_generation(index_dir: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = index_dir.parent / f"{index_dir.name}.gen-{stamp}"
-    (target / WHOOSH_DIR).mkdir(parents=True)
-    return target
-
-
-def _swap(index_dir: Path, target: Path) -> None:
-    """Point index_dir at target in one rename; keep one older generation for
-    servers that still read it, remove the rest."""
-    previous = index_dir.resolve() if index_dir.is_symlink() else None
-    if index_dir.exists() and not index_dir.is_symlink():
-        index_dir.rename(index_dir.parent / f"{index_dir.name}.gen-replaced-{target.name}")
-    link = index_dir.parent / f".{index_dir.name}.link"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(target.name)
-    os.replace(link, index_dir)
-    for old in index_dir.parent.glob(f"{index_dir.name}.gen-*"):
-        if old not in (target, previous) and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)

@@ -14,45 +14,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from html import unescape as html_unescape
 from html.parser import HTMLParser
 
-from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem
-
-from app.articles.loader import anchor_for
+from app.codes.labels import CODE_WORDS
 from app.codes.recognise import codes_in_query
+from app.text.analysis import STOPWORDS, stem_word
+from app.text.slugs import anchor_for
 
 MAX_TERMS = 30
 WORD = re.compile(r"\w+")
-CODE_WORDS = {"error", "stop", "event", "runtime", "asp", "http"}
 SUBHEADINGS = {"h3", "h4", "h5", "h6"}
 BARE_SUBHEADING = re.compile(r"<h[3-6]>")
 
 
-@lru_cache(maxsize=20_000)
-def _stem(word: str) -> str:
-    return stem(word.lower())
-
-
 def query_terms(query: str) -> frozenset[str]:
     """The stems a query is made of: no stop words, no one-letter words."""
-    query = query[:1000]
     terms: list[str] = []
     for code in codes_in_query(query):
-        terms.extend(_stem(part) for part in re.split(r"[^0-9A-Za-z]+", code)
+        terms.extend(stem_word(part) for part in re.split(r"[^0-9A-Za-z]+", code)
                      if part and part.lower() not in CODE_WORDS)
     for word in WORD.findall(query):
-        if len(word) > 1 and word.lower() not in STOP_WORDS:
-            terms.append(_stem(word))
+        if len(word) > 1 and word.lower() not in STOPWORDS:
+            terms.append(stem_word(word))
     return frozenset(list(dict.fromkeys(terms))[:MAX_TERMS])
 
 
 def _mark_text(text: str, terms: frozenset[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
-        return f'<mark class="hit">{word}</mark>' if _stem(word) in terms else word
+        return f'<mark class="hit">{word}</mark>' if stem_word(word) in terms else word
 
     return WORD.sub(replace, text)
 

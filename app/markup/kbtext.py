@@ -204,6 +204,24 @@ def no_code_links(canonical: str) -> str | None:
     return None
 
 
+# Stored article HTML links an error code to this fragment; the web layer turns it
+# into its own route when it shows the HTML (`resolve_code_links`), so a route can
+# change without re-indexing.
+CODE_LINK_PREFIX = "#kb-code="
+_CODE_LINK = re.compile(r'href="#kb-code=([^"]+)"')
+
+
+def code_link_placeholder(canonical: str) -> str:
+    return CODE_LINK_PREFIX + canonical
+
+
+def resolve_code_links(html: str, url_for_code: Callable[[str], str]) -> str:
+    """Stored HTML with each code link pointing at `url_for_code(canonical)`."""
+    if CODE_LINK_PREFIX not in html:
+        return html
+    return _CODE_LINK.sub(lambda m: f'href="{url_for_code(m.group(1))}"', html)
+
+
 class KBTextExtension(Extension):
     """Register with `Markdown(extensions=[KBTextExtension(code_url=...)])`."""
 

@@ -16,8 +16,8 @@ import nh3
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from app.articles.model import Block, Section
 from app.codes.recognise import codes_in
+from app.markup.blocks import Block, blocks_text
 from app.markup.kbtext import KBTextExtension, no_code_links
 
 ALLOWED_TAGS = {
@@ -105,5 +105,5 @@ class SectionRenderer:
         if archive:
             codes = md.parser.blockprocessors["kbtext"].codes
         else:
-            codes = codes_in(Section("", "", blocks).text)
+            codes = codes_in(blocks_text(blocks))
         return sanitise(html), blocks, codes

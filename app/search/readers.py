@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from app.index.build import WHOOSH_DIR, live_generation
+from app.index.generations import WHOOSH_DIR, IndexFormatError, check_format, live_generation
 from app.index.store import ArticleStore
 
 
@@ -62,6 +62,10 @@ class KnowledgeBase:
         generation = live_generation(self.index_dir)
         if generation is None:
             raise IndexMissingError(f"no index at {self.index_dir}; run: flask --app app index")
+        try:
+            check_format(generation)
+        except IndexFormatError as error:
+            raise IndexMissingError(str(error)) from None
         if (generation != state.generation or state.searcher is None
                 or not state.searcher.up_to_date()):
             # Reopened, not refresh()ed: refresh reuses the reader of every segment

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from whoosh import query as q
 
 from app.articles.model import Article
-from app.index.build import live_generation
+from app.index.generations import live_generation
 from app.search.readers import KnowledgeBase
 
 CACHE_SIZE = 4096

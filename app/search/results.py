@@ -34,8 +34,9 @@ from whoosh import query as q
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.searching import Searcher
 
+from app.articles.sections import SYMPTOM_SECTIONS
 from app.codes.recognise import codes_in_query
-from app.index.build import SYMPTOM_SECTIONS, make_schema
+from app.index.schema import make_schema
 from app.search.readers import KnowledgeBase
 from app.search.scoring import FIELDS, Postings, best, bm25, postings_of
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
@@ -92,3 +93,23 @@ class StemmingTokenizer(Tokenizer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+_ANALYZER = StemmingTokenizer()
+STOPWORDS = frozenset(STOP_WORDS)
+
+
+def stems(text: str) -> list[str]:
+    """The words of a text as the index has them: every layer splits words here."""
+    return [token.text for token in _ANALYZER(text)]
+
+
+@lru_cache(maxsize=50_000)
+def stem_word(word: str) -> str:
+    """One word's stem, as `stems` gives it (for marking words inside HTML text)."""
+    return stem(word.lower())
+
+
+def normal(text: str) -> str:
+    """Lower-case words only: how a pasted message is compared with an article's text."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -15,7 +15,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
 from app.activity.guard import RateLimiter
-from app.articles.loader import article_id
+from app.articles.ids import article_id
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
 

@@ -11,8 +11,10 @@ from html import unescape
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from app.articles.loader import article_id
-from app.codes.recognise import decode, normalise
+from app.articles.ids import article_id
+from app.codes.decode import decode
+from app.codes.recognise import normalise
+from app.markup.kbtext import resolve_code_links
 from app.search.results import search
 from app.web.knowledge import get_kb
 
@@ -95,6 +97,10 @@ def article(ident: str):
     if found is None:
         abort(404, description=f"There is no article {ident!r} in this knowledge base.")
     url = _absolute(found.permalink)
+
+    def code_url(canonical: str) -> str:
+        return _absolute(url_for("search.code", code=canonical))
+
     return jsonify(
         id=found.id,
         title=found.title,
@@ -108,7 +114,8 @@ def article(ident: str):
         codes=found.codes,
         messages=found.messages,
         sections=[
-            {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}", "html": s.html}
+            {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}",
+             "html": resolve_code_links(s.html, code_url)}
             for s in found.sections
         ],
     )

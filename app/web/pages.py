@@ -8,6 +8,7 @@ sections (`/kb/198/Q198704/?q=0x800ccc90#workaround`), and carries the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,9 +26,10 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
-from app.articles.loader import article_id, permalink_for
+from app.articles.ids import article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
+from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
@@ -92,6 +94,10 @@ def _canonical_redirect(identifier: str):
     return redirect(target, code=301)
 
 
+def _code_url() -> Callable[[str], str]:
+    return lambda canonical: url_for("search.code", code=canonical)
+
+
 def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
     terms = query_terms(query) if query else frozenset()
     permalink = url_for("pages.article", folder=article.number // 1000, ident=article.id,
@@ -99,8 +105,10 @@ def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
     taken = PAGE_IDS | {s.anchor for s in article.sections} | {
         f"h-{s.anchor}" for s in article.sections}
     views, marked = [], 0
+    code_url = _code_url()
     for section in article.sections:
-        done = decorate(section.html, terms, taken)
+        html = resolve_code_links(section.html, code_url)
+        done = decorate(html, terms, taken)
         marked += done.marked
         # Sanitised at index time; decorate() only adds <mark> and heading ids.
         views.append(SectionView(section.title, section.anchor, Markup(done.html),

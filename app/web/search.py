@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from app.articles.loader import article_id, permalink_for
-from app.codes.recognise import decode, normalise
+from app.articles.ids import article_id, permalink_for
+from app.codes.decode import decode
+from app.codes.recognise import normalise
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb

@@ -1,0 +1,24 @@
+"""Which section of an article plays which part: one definition for the index,
+search and the wizard."""
+
+from __future__ import annotations
+
+from app.articles.model import Article, Section
+
+# What happens, as the person sees it: weighed above the body by search, quoted by
+# the wizard. An article without one is summed up by its first section.
+SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY", "SYMPTOM")
+# What to do about it, walked step by step by the wizard; STATUS only where there is
+# nothing else (it often just says "Microsoft has confirmed this to be a problem").
+FIX_SECTIONS = ("RESOLUTION", "WORKAROUND", "SOLUTION", "HOW TO FIX", "FIX", "STATUS")
+# Lists of other articles: about an article rather than in it.
+BOILERPLATE_SECTIONS = frozenset({"REFERENCES"})
+
+
+def symptom_section(article: Article) -> Section | None:
+    """The symptoms, else the summary, else the first section."""
+    for name in SYMPTOM_SECTIONS:
+        found = article.section(name)
+        if found is not None:
+            return found
+    return article.sections[0] if article.sections else None
