@@ -24,9 +24,11 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from app import create_app  # noqa: E402
+from app.query.typed import read_query  # noqa: E402
 from app.web.knowledge import get_kb  # noqa: E402
-from app.wizard import engine as wizard  # noqa: E402
-from app.wizard.engine import KnowledgeSource, candidates_for  # noqa: E402
+from app.wizard import source as wizard_source  # noqa: E402
+from app.wizard.candidates import candidates_for  # noqa: E402
+from app.wizard.source import KnowledgeSource  # noqa: E402
 from benchmarks.eval_wizard import load_cases, percentile  # noqa: E402
 
 MAX_STEPS = 10
@@ -69,9 +71,9 @@ def main() -> int:
                 # The ranking alone, as the first step asked for it (after it, so any
                 # cache inside the index favours this figure, not the wizard's).
                 with app.app_context():
-                    wizard._RANKED.clear()
+                    wizard_source._RANKED.clear()
                     started = time.perf_counter()
-                    candidates_for(KnowledgeSource(get_kb()), case.query)
+                    candidates_for(KnowledgeSource(get_kb()), read_query(case.query))
                     ranking.append((time.perf_counter() - started) * 1000)
             elapsed, response = timed(client, f"/api/troubleshoot?{state}")
             api.append(elapsed)

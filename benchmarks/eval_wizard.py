@@ -33,7 +33,9 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from app.search.readers import KnowledgeBase  # noqa: E402
-from app.wizard.engine import NOT_SURE, KnowledgeSource, State, step  # noqa: E402
+from app.wizard.engine import step  # noqa: E402
+from app.wizard.source import KnowledgeSource  # noqa: E402
+from app.wizard.state import NOT_SURE, State  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
 from benchmarks.eval_search import percentile  # noqa: E402
 from benchmarks.search_cases import (  # noqa: E402

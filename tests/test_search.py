@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.index.build import build_index
+from app.query.typed import read_query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank, search
 from tests.conftest import archive_article, write_article
@@ -156,7 +157,7 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 
 
 def ids(kb: KnowledgeBase, text: str, limit: int = 10) -> list[str]:
-    return [article_id for article_id, _ in rank(kb, text, limit)]
+    return [article_id for article_id, _ in rank(kb, read_query(text), limit)]
 
 
 @pytest.mark.parametrize("typed", ["800ccc90", "0x800CCC90", "800CCC90", "-2146644848",
@@ -215,35 +216,35 @@ def test_a_phrase_ranks_above_the_same_words_scattered(kb) -> None:
                                      '(printer', 'printer~2', 'printer^10', 'NOT OR AND',
                                      '"', '', '   ', 'a AND (b OR "c'])
 def test_query_syntax_typed_by_accident_is_just_text(kb, hostile) -> None:
-    results = search(kb, hostile)
-    assert results.query == hostile
+    results = search(kb, read_query(hostile))
+    assert results.query == " ".join(hostile.split())
     if "printer" in hostile:
         assert results.hits[0].id in (f"Q{PRINTER}", f"Q{PRINTER_NT}")
 
 
 def test_did_you_mean_corrects_a_misspelled_word_and_finds_its_articles(kb) -> None:
-    results = search(kb, "printr garbage")
+    results = search(kb, read_query("printr garbage"))
     assert results.suggestion == "printer garbage"
     assert results.corrections == [("printr", "printer")]
     assert results.hits[0].id == f"Q{PRINTER}"
 
 
 def test_searching_as_typed_makes_no_correction(kb) -> None:
-    assert search(kb, "printr", correct=False).suggestion is None
+    assert search(kb, read_query("printr"), correct=False).suggestion is None
 
 
 @pytest.mark.parametrize("meant", ["0x800ccc90", "Q198704", "1999", "NTFS", "POOL",
                                    "mapi_e_logon_failed", "prntr.dll"])
 def test_codes_ids_numbers_and_capitals_are_never_corrected(kb, meant) -> None:
-    results = search(kb, meant)
+    results = search(kb, read_query(meant))
     assert results.suggestion is None and results.corrections == []
 
 
 def test_product_filter_narrows_and_facets_count_products(kb) -> None:
-    everything = search(kb, "printer")
+    everything = search(kb, read_query("printer"))
     assert {(f.name, f.count) for f in everything.facets} >= {
         ("Microsoft Windows 95", 1), ("Microsoft Windows NT", 1)}
-    narrowed = search(kb, "printer", product="Microsoft Windows NT")
+    narrowed = search(kb, read_query("printer"), product="Microsoft Windows NT")
     assert [hit.id for hit in narrowed.hits] == [f"Q{PRINTER_NT}"]
     assert narrowed.total == 1
     # The facets still show what the other products hold.
@@ -251,14 +252,14 @@ def test_product_filter_narrows_and_facets_count_products(kb) -> None:
 
 
 def test_hits_say_why_they_matched_and_mark_the_words(kb) -> None:
-    by_code = search(kb, "0x800CCC90").hits
+    by_code = search(kb, read_query("0x800CCC90")).hits
     assert by_code[0].matched_codes == ["0x800CCC90"]
     assert "error code 0x800CCC90" in by_code[0].reasons[0]
     assert by_code[2].id == f"Q{MENTIONS}" and by_code[2].matched_codes == []
     assert "mentions 0x800CCC90" in by_code[2].reasons[0]
-    by_message = search(kb, MESSAGE).hits[0]
+    by_message = search(kb, read_query(MESSAGE)).hits[0]
     assert "It quotes the message you typed." in by_message.reasons
-    by_title = search(kb, "printer garbage characters").hits[0]
+    by_title = search(kb, read_query("printer garbage characters")).hits[0]
     assert any("title" in reason for reason in by_title.reasons)
     assert "<mark" in by_title.snippet and "garbage</mark>" in by_title.snippet
 
@@ -272,36 +273,36 @@ def test_a_snippet_is_escaped_text(tmp_path: Path) -> None:
         A template shows <script>alert(1)</script> instead of running it.
         """))
     build_index(kb_dir, tmp_path / "index", procs=1)
-    hit = search(KnowledgeBase(tmp_path / "index"), "template script").hits[0]
+    hit = search(KnowledgeBase(tmp_path / "index"), read_query("template script")).hits[0]
     assert "<script>" not in hit.snippet and "&lt;" in hit.snippet
 
 
 def test_pages_of_results(kb) -> None:
-    first = search(kb, "server", per_page=2)
-    second = search(kb, "server", per_page=2, page=2)
+    first = search(kb, read_query("server"), per_page=2)
+    second = search(kb, read_query("server"), per_page=2, page=2)
     assert first.pages >= 2 and second.page == 2
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
 
 
 def test_nothing_found_is_an_empty_result_not_an_error(kb) -> None:
-    results = search(kb, "zzyzx qwxv")
+    results = search(kb, read_query("zzyzx qwxv"))
     assert results.total == 0 and results.hits == [] and results.pages == 0
 
 
 def test_rank_gives_ids_and_scores_best_first(kb) -> None:
-    ranked = rank(kb, "printer garbage", 3)
+    ranked = rank(kb, read_query("printer garbage"), 3)
     assert len(ranked) <= 3 and ranked[0][0] == f"Q{PRINTER}"
     assert all(isinstance(score, float) for _, score in ranked)
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
 
 
 def test_codes_only_lists_the_articles_with_the_code(kb) -> None:
-    results = search(kb, "0x800CCC90", codes_only=True)
+    results = search(kb, read_query("0x800CCC90"), codes_only=True)
     assert [hit.id for hit in results.hits] == [f"Q{POP3}", f"Q{IMAP}", f"Q{MENTIONS}"]
 
 
 def test_an_article_edited_in_place_is_found_by_its_new_words_only(kb, tmp_path: Path) -> None:
-    assert f"Q{PRINTER_NT}" in [hit.id for hit in search(kb, "printer").hits]
+    assert f"Q{PRINTER_NT}" in [hit.id for hit in search(kb, read_query("printer")).hits]
     edited = write_article(tmp_path / "kb", PRINTER_NT, archive_article(
         PRINTER_NT, "Plotter Driver Stops Responding", """\
         SYMPTOMS
@@ -311,10 +312,10 @@ def test_an_article_edited_in_place_is_found_by_its_new_words_only(kb, tmp_path:
         """))
     os.utime(edited, ns=(1, 1))
     build_index(tmp_path / "kb", tmp_path / "index", procs=1)
-    assert f"Q{PRINTER_NT}" not in [hit.id for hit in search(kb, "printer").hits]
-    driver = [hit.id for hit in search(kb, "printer driver").hits]
+    assert f"Q{PRINTER_NT}" not in [hit.id for hit in search(kb, read_query("printer")).hits]
+    driver = [hit.id for hit in search(kb, read_query("printer driver")).hits]
     assert driver[0] == f"Q{PRINTER}" and driver.count(f"Q{PRINTER_NT}") == 1
-    assert [hit.id for hit in search(kb, "plotter").hits] == [f"Q{PRINTER_NT}"]
+    assert [hit.id for hit in search(kb, read_query("plotter")).hits] == [f"Q{PRINTER_NT}"]
 
 
 def test_a_slip_some_articles_share_is_corrected_but_not_an_inflection_or_a_stopword(
@@ -347,5 +348,6 @@ def test_a_slip_some_articles_share_is_corrected_but_not_an_inflection_or_a_stop
             """))
     build_index(kb_dir, tmp_path / "index", procs=1)
     kb = KnowledgeBase(tmp_path / "index")
-    assert search(kb, "i dont recieve new mail from").corrections == [("recieve", "receive")]
-    assert search(kb, "receives new mail").corrections == []
+    typed = read_query("i dont recieve new mail from")
+    assert search(kb, typed).corrections == [("recieve", "receive")]
+    assert search(kb, read_query("receives new mail")).corrections == []

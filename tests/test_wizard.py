@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.articles.facts import facts_of
 from app.articles.model import Article, Block, Section
 from app.articles.trees import parse_tree
-from app.wizard.engine import (
-    NOT_SURE,
-    State,
-    facts_of,
-    fix_steps,
-    parse_state,
-    step,
-    summary_text,
-)
+from app.wizard.engine import step, summary_text
+from app.wizard.fixes import fix_steps
+from app.wizard.state import NOT_SURE, State, parse_state
 
 
 def article(number: int, title: str, *, products=(), os=(), codes=(), symptoms="",
@@ -66,8 +61,8 @@ class FakeSource:
         self.articles = articles
         self.trees = trees or {}
 
-    def rank(self, text, limit):
-        text = text.lower()
+    def rank(self, query, limit):
+        text = query.text.lower()
         scored = []
         for found in self.articles.values():
             score = 10.0 * sum(code.lower() in text for code in found.codes)
@@ -79,9 +74,11 @@ class FakeSource:
     def article(self, article_id):
         return self.articles.get(article_id)
 
-    def facts(self, article_id):
-        found = self.articles.get(article_id)
-        return facts_of(found) if found else None
+    def facts(self, article_ids):
+        return {i: facts_of(self.articles[i]) for i in article_ids if i in self.articles}
+
+    def quoting(self, article_ids, phrase):
+        return {i for i in article_ids if phrase in facts_of(self.articles[i]).text}
 
     def tree(self, found):
         return self.trees.get(found.id)
@@ -268,8 +265,8 @@ def test_fix_steps_group_a_procedure_and_split_alternative_methods():
 
 
 def test_codes_read_as_a_person_writes_them():
-    from app.wizard.engine import code_label
+    from app.codes.labels import label as code_label
 
     assert code_label("EVENT-11310") == "Event ID 11310"
-    assert code_label("STOP-0x0000007B") == "STOP 0x0000007B"
+    assert code_label("STOP-0x0000007B") == "Stop 0x0000007B"
     assert code_label("0x800CCC18") == "0x800CCC18"

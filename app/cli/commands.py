@@ -55,7 +55,7 @@ def index_command(rebuild: bool, procs: int) -> None:
 def check_command(show: int) -> None:
     """Lint the knowledge base: authored trees, and articles the wizard cannot reach."""
     from app.web.knowledge import get_kb
-    from app.wizard.engine import check_knowledge_base
+    from app.wizard.check import check_knowledge_base
 
     report = check_knowledge_base(Path(current_app.config["KB_DIR"]), get_kb().store())
     click.echo(report.format(show))

@@ -9,14 +9,16 @@ incremental `index` run touch only what changed.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.articles.facts import Facts, facts_from_json, facts_of, facts_to_json
+from app.articles.ids import permalink_for
 from app.articles.model import Article, article_from_dict, article_to_dict
+from app.text.slugs import product_slug
 
 STORE_FILE = "articles.sqlite"
 
@@ -26,7 +28,9 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT NOT NULL,
     title TEXT NOT NULL,
     date TEXT,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    said TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS article_products (
     article_id TEXT NOT NULL,
@@ -49,10 +53,6 @@ CREATE TABLE IF NOT EXISTS vocabulary (
 """
 
 
-def product_slug(product: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", product.lower()).strip("-") or "unknown"
-
-
 @dataclass(frozen=True)
 class StoredArticle:
     """An article as the store keeps it, serialised once, in the worker process that
@@ -64,9 +64,12 @@ class StoredArticle:
     date: str | None
     products: tuple[str, ...]
     data: str
+    facts: str   # what the wizard asks about (app/articles/facts.py), as JSON
+    said: str    # title, messages and symptoms, normalised: where a paste is found quoted
 
     @classmethod
     def of(cls, article: Article) -> StoredArticle:
+        facts = facts_of(article)
         return cls(
             id=article.id,
             path=article.source_path,
@@ -74,6 +77,8 @@ class StoredArticle:
             date=article.last_modified.isoformat() if article.last_modified else None,
             products=tuple(article.products),
             data=json.dumps(article_to_dict(article), separators=(",", ":")),
+            facts=facts_to_json(facts),
+            said=facts.text,
         )
 
 
@@ -113,8 +118,10 @@ class ArticleStore:
     def put(self, article: StoredArticle, mtime_ns: int, size: int) -> None:
         self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article.id,))
         self.db.execute(
-            "INSERT OR REPLACE INTO articles (id, path, title, date, data) VALUES (?, ?, ?, ?, ?)",
-            (article.id, article.path, article.title, article.date, article.data),
+            "INSERT OR REPLACE INTO articles (id, path, title, date, data, facts, said)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.path, article.title, article.date, article.data,
+             article.facts, article.said),
         )
         self.db.executemany(
             "INSERT INTO article_products (article_id, product, slug) VALUES (?, ?, ?)",
@@ -167,6 +174,24 @@ class ArticleStore:
     def get(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_dict(json.loads(row["data"])) if row else None
+
+    def facts(self, article_ids: list[str]) -> dict[str, Facts]:
+        """What the wizard asks about, for each of these articles that exists."""
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT id, title, facts, said FROM articles WHERE id IN ({marks})", article_ids)
+        return {row[0]: facts_from_json(row[0], row[1], permalink_for(row[0]), row[2], row[3])
+                for row in rows}
+
+    def quoting(self, article_ids: list[str], phrase: str) -> set[str]:
+        """Which of these articles quote `phrase` (normalised words) word for word."""
+        if not article_ids or not phrase:
+            return set()
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks}) AND instr(said, ?) > 0",
+            [*article_ids, phrase])
+        return {row[0] for row in rows}
 
     def titles(self, article_ids: list[str]) -> dict[str, str]:
         marks = ",".join("?" * len(article_ids))

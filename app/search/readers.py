@@ -95,6 +95,14 @@ class KnowledgeBase:
         assert searcher is not None
         return searcher
 
+    def identity(self) -> str:
+        """Names the index this thread reads, as it is now: another generation or any
+        update of this one (deletes included) gives another identity, so a cache keyed
+        by it never serves facts of an index that is gone."""
+        state = self._current()
+        assert state.searcher is not None and state.generation is not None
+        return f"{state.generation.name}:{state.searcher.reader().generation()}"
+
     def store(self) -> ArticleStore:
         store = self._current().store
         assert store is not None

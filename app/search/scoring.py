@@ -51,8 +51,6 @@ class Postings:
         self.frequencies: dict[tuple[str, str], int] = {}
         self.products: list[tuple[str, ...]] | None = None
         self.product_docs: dict[str, np.ndarray] = {}
-        # "Did you mean" answers for these segments, kept by app/search.py.
-        self.corrections: dict[str, str | None] = {}
         # An in-place update deletes the old copy of each changed article.
         self.deleted = np.zeros(self.size, dtype=bool)
         for leaf, offset in reader.leaf_readers():
@@ -139,6 +137,14 @@ class Postings:
                         products[each] = (*products[each], product)
             self.products = products
         return self.products[docnum]
+
+    def carrying(self, searcher: Searcher, code: str) -> np.ndarray:
+        """Which articles carry a canonical code (its `codes` field), as a mask."""
+        found = np.zeros(self.size, dtype=bool)
+        reader = searcher.reader()
+        if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
+            found[list(reader.postings("codes", code.lower()).all_ids())] = True
+        return found & ~self.deleted
 
     def of_product(self, searcher: Searcher, product: str) -> np.ndarray:
         """Which articles are about the product, as a mask over docnums."""

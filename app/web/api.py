@@ -15,13 +15,14 @@ from app.articles.ids import article_id
 from app.codes.decode import decode
 from app.codes.recognise import normalise
 from app.markup.kbtext import resolve_code_links
+from app.query.typed import MAX_QUERY_CHARS, read_query
+from app.search.codes import articles_with_code
 from app.search.results import search
 from app.web.knowledge import get_kb
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_LIMIT = 100
-MAX_QUERY = 1000
 TAGS = re.compile(r"<[^>]+>")
 
 
@@ -61,12 +62,12 @@ def search_articles():
     text = " ".join(request.args.get("q", "").split())
     if not text:
         abort(400, description="Give the text to search for as q, e.g. /api/search?q=0x800CCC90")
-    if len(text) > MAX_QUERY:
-        abort(400, description=f"q is longer than {MAX_QUERY} characters.")
+    if len(text) > MAX_QUERY_CHARS:
+        abort(400, description=f"q is longer than {MAX_QUERY_CHARS:,} characters.")
     limit = _whole_number("limit", 10, 1, MAX_LIMIT)
     page = _whole_number("page", 1, 1, 10_000)
     product = request.args.get("product", "").strip()
-    found = search(get_kb(), text, page=page, per_page=limit,
+    found = search(get_kb(), read_query(text), page=page, per_page=limit,
                    product=_product_name(product) if product else None)
     return jsonify(
         query=text,
@@ -128,22 +129,19 @@ def code(code: str):
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)
     decoded = decode(canonical)
-    kb = get_kb()
-    found = search(kb, canonical, per_page=limit)
-    carrying = [hit for hit in found.hits if canonical in hit.matched_codes]
-    total = kb.searcher().doc_frequency("codes", canonical.lower())
+    found = articles_with_code(get_kb(), canonical, per_page=limit)
     return jsonify(
         code=decoded.canonical,
         kind=decoded.kind,
         label=decoded.label,
         details=[{"name": name, "value": value} for name, value in decoded.details],
         url=_absolute(url_for("search.code", code=canonical)),
-        total=total,
+        total=found.total,
         articles=[
             {"id": hit.id, "title": hit.title, "url": _absolute(hit.url),
              "products": hit.products,
              "date": hit.date.date().isoformat() if hit.date else None}
-            for hit in carrying
+            for hit in found.hits
         ],
     )
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from app.articles.ids import article_id, permalink_for
 from app.codes.decode import decode
 from app.codes.recognise import normalise
+from app.query.typed import read_query
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
@@ -85,7 +86,7 @@ def results():
     product = request.args.get("product", "").strip() or None
     as_typed = request.args.get("as_typed") == "1"
     page = page_argument()
-    found = search(get_kb(), text, page=page, per_page=PER_PAGE, product=product,
+    found = search(get_kb(), read_query(text), page=page, per_page=PER_PAGE, product=product,
                    correct=not as_typed)
     if found.total == 0 and product is None and any(c.isalnum() for c in text):
         get_activity().record_missed_search(text)  # what is missing, not who asked
@@ -104,7 +105,7 @@ def code(code: str):
     if canonical != code:
         return redirect(url_for("search.code", code=canonical), code=301)
     page = page_argument()
-    found = search(get_kb(), canonical, page=page, per_page=50, codes_only=True)
+    found = search(get_kb(), read_query(canonical), page=page, per_page=50, codes_only=True)
     previous = url_for("search.code", code=canonical, page=page - 1) if page > 1 else None
     following = url_for("search.code", code=canonical, page=page + 1) \
         if page < found.pages else None

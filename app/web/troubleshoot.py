@@ -17,15 +17,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from app.articles.trees import TreeCache
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
-from app.wizard.engine import (
-    KnowledgeSource,
-    State,
-    Step,
-    answers_text,
-    parse_state,
-    step,
-    summary_text,
-)
+from app.wizard.engine import Step, answers_text, step, summary_text
+from app.wizard.source import KnowledgeSource
+from app.wizard.state import State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
 

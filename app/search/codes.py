@@ -1,0 +1,38 @@
+"""Every article that carries an error code, a page at a time, with the true total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.query.typed import read_query
+from app.search.plan import plan_for
+from app.search.readers import KnowledgeBase
+from app.search.results import Hit, hit_for, scores_for
+from app.search.scoring import best, postings_of
+
+
+@dataclass
+class CodeArticles:
+    code: str
+    total: int          # every article carrying the code, not one page's worth
+    hits: list[Hit]     # this page, best first
+    page: int
+    pages: int
+
+
+def articles_with_code(kb: KnowledgeBase, code: str, *, page: int = 1,
+                       per_page: int = 20) -> CodeArticles:
+    """The articles whose codes include `code` (canonical), ranked as a search for the
+    code ranks them."""
+    searcher = kb.searcher()
+    carrying = postings_of(searcher).carrying(searcher, code)
+    total = int(carrying.sum())
+    pages = -(-total // per_page) if total else 0
+    if not total or page > pages:
+        return CodeArticles(code, total, [], page, pages)
+    plan = plan_for(kb, read_query(code), correct=False)
+    scored = scores_for(searcher, plan)
+    ranked = best(scored.scores, page * per_page, carrying)
+    hits = [hit_for(kb, docnum, score, plan, scored)
+            for docnum, score in ranked[(page - 1) * per_page:]]
+    return CodeArticles(code, total, hits, page, pages)

@@ -1,0 +1,112 @@
+"""Reading what a person typed into terms to score: never a query parser, so `AND`,
+`*`, `:` or an unbalanced quote are just characters.
+
+Words are analysed by the schema's own analyzers; error codes are looked for in every
+form an article may write them; a word nobody wrote is also searched as the nearest
+word articles do use (app/search/spelling.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as q
+
+from app.codes.labels import written_forms
+from app.index.schema import make_schema
+from app.query.typed import Query
+from app.search.readers import KnowledgeBase
+from app.search.scoring import FIELDS
+from app.search.spelling import spelling_fixes
+
+MAX_QUERY_WORDS = 60
+CODE_IN_TEXT = 0.8  # an article whose text mentions the code, against one carrying it
+CODE_ABOUT = 0.6  # ... or only its query words or references
+CORRECTED_WEIGHT = 0.9
+SCHEMA = make_schema()
+
+
+@dataclass
+class Plan:
+    codes: list[str]
+    terms: dict[str, dict[str, float]]  # field -> term -> weight
+    corrections: list[tuple[str, str]]
+    stems: set[str]  # for highlighting
+    title_stems: list[str]
+
+
+def analyse(fieldname: str, text: str) -> list[str]:
+    """Words of the text as the index has them (the schema of this code, not the one
+    pickled with an index, so a fix to an analyzer applies at once)."""
+    return [token.text for token in SCHEMA[fieldname].analyzer(text)]
+
+
+def code_queries(schema, code: str) -> dict[float, q.Query]:
+    """Ways an article may write a canonical code, as queries by tier: its text (title,
+    symptoms, body, messages), then what is about it (query words, references)."""
+    forms = written_forms(code)
+    tiers: dict[float, q.Query] = {}
+    for tier, fieldnames in ((CODE_IN_TEXT, ("title", "symptoms", "body", "messages")),
+                             (CODE_ABOUT, ("extra",))):
+        queries: list[q.Query] = []
+        for fieldname in fieldnames:
+            if fieldname not in schema:
+                continue
+            for form in forms:
+                words = [analyse(fieldname, part) for part in form]
+                if not all(words):  # `4` in `error 4` is too short for the stemmed fields
+                    continue
+                tokens = [token for part in words for token in part]
+                if len(tokens) == 1:
+                    queries.append(q.Term(fieldname, tokens[0]))
+                elif tokens:
+                    queries.append(q.Phrase(fieldname, tokens, slop=3, degrade=True))
+        if queries:
+            tiers[tier] = q.Or(queries)
+    return tiers
+
+
+_HEX_TYPED = re.compile(r"(?<![\w-])(?:0x)?([0-9a-f]{4,8})(?![\w-])", re.IGNORECASE)
+_FILE_TYPED = re.compile(
+    r"\b([\w-]+)\s+(dll|exe|sys|vxd|drv|ini|ocx|com|hlp|inf|cpl|bat|mdb|dot|xls|doc|tlb|386)\b",
+    re.IGNORECASE,
+)
+
+
+def _file_names(text: str) -> str:
+    """`MSJET35 DLL` pasted without its dot is the file name `msjet35.dll` of the index."""
+    return " ".join(f"{name}.{extension}" for name, extension in _FILE_TYPED.findall(text))
+
+
+def _hex_words(text: str) -> str:
+    """Other spellings of hexadecimal words typed: `80601000` is written `0x80601000`."""
+    variants = []
+    for match in _HEX_TYPED.finditer(text):
+        digits = match.group(1)
+        mixed = any(c.isdigit() for c in digits) and any(c.isalpha() for c in digits)
+        if mixed or len(digits) == 8 or match.group().lower().startswith("0x"):
+            value = int(digits, 16)
+            variants += [f"0x{value:08x}", f"0x{value:x}", f"{value:08x}"]
+    return " ".join(variants)
+
+def plan_for(kb: KnowledgeBase, query: Query, *, correct: bool = True) -> Plan:
+    schema = kb.searcher().schema
+    text = " ".join(query.text.split()[:MAX_QUERY_WORDS])
+    codes = list(query.codes)
+    corrections = spelling_fixes(kb, text, codes) if correct else []
+    also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text), _file_names(text)])
+    terms: dict[str, dict[str, float]] = {}
+    for fieldname in FIELDS:
+        if fieldname not in schema:
+            continue
+        weights = dict.fromkeys(analyse(fieldname, text), 1.0)
+        if also and fieldname != "pairs":
+            for word in analyse(fieldname, also):
+                weights.setdefault(word, CORRECTED_WEIGHT)
+        if weights:
+            terms[fieldname] = weights
+    typed = [stem for stem in dict.fromkeys(analyse("title", text))
+             if stem not in {typed.lower() for typed, _ in corrections}]
+    fixed = analyse("title", " ".join(fixed for _, fixed in corrections))
+    return Plan(codes, terms, corrections, {*typed, *fixed}, list(dict.fromkeys([*typed, *fixed])))

@@ -1,0 +1,178 @@
+"""The candidate articles for what was typed, and their weights.
+
+Error codes first (an article carrying more of the pasted codes outranks one carrying
+fewer), then an article quoting the paste word for word, then the ranking of the whole
+text; weighed down where an article contradicts what the paste says (protocol, port,
+product, operating system).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.articles.facts import Facts
+from app.codes.labels import CODE_WORDS
+from app.query.typed import Query, read_query
+from app.text.analysis import stems
+from app.text.names import PROTOCOLS
+from app.wizard.facets import FACETS
+from app.wizard.source import Source
+from app.wizard.state import NOT_SURE, OTHER
+
+MAX_CANDIDATES = 40      # articles the questions choose between
+RECALL = 200             # ranked articles checked for quoting a paste word for word
+CODE_PENALTY = 20.0      # weight divided by this per pasted code an article lacks
+PASTE_MISMATCH = 0.2     # weight kept by an article contradicting what the paste says
+MESSAGE_MATCH = 10.0     # weight multiplied for an article quoting the pasted text as is
+
+
+@dataclass
+class Candidate:
+    id: str
+    title: str
+    url: str
+    score: float
+    weight: float = 0.0
+    codes_matched: int = 0
+
+
+def normalise(candidates: list[Candidate]) -> None:
+    total = sum(c.weight for c in candidates) or 1.0
+    for candidate in candidates:
+        candidate.weight /= total
+    candidates.sort(key=lambda c: (-c.weight, -c.score, c.id))
+
+
+def label_of(facet: str, value: str, candidates: list[Candidate], facts: dict[str, Facts]
+             ) -> str:
+    """How an answer's key reads, as the candidates' facts word it."""
+    if value == NOT_SURE:
+        return "Not sure"
+    if value == OTHER:
+        return "Something else"
+    for candidate in candidates:
+        found = facts[candidate.id].values[facet].get(value)
+        if found:
+            return found.label
+    return value
+
+
+def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Facts]
+                ) -> dict[str, set[str]]:
+    """Facet values the paste states: a protocol named or implied by its port, a
+    product or operating system named in it."""
+    said: dict[str, set[str]] = {}
+    # "Secure(SSL): NO" is in every Outlook Express error: SSL says nothing.
+    protocols = query.protocols - {"ssl"}
+    if protocols:
+        said["protocol"] = set(protocols)
+    for facet in ("product", "os"):
+        for candidate in candidates:
+            for key, value in facts[candidate.id].values[facet].items():
+                # Case matters: "Exchange" names a product, "exchange" is a word.
+                label = value.label
+                if len(label) >= 4 and re.search(rf"(?<!\w){re.escape(label)}(?!\w)",
+                                                 query.text):
+                    said.setdefault(facet, set()).add(key)
+    # A product named in the paste that is a prefix of a longer one named too
+    # ("Outlook" inside "Outlook Express") is not separate evidence.
+    if "product" in said:
+        labels = {k: label_of("product", k, candidates, facts).lower() for k in said["product"]}
+        said["product"] = {k for k in said["product"]
+                           if not any(o != k and labels[k] in labels[o] for o in labels)}
+    return said
+
+
+def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
+          ) -> tuple[list[Candidate], list[tuple[str, str]], set[str]]:
+    """Candidates with weights summing to 1, what the paste said (for the page), and
+    the facets the paste answered (never asked)."""
+    pasted = {code.upper() for code in query.codes}
+    candidates = []
+    for article_id, score in ranked:
+        found = facts.get(article_id)
+        if found is None:
+            continue
+        candidates.append(Candidate(article_id, found.title, found.url, round(score, 3),
+                                    codes_matched=len(pasted & found.codes)))
+    if not candidates:
+        return [], [], set()
+    top = max(c.score for c in candidates) or 1.0
+    most = max(c.codes_matched for c in candidates)
+    # Then messages: an article quoting the pasted words as they are (in its title,
+    # messages or symptoms) outranks one that merely shares some of them.
+    quoting = set()
+    if query.is_message:
+        quoting = {c.id for c in candidates if query.phrase in facts[c.id].text}
+    for candidate in candidates:
+        if candidate.id in quoting:      # quoting the whole paste covers its codes too
+            candidate.codes_matched = max(candidate.codes_matched, most)
+        candidate.weight = (max(candidate.score, 0.0) / top) * (
+            CODE_PENALTY ** (candidate.codes_matched - most)) * (
+            MESSAGE_MATCH if candidate.id in quoting else 1.0)
+    said = paste_facts(query, candidates, facts)
+    shown: list[tuple[str, str]] = []
+    for facet, keys in said.items():
+        for candidate in candidates:
+            own = facts[candidate.id].values[facet]
+            if own and not keys & own.keys():
+                candidate.weight *= PASTE_MISMATCH
+        labels = sorted({label_of(facet, k, candidates, facts) if facet != "protocol"
+                         else PROTOCOLS.get(k, k.upper()) for k in keys})
+        shown.append((FACETS[facet].name, ", ".join(labels)))
+    normalise(candidates)
+    floor = candidates[0].weight * 0.01
+    candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]
+    normalise(candidates)
+    return candidates, shown, set(said)
+
+
+def _own_words(facts: Facts | None) -> set[str]:
+    """The stems of an article's title, quoted messages and symptom sentence."""
+    if facts is None:
+        return set()
+    return set(stems(" ".join([facts.title,
+                               *(v.label for v in facts.values["message"].values()),
+                               *(v.label for v in facts.values["symptom"].values())])))
+
+
+def candidates_for(source: Source, query: Query) -> list[tuple[str, float]]:
+    """Error codes first: when articles carry a pasted code, they are the candidates,
+    ordered by the code match and then by how many of the pasted words their title,
+    symptoms and messages share; otherwise the ranking of the whole text."""
+    if not query:
+        return []
+    if query.codes:
+        ranked = source.rank(read_query(" ".join(query.codes)), MAX_CANDIDATES)
+        words = set(query.words_beside_codes)
+        if ranked and words:
+            facts = source.facts([article_id for article_id, _ in ranked])
+            ranked = sorted(
+                ((article_id, score * (1 + len(words & _own_words(facts.get(article_id)))
+                                       / len(words)))
+                 for article_id, score in ranked),
+                key=lambda pair: -pair[1])
+        if len(words - CODE_WORDS) >= 3:
+            # A message with a code in it ("Run-time error '5': Invalid procedure call"):
+            # articles quoting the message count too, whether or not they carry the code.
+            known = {article_id for article_id, _ in ranked}
+            ranked = ranked + [pair for pair in _with_quoting(source, query,
+                                                              source.rank(query, RECALL))
+                               if pair[0] not in known]
+        if ranked:
+            return ranked
+    # Words only: look further down the ranking, where an article quoting the message
+    # word for word may sit below ones that share its common words in their titles.
+    return _with_quoting(source, query, source.rank(query, RECALL))
+
+
+def _with_quoting(source: Source, query: Query, ranked: list[tuple[str, float]]
+                  ) -> list[tuple[str, float]]:
+    """The first MAX_CANDIDATES of a ranking, then those further down that quote the
+    pasted text word for word."""
+    head, tail = ranked[:MAX_CANDIDATES], ranked[MAX_CANDIDATES:]
+    if not tail or len(set(query.phrase.split()) - CODE_WORDS) < 3:
+        return head
+    found = source.quoting([article_id for article_id, _ in tail], query.phrase)
+    return head + [pair for pair in tail if pair[0] in found]

@@ -1,0 +1,159 @@
+"""An article's fix as steps a person tries one at a time, or its authored tree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from app.articles.facts import first_sentences
+from app.articles.model import Article, Section
+from app.articles.sections import FIX_SECTIONS, symptom_section
+from app.articles.trees import TreeNode
+from app.markup.blocks import Block
+from app.text.slugs import clip
+from app.wizard.candidates import Candidate
+from app.wizard.source import Source
+from app.wizard.state import State
+
+METHOD_CUE = re.compile(r"(following (methods|steps|ways)|one of the following|methods?:)", re.I)
+
+@dataclass(frozen=True)
+class FixStep:
+    number: int
+    blocks: tuple[Block, ...]
+    section: str                     # title of the section it comes from
+    anchor: str
+
+
+@dataclass(frozen=True)
+class TreeChoice:
+    label: str
+    kind: str                        # "node", "done", "escalate", "article", "section"
+    state: State
+
+
+@dataclass
+class Fix:
+    article: Article
+    symptom: str
+    cause: str
+    steps: list[FixStep]
+    current: FixStep | None
+    next_state: State | None         # "No, still broken": next step or next article
+    next_is_article: bool = False
+    node: TreeNode | None = None
+    node_steps: tuple[Block, ...] = ()
+    node_anchor: str = ""
+    choices: tuple[TreeChoice, ...] = ()
+    state: State = field(default_factory=State)   # this fix's own state (for outcomes)
+
+
+def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
+    """The article's resolution and workaround as steps a person tries one at a time.
+
+    A numbered procedure with the paragraphs that introduce it is one step (one thing to
+    try, then "Did this fix it?"); each item of a list of alternative methods is a step;
+    a paragraph that stands alone after a procedure is a step of its own.
+    """
+    sections = [s for s in article.sections if (only and s.anchor == only) or (
+        not only and s.title.upper() in FIX_SECTIONS)]
+    if not only and any(s.title.upper() != "STATUS" for s in sections):
+        sections = [s for s in sections if s.title.upper() != "STATUS"]
+    steps: list[FixStep] = []
+    for section in sections:
+        chunk: list[Block] = []
+
+        def close(section: Section = section, chunk: list[Block] = chunk) -> None:
+            if chunk and any(b.text.strip() or b.items for b in chunk):
+                steps.append(FixStep(len(steps) + 1, tuple(chunk), section.title, section.anchor))
+            chunk.clear()
+
+        for index, block in enumerate(section.blocks):
+            if block.kind == "heading":
+                close()
+                chunk.append(block)
+            elif block.kind == "steps":
+                chunk.append(block)
+                following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
+                if following is None or following.kind != "pre":
+                    close()
+            elif block.kind == "bullets" and chunk and chunk[-1].kind == "para" and (
+                METHOD_CUE.search(chunk[-1].text)
+            ):
+                intro = chunk.pop()
+                close()
+                for item in block.items:
+                    steps.append(FixStep(len(steps) + 1, (Block("para", intro.text), Block(
+                        "para", item)), section.title, section.anchor))
+            elif block.kind == "para" and chunk and any(b.kind == "steps" for b in chunk):
+                close()
+                chunk.append(block)
+            else:
+                chunk.append(block)
+                if block.kind == "pre" and any(b.kind == "steps" for b in chunk):
+                    close()
+        close()
+    return [replace(s, number=n) for n, s in enumerate(steps, 1)]
+
+
+def _lead_text(section: Section | None, limit: int) -> str:
+    """The section's first sentences; a sentence that introduces a quoted message
+    ("... the Details show:") is followed by the start of that message."""
+    if section is None:
+        return ""
+    blocks = [b for b in section.blocks if b.text.strip() or b.items]
+    for index, block in enumerate(blocks):
+        if block.kind != "para":
+            continue
+        text = first_sentences(block.text, limit)
+        if text.rstrip().endswith(":") and index + 1 < len(blocks):
+            following = blocks[index + 1]
+            quoted = following.text or " ".join(following.items)
+            text = f"{text} “{clip(quoted, max(40, limit - len(text)))}”"
+        return text
+    return first_sentences(section.text, limit)
+
+
+def _summary(article: Article) -> tuple[str, str]:
+    return (_lead_text(symptom_section(article), 200),
+            _lead_text(article.section("CAUSE"), 200))
+
+
+def fix_for(source: Source, state: State, article: Article, remaining: list[Candidate]) -> Fix:
+    fix = _fix_of(source, state, article, remaining)
+    fix.state = replace(state, end=None) if state.article else state.at_fix(article.id)
+    return fix
+
+
+def _fix_of(source: Source, state: State, article: Article, remaining: list[Candidate]) -> Fix:
+    symptom, cause = _summary(article)
+    after = [c for c in remaining if c.id != article.id and c.id not in state.tried]
+    next_article = state.trying_next(article.id)
+    tree = source.tree(article) if not state.section else None
+    if tree is not None:
+        node = tree.nodes.get(state.at or tree.start) or tree.nodes[tree.start]
+        section = next((s for s in article.sections if s.anchor == node.section), None)
+        blocks = tuple(b for b in section.blocks if b.kind == "steps") if section else ()
+        choices = []
+        for option in node.options:
+            if option.kind == "node":
+                target = state.at_fix(article.id, at=option.target)
+            elif option.kind == "article":
+                target = next_article.at_fix(option.target)
+            elif option.kind == "section":
+                target = state.at_fix(article.id, section=option.target)
+            elif option.kind == "escalate":
+                target = next_article
+            else:
+                target = state.at_fix(article.id, at=node.id)
+            choices.append(TreeChoice(option.label, option.kind, target))
+        return Fix(article, symptom, cause, [], None, next_article, bool(after), node=node,
+                   node_steps=blocks, node_anchor=section.anchor if section else "",
+                   choices=tuple(choices))
+    steps = fix_steps(article, state.section)
+    number = min(state.step, len(steps)) if steps else 0
+    current = steps[number - 1] if steps else None
+    if current is not None and number < len(steps):
+        following = state.at_fix(article.id, step=number + 1, section=state.section)
+        return Fix(article, symptom, cause, steps, current, following)
+    return Fix(article, symptom, cause, steps, current, next_article, True)

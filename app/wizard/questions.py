@@ -1,0 +1,188 @@
+"""Which question to ask next, and what each answer does to the candidates.
+
+The next question is the facet whose answer is expected to tell the remaining
+candidates apart best (information gain over their weights). An article keeps its
+place when its facet holds the chosen value, stays at a lower weight when it says
+nothing about that facet, and drops out otherwise. "Not sure" keeps everyone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from app.articles.facts import Facts, Value
+from app.wizard.candidates import Candidate, normalise
+from app.wizard.facets import FACETS
+from app.wizard.state import NOT_SURE, OTHER, State
+
+MAX_OPTIONS = 7          # shown values; the rest become "Something else"
+STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
+LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
+MIN_GAIN = 0.12          # bits: a question that separates less is not worth asking
+MAX_QUESTIONS = 8
+UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an answer
+# ...except where silence says something: an article quoting its error dialog usually
+# quotes every code in it, so one that lists no second code is a weak match for one.
+UNKNOWN_KEEP_BY_FACET = {"code": 0.1, "message": 0.3}
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+    articles: tuple[str, ...]
+    state: State
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    options: tuple[Option, ...]
+    why: str
+
+
+def _entropy(weights: Sequence[float]) -> float:
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    return -sum(w / total * math.log2(w / total) for w in weights if w > 0)
+
+
+def _shown_values(facet: str, candidates: list[Candidate], facts: dict[str, Facts]
+                  ) -> list[tuple[str, Value, float]]:
+    """The facet's values among candidates, heaviest first: (slug, value, weight)."""
+    mass: dict[str, float] = {}
+    labels: dict[str, Value] = {}
+    for candidate in candidates:
+        for key, value in facts[candidate.id].values[facet].items():
+            mass[key] = mass.get(key, 0.0) + candidate.weight
+            labels.setdefault(key, value)
+    ordered = sorted(mass, key=lambda key: (-mass[key], labels[key].label.lower()))
+    return [(key, labels[key], mass[key]) for key in ordered]
+
+
+def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts]
+                 ) -> list[tuple[str, str, list[tuple[Candidate, float]]]]:
+    """(slug, label, [(candidate, kept weight factor)]) per option, "Something else" too."""
+    values = _shown_values(facet, candidates, facts)
+    shown = values if len(values) <= MAX_OPTIONS + 1 else values[:MAX_OPTIONS]
+    rest = len(values) > len(shown)
+    shown_keys = {key for key, _, _ in shown}
+    unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
+    options = []
+    for key, value, _ in shown:
+        kept = []
+        for candidate in candidates:
+            own = facts[candidate.id].values[facet]
+            if key in own:
+                kept.append((candidate, 1.0))
+            elif not own:
+                kept.append((candidate, unknown))
+        options.append((key, value.label, kept))
+    if rest:
+        kept = []
+        for candidate in candidates:
+            own = facts[candidate.id].values[facet]
+            if not own:
+                kept.append((candidate, unknown))
+            elif not shown_keys & own.keys():
+                kept.append((candidate, 1.0))
+        if kept:
+            options.append((OTHER, "Something else", kept))
+    return options
+
+
+def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
+    """Expected information gain (bits) of asking `facet`, over candidates' weights."""
+    options = _option_sets(facet, candidates, facts)
+    if len(options) < 2:
+        return 0.0
+    known = sum(1 for c in candidates if facts[c.id].values[facet])
+    if known == 0:
+        return 0.0
+    before = _entropy([c.weight for c in candidates])
+    after, total = 0.0, 0.0
+    for _, _, kept in options:
+        # How likely this answer is: each candidate answers one of its own values.
+        likelihood = 0.0
+        for candidate, _factor in kept:
+            own = len(facts[candidate.id].values[facet]) or len(options)
+            likelihood += candidate.weight / own
+        weights = [candidate.weight * factor for candidate, factor in kept]
+        after += likelihood * _entropy(weights)
+        total += likelihood
+    if total <= 0:
+        return 0.0
+    return before - after / total
+
+
+def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dict[str, Facts]
+           ) -> list[Candidate] | None:
+    """Candidates left by an answer; None when the value is not an option here."""
+    if value == NOT_SURE:
+        return candidates
+    options = _option_sets(facet, candidates, facts)
+    for key, _, kept in options:
+        if key == value:
+            out = []
+            for candidate, factor in kept:
+                out.append(replace(candidate, weight=candidate.weight * factor))
+            normalise(out)
+            return out
+    # A value not shown among the options but held by some candidate still counts.
+    held = [c for c in candidates if value in facts[c.id].values[facet]]
+    if held:
+        out = [replace(c, weight=c.weight) for c in held]
+        unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
+        out += [replace(c, weight=c.weight * unknown) for c in candidates
+                if not facts[c.id].values[facet]]
+        normalise(out)
+        return out
+    return None
+
+
+def stands_out(candidates: list[Candidate]) -> bool:
+    if len(candidates) <= 1:
+        return True
+    first, second = candidates[0].weight, candidates[1].weight
+    return first >= STANDS_OUT or first >= LEAD_RATIO * second
+
+
+def choose_question(candidates: list[Candidate], facts: dict[str, Facts], asked: set[str],
+                    ask: str | None) -> tuple[str, float] | None:
+    best: tuple[str, float] | None = None
+    for facet in FACETS.values():
+        if facet.id in asked:
+            continue
+        gain = _gain(facet.id, candidates, facts)
+        if facet.id == ask and gain > 0:
+            return facet.id, gain
+        if gain < MIN_GAIN:
+            continue
+        score = gain * facet.factor
+        if best is None or score > best[1]:
+            best = (facet.id, score)
+    return best
+
+
+def question_for(facet_id: str, state: State, candidates: list[Candidate], facts: dict[str, Facts],
+                 pasted: Sequence[str]) -> Question:
+    facet = FACETS[facet_id]
+    text = facet.text
+    if facet_id == "code" and not pasted:
+        text = "Which error code or number does the message show?"
+    options = []
+    for key, label, kept in _option_sets(facet_id, candidates, facts):
+        # `articles`: the candidates this answer is true of. Those that say nothing on the
+        # matter stay too, further down; "Something else" and "Not sure" list them.
+        matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)
+        options.append(Option(label, key, matching, state.answered(facet_id, key)))
+    options.append(Option("Not sure", NOT_SURE, tuple(c.id for c in candidates),
+                          state.answered(facet_id, NOT_SURE)))
+    counts = ", ".join(f"{o.label}: {len(o.articles)}" for o in options[:3])
+    why = (f"{len(candidates)} articles still fit; this answer tells them apart best "
+           f"({counts}…).")
+    return Question(facet_id, text, tuple(options), why)

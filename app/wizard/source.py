@@ -1,0 +1,82 @@
+"""Where the wizard gets articles from: the only wizard module that touches search
+or the article store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Protocol
+
+from app.articles.facts import Facts
+from app.articles.model import Article
+from app.articles.trees import Tree, TreeCache
+from app.query.typed import Query
+from app.search.readers import KnowledgeBase
+from app.search.results import rank
+
+
+class Source(Protocol):
+    """What the wizard reads: ranked ids for a text, articles, their facts, trees."""
+
+    def rank(self, query: Query, limit: int) -> list[tuple[str, float]]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def facts(self, article_ids: list[str]) -> dict[str, Facts]: ...
+
+    def quoting(self, article_ids: list[str], phrase: str) -> set[str]: ...
+
+    def tree(self, article: Article) -> Tree | None: ...
+
+
+RANK_CACHE_SECONDS = 60.0
+RANK_CACHE_SIZE = 512
+# (index identity, text, limit) -> (when, ranking). Every step of a session ranks
+# the same text again; the identity changes with every index update, deletes too.
+_RANKED: dict[tuple[str, str, int], tuple[float, list[tuple[str, float]]]] = {}
+
+
+class KnowledgeSource:
+    """A `Source` over a built index: search's ranking and the article store (facts
+    computed at index time), with authored trees read from beside the article files
+    under `kb_dir`."""
+
+    def __init__(self, kb: KnowledgeBase, kb_dir: Path | None = None,
+                 trees: TreeCache | None = None) -> None:
+        self.kb = kb
+        self.kb_dir = Path(kb_dir) if kb_dir else None
+        self.trees = trees or TreeCache()
+        self._articles: dict[str, Article | None] = {}
+        self._facts: dict[str, Facts] = {}
+
+    def rank(self, query: Query, limit: int) -> list[tuple[str, float]]:
+        key = (self.kb.identity(), query.text, limit)
+        now = time.monotonic()
+        hit = _RANKED.get(key)
+        if hit is not None and now - hit[0] < RANK_CACHE_SECONDS:
+            return hit[1]
+        ranked = rank(self.kb, query, limit)
+        if len(_RANKED) >= RANK_CACHE_SIZE:
+            _RANKED.clear()
+        _RANKED[key] = (now, ranked)
+        return ranked
+
+    def article(self, article_id: str) -> Article | None:
+        if article_id not in self._articles:
+            self._articles[article_id] = self.kb.store().get(article_id)
+        return self._articles[article_id]
+
+    def facts(self, article_ids: list[str]) -> dict[str, Facts]:
+        missing = [article_id for article_id in article_ids if article_id not in self._facts]
+        if missing:
+            self._facts.update(self.kb.store().facts(missing))
+        return {article_id: self._facts[article_id] for article_id in article_ids
+                if article_id in self._facts}
+
+    def quoting(self, article_ids: list[str], phrase: str) -> set[str]:
+        return self.kb.store().quoting(article_ids, phrase)
+
+    def tree(self, article: Article) -> Tree | None:
+        if self.kb_dir is None or not article.source_path:
+            return None
+        return self.trees.get(self.kb_dir / article.source_path)
