@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Sequence
 
 import numpy as np
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
+
+from app.search.whoosh_postings import term_postings
 
 K1 = 1.2
 # field: (weight, BM25 length normalisation b, largest share of articles a term
@@ -91,18 +91,16 @@ class Postings:
         if found is not None:
             return found
         docnums: list[np.ndarray] = []
-        frequencies: list[float] = []
+        frequencies: list[np.ndarray] = []
         if self.frequency(searcher, fieldname, text):
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_frequency(fieldname, text):
                     continue
-                in_leaf: list[int] = []
-                for ids, tfs in _blocks(leaf.postings(fieldname, text)):
-                    in_leaf.extend(ids)
-                    frequencies.extend(tfs)
-                docnums.append(np.array(in_leaf, dtype=np.int64) + offset)
+                in_leaf = term_postings(leaf, fieldname, text)
+                docnums.append(in_leaf.docnums + offset)
+                frequencies.append(in_leaf.frequencies)
         ids = np.concatenate(docnums) if docnums else np.zeros(0, dtype=np.int64)
-        tf = np.array(frequencies, dtype=np.float32)
+        tf = np.concatenate(frequencies) if frequencies else np.zeros(0, dtype=np.float32)
         kept = ~self.deleted[ids]
         ids, tf = ids[kept], tf[kept]
         parts = tf * (K1 + 1) / (tf + self.norm(searcher, fieldname)[ids])
@@ -156,37 +154,6 @@ class Postings:
                 found[list(reader.postings("products", product).all_ids())] = True
             self.product_docs[product] = found
         return found
-
-
-def _blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """(docnums, term frequencies) of a term's postings, a block at a time.
-
-    Whoosh's matcher costs four method calls a posting (a second for a common word
-    on the archive); the on-disk matcher of whoosh3 decodes 128 postings a block, and
-    taking the block whole is 3-4 times faster. A segment with deleted articles wraps
-    it in a filter that reads one posting at a time: the on-disk matcher is read from
-    its start instead, and the caller drops the deleted articles. Any other matcher
-    (postings inlined in the term info, another codec) is read a posting at a time.
-    """
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-        matcher.reset()
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights",
-                                                     "_next_block", "_atend")):
-        docnums, tfs = [], []
-        while matcher.is_active():
-            docnums.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
-        yield docnums, tfs
-        return
-    while not matcher._atend:
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        yield matcher._ids, matcher._weights
-        matcher._next_block()
 
 
 _postings: dict[tuple, Postings] = {}
