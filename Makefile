@@ -3,11 +3,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test index lint bench clean
+.PHONY: run dev test index lint bench clean
 
-run: $(VENV)/.runtime  ## build/refresh the index of KB_DIR, then serve on 127.0.0.1:5000
+run: $(VENV)/.runtime  ## build/refresh the index of KB_DIR, then serve with gunicorn on 127.0.0.1:5000
 	$(BIN)/flask --app app index
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+dev: $(VENV)/.runtime  ## the same with Flask's development server, reloading on code changes
+	$(BIN)/flask --app app index
+	$(BIN)/flask --app app run --debug --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev  ## lint, then the whole test suite
 	$(BIN)/ruff check .
