@@ -131,3 +131,35 @@ def test_every_api_endpoint_is_documented_in_the_readme(app) -> None:
     assert endpoints >= {"/api/search", "/api/articles", "/api/codes"}
     missing = [e for e in sorted(endpoints) if f"`{e}" not in readme]
     assert missing == [], f"document these in README.md: {missing}"
+
+
+def test_the_answers_have_exactly_the_documented_fields(client) -> None:
+    found = client.get("/api/search?q=0x800ccc90").get_json()
+    assert set(found) == {"query", "total", "page", "pages", "codes", "results"}
+    assert set(found["results"][0]) == {"id", "title", "url", "products", "date", "score",
+                                        "snippet", "matched_codes"}
+    article = client.get("/api/articles/Q100001").get_json()
+    assert set(article) == {"id", "title", "url", "products", "versions",
+                            "operating_systems", "applies_to", "keywords", "last_modified",
+                            "codes", "messages", "sections"}
+    assert set(article["sections"][0]) == {"title", "anchor", "url", "html"}
+    code = client.get("/api/codes/800ccc90").get_json()
+    assert set(code) == {"code", "kind", "label", "details", "url", "total", "articles"}
+    assert set(code["articles"][0]) == {"id", "title", "url", "products", "date"}
+
+
+def test_codes_in_an_article_link_to_their_page_absolutely(client) -> None:
+    from tests.htmltools import parse
+
+    symptoms = client.get("/api/articles/Q100001").get_json()["sections"][0]
+    links = [(a.text, a.attrs["href"]) for a in parse(symptoms["html"]).find_all("a")]
+    assert links == [("0x800ccc90", "http://localhost/codes/0x800CCC90"),
+                     ("0x800ccc18", "http://localhost/codes/0x800CCC18")]
+
+
+def test_a_code_lists_its_articles_with_plain_dates(client) -> None:
+    articles = client.get("/api/codes/800ccc90").get_json()["articles"]
+    assert {a["id"]: (a["url"], a["date"], a["products"]) for a in articles} == {
+        "Q100001": ("http://localhost/kb/100/Q100001/", "1999-02-21", ["Microsoft Exchange"]),
+        "Q100002": ("http://localhost/kb/100/Q100002/", "1999-02-21", ["Microsoft Exchange"]),
+    }

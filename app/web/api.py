@@ -2,32 +2,25 @@
 
 Every answer is JSON, errors included: `{"error", "message", "status"}` with a 4xx
 status (see `app.web.errors`). URLs in answers are absolute, so a tool can paste them.
+The shapes are built in `app.web.presenters`; the views here only read arguments.
 """
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from app.articles.ids import article_id
 from app.codes.decode import decode
 from app.codes.recognise import normalise
-from app.markup.kbtext import resolve_code_links
 from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.codes import articles_with_code
 from app.search.results import search
 from app.web.knowledge import get_kb
+from app.web.presenters import article_json, code_json, product_json, search_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_LIMIT = 100
-TAGS = re.compile(r"<[^>]+>")
-
-
-def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
 
 
 def _whole_number(name: str, default: int, low: int, high: int) -> int:
@@ -43,10 +36,6 @@ def _product_name(value: str) -> str:
         if value in (product.name, product.slug):
             return product.name
     abort(400, description=f"There is no product {value!r}; GET /api/products lists them.")
-
-
-def _plain(snippet: str) -> str:
-    return " ".join(unescape(TAGS.sub("", snippet)).split())
 
 
 @bp.get("/stats")
@@ -69,26 +58,7 @@ def search_articles():
     product = request.args.get("product", "").strip()
     found = search(get_kb(), read_query(text), page=page, per_page=limit,
                    product=_product_name(product) if product else None)
-    return jsonify(
-        query=text,
-        total=found.total,
-        page=found.page,
-        pages=found.pages,
-        codes=found.codes,
-        results=[
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "url": _absolute(hit.url),
-                "products": hit.products,
-                "date": hit.date.date().isoformat() if hit.date else None,
-                "score": hit.score,
-                "snippet": _plain(hit.snippet),
-                "matched_codes": hit.matched_codes,
-            }
-            for hit in found.hits
-        ],
-    )
+    return jsonify(search_json(text, found))
 
 
 @bp.get("/articles/<ident>")
@@ -97,29 +67,7 @@ def article(ident: str):
     found = get_kb().store().get(identifier) if identifier else None
     if found is None:
         abort(404, description=f"There is no article {ident!r} in this knowledge base.")
-    url = _absolute(found.permalink)
-
-    def code_url(canonical: str) -> str:
-        return _absolute(url_for("search.code", code=canonical))
-
-    return jsonify(
-        id=found.id,
-        title=found.title,
-        url=url,
-        products=found.products,
-        versions=found.versions,
-        operating_systems=found.operating_systems,
-        applies_to=found.applies_to,
-        keywords=found.keywords,
-        last_modified=found.last_modified.isoformat() if found.last_modified else None,
-        codes=found.codes,
-        messages=found.messages,
-        sections=[
-            {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}",
-             "html": resolve_code_links(s.html, code_url)}
-            for s in found.sections
-        ],
-    )
+    return jsonify(article_json(found))
 
 
 @bp.get("/codes/<path:code>")
@@ -128,31 +76,13 @@ def code(code: str):
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)
-    decoded = decode(canonical)
     found = articles_with_code(get_kb(), canonical, per_page=limit)
-    return jsonify(
-        code=decoded.canonical,
-        kind=decoded.kind,
-        label=decoded.label,
-        details=[{"name": name, "value": value} for name, value in decoded.details],
-        url=_absolute(url_for("search.code", code=canonical)),
-        total=found.total,
-        articles=[
-            {"id": hit.id, "title": hit.title, "url": _absolute(hit.url),
-             "products": hit.products,
-             "date": hit.date.date().isoformat() if hit.date else None}
-            for hit in found.hits
-        ],
-    )
+    return jsonify(code_json(decode(canonical), found))
 
 
 @bp.get("/products")
 def products():
-    return jsonify(products=[
-        {"name": p.name, "slug": p.slug, "articles": p.count,
-         "url": _absolute(url_for("pages.product", slug=p.slug))}
-        for p in get_kb().store().products()
-    ])
+    return jsonify(products=[product_json(p) for p in get_kb().store().products()])
 
 
 @bp.get("/troubleshoot")

@@ -1,0 +1,125 @@
+"""What the web layer hands out: the JSON shapes of the API and the view models of pages.
+
+Views parse arguments, ask the domain, and pass its answer through a presenter here;
+templates and `jsonify` only display what comes out. The JSON shapes are documented
+in the README ("JSON API"), so a change here is a change of a published promise.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask import request, url_for
+
+from app.articles.model import Article
+from app.codes.decode import DecodedCode
+from app.index.store import ProductCount
+from app.markup.kbtext import resolve_code_links
+from app.search.codes import CodeArticles
+from app.search.results import Hit, SearchResults
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+# --- URLs ----------------------------------------------------------------------------------
+
+
+def absolute(path: str) -> str:
+    """`/kb/198/Q198704/` as `http://host/kb/198/Q198704/`, for answers a tool pastes."""
+    return request.host_url.rstrip("/") + path
+
+
+def code_url(canonical: str) -> str:
+    """The page of every article with an error code: where a code in an article links."""
+    return url_for("search.code", code=canonical)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _iso_day(hit: Hit) -> str | None:
+    return hit.date.date().isoformat() if hit.date else None
+
+
+def plain_text(snippet: str) -> str:
+    """A snippet's HTML (`<mark>`s, entities) as the plain text the API promises."""
+    return " ".join(unescape(TAGS.sub("", snippet)).split())
+
+
+def hit_json(hit: Hit) -> dict:
+    """One search result of `/api/search`."""
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": absolute(hit.url),
+        "products": hit.products,
+        "date": _iso_day(hit),
+        "score": hit.score,
+        "snippet": plain_text(hit.snippet),
+        "matched_codes": hit.matched_codes,
+    }
+
+
+def search_json(text: str, found: SearchResults) -> dict:
+    """The answer of `/api/search` for what was typed."""
+    return {
+        "query": text,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "codes": found.codes,
+        "results": [hit_json(hit) for hit in found.hits],
+    }
+
+
+def article_summary_json(hit: Hit) -> dict:
+    """An article in a list that is not a search: `/api/codes/<code>`'s `articles`."""
+    return {"id": hit.id, "title": hit.title, "url": absolute(hit.url),
+            "products": hit.products, "date": _iso_day(hit)}
+
+
+def article_json(article: Article) -> dict:
+    """The answer of `/api/articles/<id>`: every field, sections with absolute links."""
+    url = absolute(article.permalink)
+
+    def absolute_code_url(canonical: str) -> str:
+        return absolute(code_url(canonical))
+
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": url,
+        "products": article.products,
+        "versions": article.versions,
+        "operating_systems": article.operating_systems,
+        "applies_to": article.applies_to,
+        "keywords": article.keywords,
+        "last_modified": article.last_modified.isoformat() if article.last_modified else None,
+        "codes": article.codes,
+        "messages": article.messages,
+        "sections": [
+            {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}",
+             "html": resolve_code_links(s.html, absolute_code_url)}
+            for s in article.sections
+        ],
+    }
+
+
+def code_json(decoded: DecodedCode, found: CodeArticles) -> dict:
+    """The answer of `/api/codes/<code>`: the code decoded, and the articles carrying it."""
+    return {
+        "code": decoded.canonical,
+        "kind": decoded.kind,
+        "label": decoded.label,
+        "details": [{"name": name, "value": value} for name, value in decoded.details],
+        "url": absolute(code_url(decoded.canonical)),
+        "total": found.total,
+        "articles": [article_summary_json(hit) for hit in found.hits],
+    }
+
+
+def product_json(product: ProductCount) -> dict:
+    """One product of `/api/products`."""
+    return {"name": product.name, "slug": product.slug, "articles": product.count,
+            "url": absolute(url_for("pages.product", slug=product.slug))}
