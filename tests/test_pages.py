@@ -355,3 +355,11 @@ def test_similar_articles_have_their_own_page_linked_from_the_article(client) ->
     page = parse(client.get("/kb/100/Q100003/related").get_data(as_text=True))
     assert page.find("h1").text == "Articles related to Q100003"
     assert client.get("/kb/100/Q999999/related").status_code == 404
+
+
+def test_the_comment_limit_is_the_one_the_log_keeps(client) -> None:
+    from app.activity.log import MAX_COMMENT
+
+    document = parse(client.get("/kb/100/Q100001/").get_data(as_text=True))
+    assert document.find("textarea", id="comment").attrs["maxlength"] == str(MAX_COMMENT)
+    assert f"Up to {MAX_COMMENT:,} characters" in document.find("p", id="comment-hint").text

@@ -8,7 +8,6 @@ sections (`/kb/198/Q198704/?q=0x800ccc90#workaround`), and carries the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +25,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
+from app.activity.log import MAX_COMMENT
 from app.articles.ids import article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
@@ -33,6 +33,7 @@ from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
+from app.web.presenters import code_url
 from app.web.search import page_argument
 
 bp = Blueprint("pages", __name__)
@@ -40,7 +41,6 @@ bp = Blueprint("pages", __name__)
 ID_IN_PATH = re.compile(r"^(?:kb/)?(?:\d{3}/)?(?:kb|q)?(\d{5,7})/?$", re.IGNORECASE)
 PRODUCT_PAGE = 50
 CSRF_COOKIE = "kb_form"
-MAX_COMMENT = 1000
 RELATED = 6
 # ids the article page itself uses, which no sub-heading may take
 PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", "comment",
@@ -94,10 +94,6 @@ def _canonical_redirect(identifier: str):
     return redirect(target, code=301)
 
 
-def _code_url() -> Callable[[str], str]:
-    return lambda canonical: url_for("search.code", code=canonical)
-
-
 def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
     terms = query_terms(query) if query else frozenset()
     permalink = url_for("pages.article", folder=article.number // 1000, ident=article.id,
@@ -105,7 +101,6 @@ def _sections(article: Article, query: str) -> tuple[list[SectionView], int]:
     taken = PAGE_IDS | {s.anchor for s in article.sections} | {
         f"h-{s.anchor}" for s in article.sections}
     views, marked = [], 0
-    code_url = _code_url()
     for section in article.sections:
         html = resolve_code_links(section.html, code_url)
         done = decorate(html, terms, taken)
