@@ -363,3 +363,25 @@ def test_the_comment_limit_is_the_one_the_log_keeps(client) -> None:
     document = parse(client.get("/kb/100/Q100001/").get_data(as_text=True))
     assert document.find("textarea", id="comment").attrs["maxlength"] == str(MAX_COMMENT)
     assert f"Up to {MAX_COMMENT:,} characters" in document.find("p", id="comment-hint").text
+
+
+def test_a_middle_product_page_links_both_ways(client, monkeypatch) -> None:
+    import app.web.pages
+
+    monkeypatch.setattr(app.web.pages, "PRODUCT_PAGE", 1)  # its two articles, one a page
+    first = parse(client.get("/products/microsoft-exchange/").get_data(as_text=True))
+    nav = first.find("nav", aria_label="Pages")
+    assert nav.find("span").text == "Page 1 of 2"
+    assert [(a.attrs["rel"], a.attrs["href"]) for a in nav.find_all("a")] == [
+        ("next", "/products/microsoft-exchange/?page=2")]
+    second = parse(client.get("/products/microsoft-exchange/?page=2&q=x").get_data(
+        as_text=True))
+    assert [a.attrs["href"] for a in second.find("ol").find_all("a")] == ["/kb/100/Q100002/"]
+    nav = second.find("nav", aria_label="Pages")
+    assert [(a.attrs["rel"], a.attrs["href"]) for a in nav.find_all("a")] == [
+        ("prev", "/products/microsoft-exchange/?page=1")]
+
+
+def test_a_product_on_one_page_has_no_pager(client) -> None:
+    document = parse(client.get("/products/microsoft-exchange/").get_data(as_text=True))
+    assert document.find_all("nav", aria_label="Pages") == []

@@ -222,3 +222,49 @@ def test_several_results_offer_the_wizard_with_the_same_text(client) -> None:
     offer = document.by_class("wizard-offer")[0].find("a").attrs["href"]
     assert urlsplit(offer).path == "/troubleshoot"
     assert query_of(offer) == {"q": ["800ccc90"]}
+
+
+# -- paging: one pager, its links built by the view -------------------------------------
+
+
+def pager_of(document) -> dict[str, str]:
+    """What the pager offers: its text, and the href of Previous and Next if shown."""
+    nav = document.find("nav", aria_label="Pages")
+    links = {a.attrs["rel"]: a.attrs["href"] for a in nav.find_all("a")}
+    return {"text": nav.find("span").text, **links}
+
+
+def test_a_middle_page_of_results_links_both_ways_keeping_the_search(client) -> None:
+    document = page(client, q="replication", page="2")
+    offered = pager_of(document)
+    assert offered["text"] == "Page 2 of 3"
+    assert urlsplit(offered["prev"]).path == urlsplit(offered["next"]).path == "/search"
+    assert query_of(offered["prev"]) == {"q": ["replication"], "page": ["1"]}
+    assert query_of(offered["next"]) == {"q": ["replication"], "page": ["3"]}
+    last = parse(client.get(offered["next"]).get_data(as_text=True))
+    assert "next" not in pager_of(last) and pager_of(last)["text"] == "Page 3 of 3"
+
+
+def test_paging_keeps_a_search_made_as_typed(client) -> None:
+    document = page(client, q="replication stops", as_typed="1")
+    assert query_of(pager_of(document)["next"]) == {
+        "q": ["replication stops"], "as_typed": ["1"], "page": ["2"]}
+
+
+def test_one_page_of_results_has_no_pager(client) -> None:
+    document = page(client, q="printer")
+    assert len(result_links(document)) == 2
+    assert document.find_all("nav", aria_label="Pages") == []
+
+
+def test_a_code_page_links_its_previous_and_next_page(client, monkeypatch) -> None:
+    import app.web.search
+
+    monkeypatch.setattr(app.web.search, "CODE_PAGE", 1)  # its three articles, one a page
+    document = parse(client.get("/codes/0x800CCC90?page=2").get_data(as_text=True))
+    assert result_links(document) == [f"/kb/300/Q{IMAP}/"]
+    assert pager_of(document) == {"text": "Page 2 of 3", "prev": "/codes/0x800CCC90?page=1",
+                                  "next": "/codes/0x800CCC90?page=3"}
+    last = parse(client.get("/codes/0x800CCC90?page=3").get_data(as_text=True))
+    assert pager_of(last) == {"text": "Page 3 of 3", "prev": "/codes/0x800CCC90?page=2"}
+

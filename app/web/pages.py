@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -33,7 +34,7 @@ from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
-from app.web.presenters import code_url
+from app.web.presenters import code_url, pager
 from app.web.search import page_argument
 
 bp = Blueprint("pages", __name__)
@@ -225,7 +226,11 @@ def product(slug: str):
         for item in store.articles_of_product(slug, (page - 1) * PRODUCT_PAGE, PRODUCT_PAGE)
     ]
     return render_template("pages/product.html", product=match, articles=articles, page=page,
-                           pages=pages)
+                           pages=pages, pager=pager(page, pages, partial(_product_url, slug)))
+
+
+def _product_url(slug: str, page: int | None) -> str:
+    return url_for("pages.product", slug=slug, page=page)
 
 
 @bp.get("/opensearch.xml")

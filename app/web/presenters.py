@@ -8,6 +8,8 @@ in the README ("JSON API"), so a change here is a change of a published promise.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import unescape
 
 from flask import request, url_for
@@ -123,3 +125,29 @@ def product_json(product: ProductCount) -> dict:
     """One product of `/api/products`."""
     return {"name": product.name, "slug": product.slug, "articles": product.count,
             "url": absolute(url_for("pages.product", slug=product.slug))}
+
+
+# --- view models ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Previous and next links of a paged page, for the one `pager` macro."""
+
+    page: int
+    pages: int
+    first_url: str
+    previous_url: str | None
+    next_url: str | None
+
+
+def pager(page: int, pages: int, url_of_page: Callable[[int | None], str]) -> Pager:
+    """The links around `page` of `pages`; `url_of_page(None)` is the page's own address
+    without a page number (its first page), `url_of_page(n)` that of page n."""
+    return Pager(
+        page=page,
+        pages=pages,
+        first_url=url_of_page(None),
+        previous_url=url_of_page(page - 1) if page > 1 else None,
+        next_url=url_of_page(page + 1) if page < pages else None,
+    )

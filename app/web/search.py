@@ -13,10 +13,12 @@ from app.query.typed import read_query
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
+from app.web.presenters import Pager, pager
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 10
+CODE_PAGE = 50  # articles a /codes/<code> page lists
 
 
 def page_argument() -> int:
@@ -42,9 +44,7 @@ class Links:
     as_typed: str | None  # search the words exactly as typed
     all_products: str | None  # drop the product filter
     facets: list[FacetLink]
-    previous: str | None
-    next: str | None
-    first: str
+    pager: Pager  # previous, next and first page, with the text, product and as_typed kept
     wizard: str
 
 
@@ -68,9 +68,7 @@ def _links(found: SearchResults, text: str, product: str | None, as_typed: bool)
         as_typed=_search_url(q=text, product=product, as_typed=1) if found.suggestion else None,
         all_products=_search_url(**{**keep, "product": None}) if product else None,
         facets=facets,
-        previous=_search_url(**keep, page=found.page - 1) if found.page > 1 else None,
-        next=_search_url(**keep, page=found.page + 1) if found.page < found.pages else None,
-        first=_search_url(**keep),
+        pager=pager(found.page, found.pages, lambda page: _search_url(**keep, page=page)),
         wizard=_wizard_url(text),
     )
 
@@ -105,10 +103,10 @@ def code(code: str):
     if canonical != code:
         return redirect(url_for("search.code", code=canonical), code=301)
     page = page_argument()
-    found = search(get_kb(), read_query(canonical), page=page, per_page=50, codes_only=True)
-    previous = url_for("search.code", code=canonical, page=page - 1) if page > 1 else None
-    following = url_for("search.code", code=canonical, page=page + 1) \
-        if page < found.pages else None
-    return render_template("search/code.html", decoded=decode(canonical), results=found,
-                           previous=previous, next=following,
-                           first=url_for("search.code", code=canonical))
+    found = search(get_kb(), read_query(canonical), page=page, per_page=CODE_PAGE,
+                   codes_only=True)
+    return render_template(
+        "search/code.html", decoded=decode(canonical), results=found,
+        pager=pager(found.page, found.pages,
+                    lambda page: url_for("search.code", code=canonical, page=page)),
+    )
