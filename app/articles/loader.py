@@ -24,6 +24,8 @@ from app.markup.rendering import SectionRenderer
 from app.text.slugs import anchor_for
 
 MAX_FILE_BYTES = 2_000_000
+# Front matter is a few lines of fields; YAML this large is not front matter.
+MAX_FRONT_MATTER_BYTES = 64_000
 HEADER_FIELD = re.compile(r"^(Article|Product\(s\)|Version\(s\)|Operating System\(s\)|"
                           r"Keyword\(s\)|Last Modified):\s*(.*)$")
 FOOTER_FIELD = re.compile(r"^(Keywords|Technology|Version|Issue type)\s*:\s*(.*)$")
@@ -35,6 +37,36 @@ MESSAGE_CUE = re.compile(r"error|message|dialog|following|appears|receive|displa
 
 class ArticleError(Exception):
     """A file that is not a readable article; the message is the reason."""
+
+
+class _PlainYamlLoader(yaml.SafeLoader):
+    """safe_load without aliases: `*name` expands to a copy of what `&name` marked,
+    so a few hundred bytes of nested aliases ("billion laughs") become gigabytes.
+    Nothing an author writes needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class UntrustedYamlError(ValueError):
+    """YAML refused before or while reading it; the message is the reason."""
+
+
+def load_untrusted_yaml(text: str):
+    """Plain YAML data from an untrusted file: no tags, no aliases, bounded depth.
+    Raises yaml.YAMLError for broken YAML and UntrustedYamlError for refused YAML."""
+    try:
+        return yaml.load(text, Loader=_PlainYamlLoader)
+    except yaml.composer.ComposerError as error:
+        if "aliases" in str(error.problem):
+            raise UntrustedYamlError("YAML aliases (*name) are not allowed") from None
+        raise
+    except RecursionError:
+        raise UntrustedYamlError("YAML nested too deeply") from None
 
 
 def display_title(heading: str) -> str:
@@ -75,8 +107,12 @@ def split_front_matter(text: str, *, archive: bool) -> tuple[dict, str]:
     if archive:
         fields = (JEKYLL_FIELD.match(line) for line in text[3:end].splitlines())
         return {m.group(1): _unquote(m.group(2)) for m in fields if m}, body
+    if end > MAX_FRONT_MATTER_BYTES:
+        raise ArticleError(f"front matter larger than {MAX_FRONT_MATTER_BYTES // 1000} KB")
     try:
-        meta = yaml.safe_load(text[3:end])
+        meta = load_untrusted_yaml(text[3:end])
+    except UntrustedYamlError as error:
+        raise ArticleError(f"front matter refused: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""

@@ -26,14 +26,19 @@ Errors name the file and the node.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
+from app.articles.loader import UntrustedYamlError, load_untrusted_yaml
+
 TREE_FILE = "tree.yaml"
+# An authored tree is a few dozen lines; files past this are refused unread.
+MAX_TREE_BYTES = 64_000
 ENDINGS = ("done", "escalate")
 DEFAULT_QUESTION = "Did this fix it?"
 NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
@@ -79,8 +84,12 @@ def parse_tree(text: str, path: str = "tree.yaml") -> tuple[Tree | None, list[st
     The tree is usable only when there are no problems; it is returned anyway (when
     its shape can be read at all) so that checks further on can report theirs too."""
     problems: list[str] = []
+    if len(text.encode("utf-8")) > MAX_TREE_BYTES:
+        return None, [f"{path}: larger than {MAX_TREE_BYTES // 1000} KB"]
     try:
-        data = yaml.safe_load(text)
+        data = load_untrusted_yaml(text)
+    except UntrustedYamlError as error:
+        return None, [f"{path}: refused: {error}"]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -196,6 +205,21 @@ def reference_problems(tree: Tree, sections: Iterable[str],
                 problems.append(f"{tree.path}: node {node.id!r}: answer {option.label!r} goes to "
                                 f"unknown article {option.target!r}")
     return problems
+
+
+def tree_to_json(tree: Tree) -> str:
+    """A checked tree as the article store keeps it (read back by `tree_from_json`)."""
+    return json.dumps(asdict(tree), separators=(",", ":"))
+
+
+def tree_from_json(text: str) -> Tree:
+    data = json.loads(text)
+    nodes = {
+        node_id: TreeNode(node["id"], node["text"], node["question"], node["section"],
+                          tuple(TreeOption(**option) for option in node["options"]))
+        for node_id, node in data["nodes"].items()
+    }
+    return Tree(data["path"], data["start"], nodes)
 
 
 def load_tree(path: Path, label: str | None = None) -> Tree:

@@ -87,11 +87,21 @@ class BlockCollectorExtension(Extension):
 
 
 class SectionRenderer:
-    """Renders section bodies of either format. Not thread-safe: one per worker."""
+    """Renders section bodies of either format. Not thread-safe: one per worker.
+
+    A conversion that raises (a RecursionError on deeply nested lists, a timeout
+    interrupting it) can leave a Markdown instance half-reset, which rendered the
+    sections after it without paragraphs; so on any error both instances are built
+    anew before the error goes on: the next section renders as if the bad one had
+    never been there."""
 
     def __init__(self, code_url: Callable[[str], str | None] = no_code_links) -> None:
+        self._code_url = code_url
+        self._build()
+
+    def _build(self) -> None:
         collector = BlockCollectorExtension()
-        self._archive = Markdown(extensions=[KBTextExtension(code_url=code_url), collector])
+        self._archive = Markdown(extensions=[KBTextExtension(code_url=self._code_url), collector])
         self._markdown = Markdown(
             extensions=["fenced_code", "tables", "sane_lists", collector]
         )
@@ -99,8 +109,12 @@ class SectionRenderer:
     def render(self, source: str, *, archive: bool) -> tuple[str, list[Block], list[str]]:
         """Sanitised HTML, the blocks, and the canonical error codes in the text."""
         md = self._archive if archive else self._markdown
-        md.reset()
-        html = md.convert(source)
+        try:
+            md.reset()
+            html = md.convert(source)
+        except BaseException:
+            self._build()
+            raise
         blocks: list[Block] = md.kb_blocks  # type: ignore[attr-defined]
         if archive:
             codes = md.parser.blockprocessors["kbtext"].codes
