@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from app.index.build import BuildReport, build_index
+from app.index.generations import IndexBusyError
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,12 @@ def format_report(report: BuildReport) -> str:
         f"unchanged {report.unchanged}, skipped {len(report.skipped)} "
         f"in {report.seconds:.1f} s -> {report.index_dir}"
     ]
+    if report.repaired:
+        lines.append(f"repaired {report.repaired} files an interrupted run had left half-applied")
+    if report.leftovers:
+        lines.append(f"removed {report.leftovers} folders of interrupted rebuilds")
+    if report.compacted:
+        lines.append("compacted the index (many segments or deleted documents)")
     lines.extend(f"skipped {path}: {reason}" for path, reason in report.skipped)
     return "\n".join(lines)
 
@@ -44,7 +51,7 @@ def index_command(rebuild: bool, procs: int) -> None:
         try:
             report = build_index(kb_dir, index_dir, rebuild=rebuild, procs=procs,
                                  progress=progress)
-        except FileNotFoundError as error:
+        except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
     click.echo(format_report(report))
 

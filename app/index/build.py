@@ -4,13 +4,30 @@ A full build writes a new generation and swaps it in (app/index/generations.py).
 An incremental run updates the live generation in place with `update_document` on
 the unique id; Whoosh readers keep the segments they opened, so that is safe under
 a running server too. An index of another format is rebuilt, not updated.
+
+One run at a time (`run_lock`). An incremental run commits in one order: it first
+writes the paths it is about to apply to `APPLYING` in the generation, then commits
+Whoosh, then the article store (WAL: readers see the old state until then), then
+removes `APPLYING`. A run killed anywhere leaves the last good state serving, and the
+next run finds `APPLYING` and reads those paths again, so the store and Whoosh
+never stay apart.
+
+Duplicate ids: the file whose path (relative to KB_DIR) sorts first holds the id,
+in every build; the others are skipped, and read again on each run so that they get
+in when the holder goes.
+
+Files are untrusted: each file's parse and render is bounded in time
+(`FILE_SECONDS`) and depth, and a renderer that raised is replaced, never reused.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,11 +38,20 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from app.articles.loader import ArticleError, load_article
+from app.articles.trees import (
+    MAX_TREE_BYTES,
+    TREE_FILE,
+    article_file_for,
+    parse_tree,
+    tree_to_json,
+)
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
     live_generation,
     new_generation,
+    remove_leftovers,
+    run_lock,
     swap,
 )
 from app.index.schema import (
@@ -35,7 +61,7 @@ from app.index.schema import (
     same_schema,
     vocabulary,
 )
-from app.index.store import ArticleStore, StoredArticle
+from app.index.store import ArticleStore, StoredArticle, TreeRow
 from app.markup.kbtext import code_link_placeholder
 from app.markup.rendering import SectionRenderer
 
@@ -44,6 +70,13 @@ PARSE_BATCH = 2000
 # the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
 # with no measurable gain in time (benchmarks/bench_index.py).
 WRITER_POOL_MB = 64
+# One file's read, parse and render: the longest archive article takes well under a
+# second; past this the file is skipped as too complex.
+FILE_SECONDS = 2.0
+APPLYING_FILE = "APPLYING"
+# Compact the live generation when in-place updates left it this fragmented.
+MAX_SEGMENTS = 8
+MAX_DELETED_SHARE = 0.2
 
 
 @dataclass
@@ -55,19 +88,46 @@ class BuildReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     index_dir: str = ""
+    repaired: int = 0        # files read again because a killed run had applied them
+    leftovers: int = 0       # generations of crashed runs removed
+    compacted: bool = False
+    trees: int = 0           # authored trees read (new or changed)
 
 
-def scan_kb(kb_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every `.md` file under kb_dir: relative path -> (mtime_ns, size)."""
+def scan_kb(kb_dir: Path, suffix: str = ".md") -> dict[str, tuple[int, int]]:
+    """Every file under kb_dir whose name ends in `suffix`: relative path ->
+    (mtime_ns, size)."""
     found: dict[str, tuple[int, int]] = {}
     for folder, subfolders, files in os.walk(kb_dir):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in files:
-            if name.endswith(".md"):
+            if name.endswith(suffix):
                 path = os.path.join(folder, name)
                 stat = os.stat(path)
                 found[os.path.relpath(path, kb_dir)] = (stat.st_mtime_ns, stat.st_size)
     return found
+
+
+class FileTooSlowError(Exception):
+    """One file's parse and render ran past FILE_SECONDS."""
+
+
+def _on_alarm(signum, frame) -> None:
+    raise FileTooSlowError
+
+
+def bounded(work: Callable[[], object], seconds: float = FILE_SECONDS):
+    """`work()`, interrupted with FileTooSlowError after `seconds` (a SIGALRM timer: only
+    in a process's main thread; elsewhere unbounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return work()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # Parsing runs in worker processes: each keeps its own renderer (Markdown
@@ -96,17 +156,32 @@ class _Parsed:
 
 
 def _parse(item: tuple[str, int, int]) -> _Parsed:
+    global _worker_renderer
     relpath, mtime_ns, size = item
     assert _worker_renderer is not None and _worker_kb is not None
+    renderer, kb = _worker_renderer, _worker_kb
+
+    def work() -> _Parsed:
+        article = load_article(kb / relpath, renderer, kb)
+        return _Parsed(relpath, mtime_ns, size, StoredArticle.of(article),
+                       index_document(article), vocabulary(article))
+
+    reason = ""
     try:
-        article = load_article(_worker_kb / relpath, _worker_renderer, _worker_kb)
+        return bounded(work)
     except ArticleError as error:
         return _Parsed(relpath, mtime_ns, size, reason=str(error))
+    except FileTooSlowError:
+        reason = f"too slow to read (over {FILE_SECONDS:g} s)"
+    except RecursionError:
+        reason = "nested too deeply to read"
+    except MemoryError:
+        reason = "too large to read (out of memory)"
     except Exception as error:  # one bad file never stops a build
-        return _Parsed(relpath, mtime_ns, size,
-                       reason=f"unreadable ({type(error).__name__}: {error})")
-    return _Parsed(relpath, mtime_ns, size, StoredArticle.of(article), index_document(article),
-                   vocabulary(article))
+        reason = f"unreadable ({type(error).__name__}: {error})"
+    # Interrupted mid-render, the renderer's Markdown state is unknown: never reuse it.
+    _worker_renderer = SectionRenderer(code_url=code_link_placeholder)
+    return _Parsed(relpath, mtime_ns, size, reason=reason)
 
 
 def _parse_all(kb_dir: Path, items: list[tuple[str, int, int]], procs: int) -> Iterator[_Parsed]:
@@ -132,13 +207,25 @@ def build_index(
 ) -> BuildReport:
     """Build (new generation) or update (in place) the index of kb_dir.
 
-    `progress(done, total)` is called as files are processed.
+    `progress(done, total)` is called as files are processed. Raises IndexBusyError
+    when another run holds the index.
     """
     started = time.perf_counter()
     kb_dir, index_dir = Path(kb_dir), Path(index_dir)
     if not kb_dir.is_dir():
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
+    with run_lock(index_dir):
+        leftovers = len(remove_leftovers(index_dir))
+        report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
+    report.leftovers = leftovers
+    report.seconds = time.perf_counter() - started
+    report.index_dir = str(index_dir)
+    return report
+
+
+def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     files = scan_kb(kb_dir)
+    trees = scan_kb(kb_dir, TREE_FILE)
     live = None if rebuild else live_generation(index_dir)
     if live is not None and format_of(live) != FORMAT_VERSION:
         live = None  # written by another version of this code: build it anew
@@ -153,44 +240,94 @@ def build_index(
         try:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
             report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
+            _write_trees(kb_dir, target, trees, report)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
         swap(index_dir, target)
-    else:
-        store = ArticleStore(live)
-        known = store.file_states()
-        store.close()
-        report = _write(kb_dir, live, ix, files, known, procs, progress, full=False)
-    report.seconds = time.perf_counter() - started
-    report.index_dir = str(index_dir)
+        return report
+    store = ArticleStore(live)
+    known = store.file_states()
+    store.close()
+    applying = _read_applying(live)
+    # What a killed run may have applied to Whoosh but not to the store: read again.
+    for path in applying:
+        if path in known:
+            state = known[path]
+            known[path] = type(state)(-1, -1, state.article_id, state.skipped)
+    report = _write(kb_dir, live, ix, files, known, procs, progress, full=False)
+    report.repaired = len([path for path in applying if path in files])
+    _write_trees(kb_dir, live, trees, report)
+    report.compacted = _compact(live)
     return report
+
+
+def _read_applying(generation: Path) -> list[str]:
+    try:
+        return json.loads((generation / APPLYING_FILE).read_text())
+    except (OSError, ValueError):
+        return []
+
+
+def _write_applying(generation: Path, paths: list[str]) -> None:
+    """Durably, before Whoosh commits: the record the next run repairs from."""
+    temporary = generation / f".{APPLYING_FILE}"
+    with open(temporary, "w") as out:
+        json.dump(sorted(set(paths) | set(_read_applying(generation))), out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, generation / APPLYING_FILE)
+
+
+def _compact(generation: Path) -> bool:
+    """Merge the live generation into one segment when in-place updates left it in
+    many segments or with many deleted documents (Whoosh only marks them)."""
+    ix = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False).open_index()
+    with ix.reader() as reader:
+        segments = len(list(reader.leaf_readers()))
+        total, live_docs = reader.doc_count_all(), reader.doc_count()
+    deleted_share = (total - live_docs) / total if total else 0.0
+    if segments <= MAX_SEGMENTS and deleted_share <= MAX_DELETED_SHARE:
+        return False
+    writer = ix.writer(limitmb=WRITER_POOL_MB)
+    writer.commit(optimize=True)
+    return True
 
 
 def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> BuildReport:
     report = BuildReport()
     store = ArticleStore(target)
+    holders = {state.article_id: path for path, state in known.items() if state.article_id}
     changed = [
         (path, mtime, size)
         for path, (mtime, size) in files.items()
         if path not in known or (known[path].mtime_ns, known[path].size) != (mtime, size)
+        # A file that lost its id to another is read again each run: it gets in
+        # when the holder goes or changes its id.
+        or _lost_duplicate(known[path], path, files, holders)
     ]
+    changed.sort()
     removed = [path for path in known if path not in files]
     report.unchanged = len(files) - len(changed)
     # Files skipped last time stay skipped (and reported) until they change.
+    changed_paths = {path for path, _, _ in changed}
     report.skipped = [
         (path, state.skipped) for path, state in known.items()
-        if state.skipped and path in files and (state.mtime_ns, state.size) == files[path]
+        if state.skipped and path in files and path not in changed_paths
     ]
     if not changed and not removed:
         store.close()
         return report
 
     words: Counter[str] = Counter()  # articles per word, as this run changes them
+    added: dict[str, frozenset[str]] = {}  # the words of articles this run stored, by file
 
     def retire(path: str) -> None:
         """Take the article a file held out of the word counts, before it goes."""
-        state = known.get(path)
+        if path in added:
+            words.subtract(added.pop(path))
+            return
+        state = known.pop(path, None)
         old = store.get(state.article_id) if state and state.article_id else None
         if old is not None:
             words.subtract(vocabulary(old))
@@ -199,6 +336,7 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_POOL_MB)
     else:
         writer = ix.writer(limitmb=WRITER_POOL_MB)
+    committed = False
     try:
         for path in removed:
             retire(path)
@@ -206,33 +344,52 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
             if article_id:
                 writer.delete_by_term("id", article_id)
                 report.deleted += 1
-        owners = {state.article_id: path for path, state in known.items() if state.article_id}
+        # The holder of each id: what the store says, then what this run decides.
+        owners = {state.article_id: path for path, state in known.items()
+                  if state.article_id and path in files}
+        pending = {path for path, _, _ in changed}
+        deferred: list[_Parsed] = []
+        taken: dict[str, dict] = {}   # ids taken over in this run -> the holder's document
         done = 0
-        for parsed in _parse_all(kb_dir, changed, procs):
-            done += 1
-            if progress:
-                progress(done, len(changed))
+
+        def apply(parsed: _Parsed) -> None:
             path, stored, reason = parsed.path, parsed.stored, parsed.reason
+            replaced = known.get(path)
             retire(path)
             if stored is not None:
                 owner = owners.get(stored.id)
                 if owner is not None and owner != path and owner in files:
-                    reason = f"duplicate id {stored.id} (also in {owner})"
+                    if owner < path:
+                        reason = f"duplicate id {stored.id} (also in {owner})"
+                    else:   # this file sorts first: it takes the id over
+                        retire(owner)
+                        store.forget_file(owner)
+                        loser = (f"duplicate id {stored.id} (also in {path})")
+                        store.record_file(owner, *files[owner], skipped=loser)
+                        report.skipped.append((owner, loser))
+                        writer.delete_by_term("id", stored.id)
+                        taken[stored.id] = parsed.document
             if reason:
                 previous = store.forget_file(path)
                 if previous:
+                    if owners.get(previous) == path:
+                        del owners[previous]
                     writer.delete_by_term("id", previous)
                 store.record_file(path, parsed.mtime_ns, parsed.size, skipped=reason)
                 report.skipped.append((path, reason))
-                continue
+                return
             assert stored is not None and parsed.document is not None
-            replaced = known.get(path)
             if replaced and replaced.article_id and replaced.article_id != stored.id:
                 store.forget_file(path)
                 writer.delete_by_term("id", replaced.article_id)
+                if owners.get(replaced.article_id) == path:
+                    del owners[replaced.article_id]
             store.put(stored, parsed.mtime_ns, parsed.size)
             words.update(parsed.words)
+            added[path] = parsed.words
             owners[stored.id] = path
+            if stored.id in taken:
+                taken[stored.id] = parsed.document
             if full:
                 writer.add_document(**parsed.document)
                 report.indexed += 1
@@ -242,13 +399,87 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
                     report.updated += 1
                 else:
                     report.indexed += 1
+
+        for parsed in _parse_all(kb_dir, changed, procs):
+            done += 1
+            if progress:
+                progress(done, len(changed))
+            pending.discard(parsed.path)
+            stored = parsed.stored
+            owner = owners.get(stored.id) if stored is not None else None
+            if owner is not None and owner != parsed.path and owner in pending:
+                deferred.append(parsed)   # the holder is read in this run too: wait for it
+                continue
+            apply(parsed)
+        for parsed in sorted(deferred, key=lambda item: item.path):
+            apply(parsed)
         store.count_words(words)
-        store.commit()
+        if not full:
+            _write_applying(target, [path for path, _, _ in changed] + removed)
         writer.commit()
+        committed = True
+        if taken:
+            # A writer cannot replace a document it holds itself: where a file took an
+            # id over from one added in this run, both are in Whoosh now. Keep one.
+            fixer = ix.writer(limitmb=WRITER_POOL_MB)
+            for article_id, document in taken.items():
+                fixer.delete_by_term("id", article_id)
+                fixer.add_document(**document)
+            fixer.commit()
+        store.commit()
+        (target / APPLYING_FILE).unlink(missing_ok=True)
     except BaseException:
-        writer.cancel()
+        if not committed:
+            writer.cancel()
         raise
     finally:
         store.close()
-    report.skipped.sort()
+    report.skipped = sorted(set(report.skipped))
     return report
+
+
+def _lost_duplicate(state, path: str, files: dict, holders: dict[str, str]) -> bool:
+    if not state.skipped or not state.skipped.startswith("duplicate id "):
+        return False
+    article_id = state.skipped.split()[2]
+    holder = holders.get(article_id)
+    return holder is None or holder not in files or holder > path
+
+
+def _write_trees(kb_dir: Path, target: Path, trees: dict[str, tuple[int, int]],
+                 report: BuildReport) -> None:
+    """Read new and changed authored trees into the store (bounded like articles), so
+    that the wizard never parses one during a request; forget deleted ones."""
+    store = ArticleStore(target)
+    try:
+        known = store.tree_rows()
+        for path in known:
+            if path not in trees:
+                store.forget_tree(path)
+        for path, (mtime, size) in sorted(trees.items()):
+            row = known.get(path)
+            if row is not None and (row.mtime_ns, row.size) == (mtime, size):
+                continue
+            article_path = str(article_file_for(kb_dir / path).relative_to(kb_dir))
+            tree_json, problems = _read_tree(kb_dir / path, path, size)
+            store.put_tree(TreeRow(path, article_path, mtime, size, tree_json, problems))
+            report.trees += 1
+        store.commit()
+    finally:
+        store.close()
+
+
+def _read_tree(file: Path, label: str, size: int) -> tuple[str | None, list[str]]:
+    if size > MAX_TREE_BYTES:
+        return None, [f"{label}: larger than {MAX_TREE_BYTES // 1000} KB"]
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [f"{label}: cannot read ({error})"]
+    try:
+        tree, problems = bounded(lambda: parse_tree(text, label))
+    except FileTooSlowError:
+        return None, [f"{label}: too slow to read (over {FILE_SECONDS:g} s)"]
+    except RecursionError:
+        return None, [f"{label}: nested too deeply to read"]
+    return (tree_to_json(tree) if tree is not None else None), problems

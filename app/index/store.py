@@ -50,7 +50,30 @@ CREATE TABLE IF NOT EXISTS vocabulary (
     word TEXT PRIMARY KEY,
     articles INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trees (
+    path TEXT PRIMARY KEY,       -- the tree file, relative to KB_DIR
+    article_path TEXT NOT NULL,  -- the article file it belongs to
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    tree TEXT,                   -- the parsed tree as JSON (NULL: unreadable)
+    problems TEXT NOT NULL       -- JSON list; a tree with problems is never served
+);
+CREATE INDEX IF NOT EXISTS trees_article ON trees (article_path);
 """
+
+# Readers wait at most this long for a lock; in WAL mode they never need one
+# the writer holds, so this only matters while the journal mode is being set.
+BUSY_MS = 5000
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    path: str
+    article_path: str
+    mtime_ns: int
+    size: int
+    tree: str | None
+    problems: list[str]
 
 
 @dataclass(frozen=True)
@@ -98,15 +121,24 @@ class ProductCount:
 
 
 class ArticleStore:
-    """One connection per instance: open one per thread (SQLite's rule)."""
+    """One connection per instance: open one per thread (SQLite's rule).
+
+    The file is in WAL mode: the writer appends to `articles.sqlite-wal` and readers
+    keep reading the last committed state, never blocked by it. A writer killed
+    mid-transaction leaves only uncommitted frames that every reader ignores; in the
+    old rollback mode it left a hot journal that read-only connections cannot roll
+    back, and every page failed until the next run.
+    """
 
     def __init__(self, index_dir: Path, *, readonly: bool = False) -> None:
         path = Path(index_dir) / STORE_FILE
         if readonly:
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                                      timeout=BUSY_MS / 1000)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path)
+            self.db = sqlite3.connect(path, timeout=BUSY_MS / 1000)
+            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
         self.db.row_factory = sqlite3.Row
 
@@ -158,12 +190,39 @@ class ArticleStore:
         )
         self.db.execute("DELETE FROM vocabulary WHERE articles <= 0")
 
+    def put_tree(self, row: TreeRow) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO trees (path, article_path, mtime_ns, size, tree, problems)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (row.path, row.article_path, row.mtime_ns, row.size, row.tree,
+             json.dumps(row.problems)),
+        )
+
+    def forget_tree(self, path: str) -> None:
+        self.db.execute("DELETE FROM trees WHERE path = ?", (path,))
+
     def commit(self) -> None:
         self.db.commit()
 
     def file_states(self) -> dict[str, FileState]:
         rows = self.db.execute("SELECT path, mtime_ns, size, article_id, skipped FROM files")
         return {row["path"]: FileState(*tuple(row)[1:]) for row in rows}
+
+    def tree_rows(self) -> dict[str, TreeRow]:
+        """Every authored tree read at index time, by tree file."""
+        rows = self.db.execute("SELECT path, article_path, mtime_ns, size, tree, problems"
+                               " FROM trees ORDER BY path")
+        return {row[0]: TreeRow(*tuple(row)[:5], json.loads(row[5])) for row in rows}
+
+    def tree_of(self, article_path: str) -> TreeRow | None:
+        """The tree authored for the article in `article_path`, as the index read it."""
+        try:
+            row = self.db.execute(
+                "SELECT path, article_path, mtime_ns, size, tree, problems FROM trees"
+                " WHERE article_path = ?", (article_path,)).fetchone()
+        except sqlite3.OperationalError:   # a store written before trees were kept
+            return None
+        return TreeRow(*tuple(row)[:5], json.loads(row[5])) if row else None
 
     def path_of(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
