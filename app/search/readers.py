@@ -3,8 +3,16 @@
 Whoosh searchers are not thread-safe, so each worker thread keeps its own for as
 long as the index does not change. A new generation swapped in by
 `index --rebuild`, or an in-place update, is noticed within `refresh_seconds` and
-the thread reopens its searcher. What a thread opened is closed when the thread
-ends (a threaded development server starts one per request) or on `close()`.
+the thread opens new readers.
+
+A request keeps the readers it started with until it ends: inside a request
+context the first call pins them (in `g`), and every later call of that request gets
+the same searcher and store, whatever reopened in between; docnums from one search
+are never read through another searcher. Readers replaced by a reopen are closed
+only when no request pins them any more and they were replaced at least
+`GRACE_SECONDS` ago, so nothing closes a searcher under a caller that still uses
+it. What a thread opened is closed when the thread ends (a threaded development
+server starts one per request) or on `close()`.
 """
 
 from __future__ import annotations
@@ -20,9 +28,38 @@ from whoosh.searching import Searcher
 from app.index.generations import WHOOSH_DIR, IndexFormatError, check_format, live_generation
 from app.index.store import ArticleStore
 
+# Replaced readers stay open at least this long for callers outside a request.
+GRACE_SECONDS = 30.0
+
 
 class IndexMissingError(RuntimeError):
     """No built index at the configured place: run `flask --app app index`."""
+
+
+class _Readers:
+    """One opened searcher and store of one generation, and who still uses them."""
+
+    def __init__(self, generation: Path) -> None:
+        # whoosh3 copies each mmapped segment file into memory, so with mmap every
+        # worker held the whole index twice (1.1 GB on the archive); plain file
+        # reads keep a worker near 100 MB and open a searcher in milliseconds.
+        storage = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False)
+        self.generation = generation
+        self.searcher: Searcher = storage.open_index().searcher()
+        self.store = ArticleStore(generation, readonly=True)
+        self.pins = 0
+        self.retired_at: float | None = None
+        self.closed = False
+
+    def closable(self, now: float) -> bool:
+        return (not self.closed and self.pins == 0 and self.retired_at is not None
+                and now - self.retired_at >= GRACE_SECONDS)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.searcher.close()
+            self.store.close()
 
 
 class _Lifetime:
@@ -30,19 +67,31 @@ class _Lifetime:
 
 
 class _ThreadState(threading.local):
-    generation: Path | None = None
-    searcher: Searcher | None = None
-    store: ArticleStore | None = None
+    current: _Readers | None = None
     checked: float = 0.0
-    # [searcher, store], closed by a finalizer tied to `lifetime`.
-    opened: list | None = None
+    # Every _Readers this thread opened and has not closed yet, closed by a
+    # finalizer tied to `lifetime` when the thread ends.
+    held: list | None = None
     lifetime: _Lifetime | None = None
 
 
-def _close_all(opened: list) -> None:
-    for resource in opened:
-        resource.close()
-    opened.clear()
+def _close_all(held: list) -> None:
+    for readers in held:
+        readers.close()
+    held.clear()
+
+
+class _Pin:
+    """Held in a request's `g`: the readers that request uses, released with it."""
+
+    def __init__(self, readers: _Readers) -> None:
+        self.readers = readers
+        readers.pins += 1
+        weakref.finalize(self, _unpin, readers)
+
+
+def _unpin(readers: _Readers) -> None:
+    readers.pins -= 1
 
 
 class KnowledgeBase:
@@ -52,12 +101,38 @@ class KnowledgeBase:
         self._local = _ThreadState()
         self._finalizers: list[weakref.finalize] = []
         self._lock = threading.Lock()
+        self._pin_key = f"_kb_readers_{id(self)}"
 
-    def _current(self) -> _ThreadState:
+    def _readers(self) -> _Readers:
+        pinned = self._pinned()
+        if pinned is not None:
+            return pinned
+        readers = self._current()
+        self._pin(readers)
+        return readers
+
+    def _pinned(self) -> _Readers | None:
+        from flask import g, has_request_context
+
+        if not has_request_context():
+            return None
+        pin = g.get(self._pin_key)
+        if pin is None or pin.readers.closed:
+            return None
+        return pin.readers
+
+    def _pin(self, readers: _Readers) -> None:
+        from flask import g, has_request_context
+
+        if has_request_context():
+            setattr(g, self._pin_key, _Pin(readers))
+
+    def _current(self) -> _Readers:
         state = self._local
         now = time.monotonic()
-        if state.searcher is not None and now - state.checked < self.refresh_seconds:
-            return state
+        current = state.current
+        if current is not None and now - state.checked < self.refresh_seconds:
+            return current
         state.checked = now
         generation = live_generation(self.index_dir)
         if generation is None:
@@ -66,47 +141,42 @@ class KnowledgeBase:
             check_format(generation)
         except IndexFormatError as error:
             raise IndexMissingError(str(error)) from None
-        if (generation != state.generation or state.searcher is None
-                or not state.searcher.up_to_date()):
+        if (current is None or generation != current.generation
+                or not current.searcher.up_to_date()):
             # Reopened, not refresh()ed: refresh reuses the reader of every segment
             # with the same id, and an in-place update deletes the old copies of
             # changed articles from such a segment, so they kept matching.
-            self._open(state, generation)
-        return state
+            current = self._open(state, generation, now)
+        return current
 
-    def _open(self, state: _ThreadState, generation: Path) -> None:
-        if state.opened is not None:
-            _close_all(state.opened)
-        # whoosh3 copies each mmapped segment file into memory, so with mmap every
-        # worker held the whole index twice (1.1 GB on the archive); plain file
-        # reads keep a worker near 100 MB and open a searcher in milliseconds.
-        storage = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False)
-        state.searcher = storage.open_index().searcher()
-        state.store = ArticleStore(generation, readonly=True)
-        state.generation = generation
-        state.opened = [state.searcher, state.store]
-        state.lifetime = _Lifetime()
-        finalizer = weakref.finalize(state.lifetime, _close_all, state.opened)
-        with self._lock:
-            self._finalizers = [f for f in self._finalizers if f.alive] + [finalizer]
+    def _open(self, state: _ThreadState, generation: Path, now: float) -> _Readers:
+        if state.held is None:
+            state.held = []
+            state.lifetime = _Lifetime()
+            finalizer = weakref.finalize(state.lifetime, _close_all, state.held)
+            with self._lock:
+                self._finalizers = [f for f in self._finalizers if f.alive] + [finalizer]
+        if state.current is not None:
+            state.current.retired_at = now
+        for old in [readers for readers in state.held if readers.closable(now)]:
+            old.close()
+            state.held.remove(old)
+        state.current = _Readers(generation)
+        state.held.append(state.current)
+        return state.current
 
     def searcher(self) -> Searcher:
-        searcher = self._current().searcher
-        assert searcher is not None
-        return searcher
+        return self._readers().searcher
 
     def identity(self) -> str:
-        """Names the index this thread reads, as it is now: another generation or any
+        """Names the index this request reads, as it is now: another generation or any
         update of this one (deletes included) gives another identity, so a cache keyed
         by it never serves facts of an index that is gone."""
-        state = self._current()
-        assert state.searcher is not None and state.generation is not None
-        return f"{state.generation.name}:{state.searcher.reader().generation()}"
+        readers = self._readers()
+        return f"{readers.generation.name}:{readers.searcher.reader().generation()}"
 
     def store(self) -> ArticleStore:
-        store = self._current().store
-        assert store is not None
-        return store
+        return self._readers().store
 
     def close(self) -> None:
         """Close what every thread opened (at shutdown, and between tests)."""

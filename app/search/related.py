@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from whoosh import query as q
 
 from app.articles.model import Article
-from app.index.generations import live_generation
 from app.search.readers import KnowledgeBase
 
 CACHE_SIZE = 4096
@@ -37,7 +36,7 @@ class Related:
 
 
 class _Cache:
-    """Answers per (index generation, its size, article, limit): the same until reindexed."""
+    """Answers per (index identity, article, limit): the same until reindexed."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -66,8 +65,9 @@ def related_articles(
 ) -> list[Related]:
     """Articles sharing a code; then, with `similar`, articles about the same thing."""
     searcher = kb.searcher()
-    key = (str(live_generation(kb.index_dir)), searcher.doc_count_all(), article.id, limit,
-           similar)
+    # The identity changes with every update, deletes included: doc_count_all() did
+    # not change on a delete-only update, and the box kept linking a deleted article.
+    key = (kb.identity(), article.id, limit, similar)
     cached = _cache.get(key)
     if cached is None:
         cached = _related(searcher, article, limit, similar)
