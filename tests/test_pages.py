@@ -385,3 +385,10 @@ def test_a_middle_product_page_links_both_ways(client, monkeypatch) -> None:
 def test_a_product_on_one_page_has_no_pager(client) -> None:
     document = parse(client.get("/products/microsoft-exchange/").get_data(as_text=True))
     assert document.find_all("nav", aria_label="Pages") == []
+
+
+def test_the_home_box_takes_as_much_as_a_search_reads(client) -> None:
+    from app.query.typed import MAX_QUERY_CHARS
+
+    box = parse(client.get("/").get_data(as_text=True)).find("input", id="q")
+    assert box.attrs["maxlength"] == str(MAX_QUERY_CHARS) and box.attrs["value"] == ""

@@ -268,3 +268,25 @@ def test_a_code_page_links_its_previous_and_next_page(client, monkeypatch) -> No
     last = parse(client.get("/codes/0x800CCC90?page=3").get_data(as_text=True))
     assert pager_of(last) == {"text": "Page 3 of 3", "prev": "/codes/0x800CCC90?page=2"}
 
+
+# -- the search box ---------------------------------------------------------------------
+
+
+def test_the_box_takes_as_much_as_a_search_reads(client) -> None:
+    from app.query.typed import MAX_QUERY_CHARS
+
+    document = page(client, q="printer")
+    box = document.find("input", id="q-top")
+    assert box.attrs["maxlength"] == str(MAX_QUERY_CHARS)
+    assert box.attrs["value"] == "printer"
+
+
+def test_the_box_length_comes_from_the_query_limit_not_the_template(client,
+                                                                    monkeypatch) -> None:
+    import app.web.search
+
+    monkeypatch.setattr(app.web.search, "MAX_QUERY_CHARS", 321)
+    for document in (page(client, q="printer"), parse(client.get("/").get_data(as_text=True)),
+                     parse(client.get("/no/such/page").get_data(as_text=True))):
+        assert [box.attrs["maxlength"] for box in document.find_all("input", name="q")] == [
+            "321"]

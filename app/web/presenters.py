@@ -131,6 +131,14 @@ def product_json(product: ProductCount) -> dict:
 
 
 @dataclass(frozen=True)
+class SearchBox:
+    """What the search box on every page needs (see `app.web.search.search_box`)."""
+
+    text: str  # what was searched, kept in the header's box
+    max_chars: int  # the most a search reads (app.query.typed), the box's maxlength
+
+
+@dataclass(frozen=True)
 class Pager:
     """Previous and next links of a paged page, for the one `pager` macro."""
 

@@ -4,21 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.articles.ids import article_id, permalink_for
 from app.codes.decode import decode
 from app.codes.recognise import normalise
-from app.query.typed import read_query
+from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.knowledge import get_kb
-from app.web.presenters import Pager, pager
+from app.web.presenters import Pager, SearchBox, pager
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 10
 CODE_PAGE = 50  # articles a /codes/<code> page lists
+
+
+@bp.app_context_processor
+def search_box() -> dict[str, SearchBox]:
+    """Every page has a search box, most of them in the header, whose text is what was
+    searched; a longer text would be cut, so the box takes no more than a search reads."""
+    text = request.args.get("q", "") if has_request_context() else ""
+    return {"search_box": SearchBox(text, MAX_QUERY_CHARS)}
 
 
 def page_argument() -> int:
