@@ -142,12 +142,12 @@ def test_two_pasted_codes_outrank_one_and_need_no_question():
 
 def test_what_the_paste_says_counts_as_an_answer():
     result = step(FakeSource(), State("0x800CCC0E Protocol: SMTP, Port: 25"))
-    assert ("Protocol", "SMTP") in result.from_paste
+    assert ("Connection", "SMTP") in result.from_paste
     assert result.candidates[0].id == "Q900102"
     assert result.question is None or result.question.id != "protocol"
 
 
-def test_the_fix_is_walked_one_step_at_a_time_then_the_next_article():
+def test_the_fix_is_walked_one_step_at_a_time_then_the_hand_over_when_nothing_else_fits():
     source = FakeSource()
     state = State("0x800CCC0E", (("code", "0x800ccc0f"),))
     result = step(source, state)
@@ -158,10 +158,20 @@ def test_the_fix_is_walked_one_step_at_a_time_then_the_next_article():
     second = step(source, fix.next_state)
     assert second.fix.current.number == 2
     assert "ask your provider" in second.fix.current.blocks[0].text
-    assert second.fix.next_is_article
-    after = step(source, second.fix.next_state)
+    # The answer left the other articles far behind: "No" ends with the hand-over.
+    assert not second.fix.next_is_article and second.fix.next_state.end == "no-match"
+    assert step(source, second.fix.next_state).dead_end
+
+
+def test_after_an_article_the_next_is_walked_when_it_is_as_likely():
+    source = FakeSource()
+    first = step(source, State("0x800CCC0E", (("product", "outlook-express"),),
+                               "Q900101", step=2))
+    assert first.fix.next_is_article
+    after = step(source, first.fix.next_state)
     assert "Q900101" in after.state.tried
     assert "Q900101" not in [c.id for c in after.candidates]
+    assert after.fix is not None and after.fix.article.id == "Q900102"
 
 
 def test_nothing_left_is_a_dead_end_with_a_summary():
@@ -195,7 +205,7 @@ def test_changing_an_answer_keeps_the_others_and_asks_it_again():
     ([("q", "0x800CCC0E"), ("article", "nonsense")], "is not an article number"),
     ([("q", "0x800CCC0E"), ("article", "Q123456")], "no article Q123456"),
     ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "x")], "step number"),
-    ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "99")], "has 2 steps"),
+    ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "99")], "shows 2 of the article"),
 ])
 def test_garbled_or_outdated_states_fall_back_with_a_notice(pairs, notice):
     state, notices = parse_state(pairs)

@@ -70,13 +70,39 @@ ACTIVITIES = [
      (" configur", " setting", " propert", " account", " option")),
 ]
 
+OPTION_CHARS = 90        # an option longer than this is not offered (never cut)
+SYMPTOM_CHARS = 110
 VERSION_TOKEN = re.compile(r"^(\d[\d.]*|v\d[\d.]*|sp\d|sr-?\d|\(sr-?\d\))$", re.I)
 NOT_A_MESSAGE = re.compile(r"^(Q\d{5,7}\b|https?:|for more information|see\b)", re.I)
+
+
+# The archive's placeholder product ("Product(s): See article") names nothing.
+PLACEHOLDER_PRODUCT = re.compile(r"^\s*(microsoft\s+)?see article\b", re.I)
+# Products a person names, found in an article's title and symptoms: they count as its
+# products beside the archive's product field (Q198704's field says Exchange, but its
+# title and symptoms are about Outlook Express). Longest names first.
+KNOWN_PROGRAMS = sorted([
+    "Outlook Express", "Outlook", "Internet Explorer", "Exchange Server", "Exchange Client",
+    "Windows Messaging", "Microsoft Mail", "Internet Mail and News", "NetMeeting",
+    "Word", "Excel", "Access", "PowerPoint", "FrontPage", "Publisher", "Works", "Money",
+    "Project", "Visio", "Encarta", "Internet Information Server", "SQL Server",
+    "Visual Basic", "Visual C++", "Visual FoxPro", "FoxPro", "MS-DOS", "Windows 95",
+    "Windows 98", "Windows Me", "Windows NT", "Windows 2000", "Windows XP", "Windows 3.1",
+    "Windows for Workgroups", "Dial-Up Networking", "HyperTerminal", "Microsoft Fax",
+    "The Microsoft Network", "MSN", "Proxy Server", "Systems Management Server",
+    "Small Business Server", "Terminal Server", "Media Player", "DirectX", "Office",
+], key=len, reverse=True)
+_PROGRAM_IN_TEXT = re.compile(
+    r"(?<![\w-])(?:Microsoft\s+)?(" + "|".join(re.escape(n) for n in KNOWN_PROGRAMS)
+    + r")(?![\w-])")
+# Platforms written after a product: "Internet Explorer version 4.0 for Windows 95".
+_FOR_PLATFORM = re.compile(r"\s+for\s+((?:Windows|Macintosh|MS-DOS|OS/2|UNIX)\b.*)$", re.I)
 
 
 def _product_line(name: str) -> tuple[str, str]:
     """`Microsoft Exchange Server, versions 5.0, 5.5` -> ('Exchange Server', '5.0, 5.5')."""
     name = re.sub(r"^\s*microsoft\s+", "", name.strip(), flags=re.I)
+    name = _FOR_PLATFORM.sub("", name)
     head, _, tail = name.partition(",")
     tokens = head.split()
     versions = []
@@ -127,7 +153,9 @@ def facts_of(article: Article) -> Facts:
             values[facet].setdefault(key or slug(label), Value(label, source))
 
     for code in article.codes[:8]:
-        add("code", code_label(code), "listed among its error codes", code.lower())
+        # An event ID is read in a server's event log, not on a person's screen.
+        if not code.startswith("EVENT-"):
+            add("code", code_label(code), "listed among its error codes", code.lower())
 
     lines = [item for item in article.applies_to if item.strip()]
     product_lines = []
@@ -140,26 +168,35 @@ def facts_of(article: Article) -> Facts:
         item, _, platform = item.partition(" on ")
         for name in OS_NAMES.findall(platform):
             add("os", name, "its applies-to box")
+        for_platform = _FOR_PLATFORM.search(item)
+        if for_platform:
+            for name in OS_NAMES.findall(for_platform.group(1)):
+                add("os", name, "its applies-to box")
         line, versions = _product_line(item)
-        if not line or len(line) > 60:
+        if not line or len(line) > 60 or PLACEHOLDER_PRODUCT.match(line):
             continue
         product_lines.append(line)
         add("product", line, f"its applies-to box lists “{clip(item, 70)}”")
         for version in versions.split(", ") if versions else []:
             add("version", f"{line} {version}", f"its applies-to box lists “{clip(item, 70)}”")
     if not product_lines:
-        for product in article.products:
+        named = [p for p in article.products if not PLACEHOLDER_PRODUCT.match(p)]
+        for product in named:
             line, _ = _product_line(product)
             if line:
                 add("product", line, "its product list")
         for version in article.versions:
-            if re.fullmatch(r"\d[\d.]*", version) and len(article.products) == 1:
-                line, _ = _product_line(article.products[0])
+            if re.fullmatch(r"\d[\d.]*", version) and len(named) == 1:
+                line, _ = _product_line(named[0])
                 add("version", f"{line} {version}", "its version list")
     for name in article.operating_systems:
         add("os", re.sub(r"^Microsoft\s+", "", name), "its operating-system list")
 
     symptoms = symptom_section(article)
+    about = " ".join([article.title, _first_para(symptoms)[:600]])
+    for name in dict.fromkeys(_PROGRAM_IN_TEXT.findall(about)):
+        if not name.startswith(("Windows", "MS-DOS")):
+            add("product", name, "its title or symptoms name it")
     lead = " ".join([article.title, _first_para(symptoms)[:1500], *article.messages[:3]])
     for found in PROTOCOL_WORDS.findall(lead):
         key = found.lower().rstrip("4").replace("https", "http")
@@ -174,10 +211,11 @@ def facts_of(article: Article) -> Facts:
             add("doing", label, "its title or symptoms", key)
     where = symptoms.title if symptoms else "the article"
     for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
-        if len(message.split()) >= 3:
+        # Offered whole or not at all: a message cut mid-way is not what anyone sees.
+        if len(message.split()) >= 3 and len(" ".join(message.split())) <= OPTION_CHARS:
             add("message", message, f"quoted in its {where}")
-    summary = first_sentences(_first_para(symptoms), 110)
-    if summary:
+    summary = first_sentences(_first_para(symptoms), SYMPTOM_CHARS)
+    if summary and not summary.endswith("…") and not summary.endswith(":"):
         add("symptom", summary, f"the first lines of its {where}", slug(summary, 6))
     said = article_text(article)
     return Facts(article.id, article.title, article.permalink,

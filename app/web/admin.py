@@ -16,7 +16,7 @@ from werkzeug.exceptions import TooManyRequests, Unauthorized
 
 from app.activity.guard import RateLimiter
 from app.articles.ids import article_id
-from app.web.activity import get_activity
+from app.web.activity import get_activity, rate_limiter
 from app.web.knowledge import get_kb
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -27,7 +27,8 @@ FAILED_LOGINS_PER_MINUTE = 10
 
 @bp.record_once
 def _set_up(state) -> None:
-    state.app.extensions["admin_login_failures"] = RateLimiter(FAILED_LOGINS_PER_MINUTE, 60)
+    state.app.extensions["admin_login_failures"] = rate_limiter(
+        state.app, "admin-login", FAILED_LOGINS_PER_MINUTE, 60)
 
 
 @bp.before_request

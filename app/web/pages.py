@@ -32,7 +32,7 @@ from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
-from app.web.activity import get_activity
+from app.web.activity import get_activity, rate_limiter
 from app.web.knowledge import get_kb
 from app.web.presenters import code_url, pager
 from app.web.search import page_argument
@@ -53,9 +53,9 @@ def _set_up(state) -> None:
     app = state.app
     app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
     app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
-    app.extensions["feedback_rate_limit"] = RateLimiter(
-        int(app.config["FEEDBACK_RATE_LIMIT"]), float(app.config["FEEDBACK_RATE_WINDOW"])
-    )
+    app.extensions["feedback_rate_limit"] = rate_limiter(
+        app, "feedback", int(app.config["FEEDBACK_RATE_LIMIT"]),
+        float(app.config["FEEDBACK_RATE_WINDOW"]))
 
 
 @bp.app_template_filter("thousands")

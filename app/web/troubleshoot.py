@@ -9,13 +9,17 @@ redirects (so a reload never records twice).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
+from app.articles.ids import permalink_for
 from app.articles.trees import TreeCache
 from app.web.activity import get_activity
+from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.wizard.engine import Step, answers_text, step, summary_text
 from app.wizard.source import KnowledgeSource
@@ -23,7 +27,7 @@ from app.wizard.state import State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
 
-DEFAULT_CONTACT = "your help desk"
+ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
 
 def source() -> KnowledgeSource:
@@ -44,18 +48,93 @@ def current_step() -> Step:
     return step(source(), state, notices)
 
 
-def helpdesk_contact() -> tuple[str, str]:
-    """(href, text) of the configured help desk: a URL, an address, or plain words."""
-    contact = " ".join(str(current_app.config.get("HELPDESK_CONTACT") or "").split())
-    if not contact:
-        return "", DEFAULT_CONTACT
-    url = re.search(r"https?://\S+", contact)
-    if url:
-        return url.group().rstrip(".,;)"), contact
-    address = re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", contact)
-    if address:
-        return f"mailto:{address.group()}", contact.removeprefix("mailto:")
-    return "", contact
+def _linked(text: str) -> Markup:
+    """Text with each article number it mentions ("see Q185836") as a link."""
+    out, position = [], 0
+    for match in ARTICLE_REFERENCE.finditer(text):
+        out.append(escape(text[position:match.start()]))
+        number = f"Q{int(match.group(1))}"
+        out.append(Markup('<a href="{}">{}</a>').format(permalink_for(number), match.group()))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def blocks_html(blocks) -> Markup:
+    """A step's blocks as HTML: lists keep the article's own numbers; article numbers
+    become links."""
+    parts = []
+    for block in blocks:
+        if block.kind == "steps":
+            items = Markup("").join(Markup("<li>{}</li>").format(_linked(i)) for i in block.items)
+            parts.append(Markup('<ol start="{}">{}</ol>').format(block.start, items))
+        elif block.kind == "bullets":
+            items = Markup("").join(Markup("<li>{}</li>").format(_linked(i)) for i in block.items)
+            parts.append(Markup("<ul>{}</ul>").format(items))
+        elif block.kind == "pre":
+            parts.append(Markup("<pre>{}</pre>").format(block.text))
+        elif block.kind == "heading":
+            parts.append(Markup("<h4>{}</h4>").format(block.text))
+        else:
+            parts.append(Markup("<p>{}</p>").format(_linked(block.text)))
+    return Markup("\n").join(parts)
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    id: str
+    title: str
+    url: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class StepView:
+    """Everything the step page shows, prepared so the template only displays."""
+
+    result: Step
+    handover: Handover
+    state_form: str                  # this step's state, for the outcome forms
+    fix_form: str                    # the fix's own state, for "Yes, it works now"
+    step_heading: str                # "Try this (1 of 3)": not the article's own numbering
+    step_html: Markup
+    node_html: Markup                # an authored tree node's steps from the article
+    admin_action: str                # the step needs an administrator: what to ask for
+    not_fixed_url: str               # "No": the next step or article ("" ends the walk)
+    not_fixed_label: str
+    candidates: list[CandidateView]
+    fix_is_claimed: bool             # "Why X is the fix" only when the evidence says so
+
+
+def _step_view(result: Step) -> StepView:
+    link = url_for("troubleshoot.wizard", _external=True) + "?" + urlencode(
+        result.state.params())
+    fix = result.fix
+    heading, html, admin, not_fixed_url, not_fixed_label = "", Markup(""), "", "", ""
+    if fix is not None and fix.current is not None:
+        heading = f"Try this ({fix.current.number} of {len(fix.steps)})"
+        html = blocks_html(fix.current.blocks)
+        admin = fix.current.admin_action
+    if fix is not None and fix.next_state is not None and fix.next_state.end != "no-match":
+        not_fixed_url = page_url(fix.next_state)
+        not_fixed_label = ("No, try the next article" if fix.next_is_article
+                           else "No, next thing to try")
+    subject = "Help needed: " + (", ".join(result.codes) or result.state.query)
+    return StepView(
+        result=result,
+        handover=handover(summary_text(result, link=link), subject, link),
+        state_form=urlencode(result.state.params()),
+        fix_form=urlencode(fix.state.params()) if fix else urlencode(result.state.params()),
+        step_heading=heading,
+        step_html=html,
+        node_html=blocks_html(fix.node_steps) if fix is not None else Markup(""),
+        admin_action=admin,
+        not_fixed_url=not_fixed_url,
+        not_fixed_label=not_fixed_label,
+        candidates=[CandidateView(c.id, c.title, c.url, round(c.weight * 100))
+                    for c in result.candidates[:15]],
+        fix_is_claimed=bool(result.evidence) or bool(result.state.article),
+    )
 
 
 @bp.get("/troubleshoot")
@@ -63,12 +142,9 @@ def wizard():
     result = current_step()
     if not result.state.query.strip():
         return render_template("troubleshoot/start.html", notices=result.notices)
-    href, contact = helpdesk_contact()
-    return render_template(
-        "troubleshoot/step.html", result=result, page_url=page_url,
-        summary=summary_text(result), contact_href=href, contact=contact,
-        voted=request.args.get("voted"),
-    )
+    return render_template("troubleshoot/step.html", view=_step_view(result),
+                           result=result, page_url=page_url,
+                           voted=request.args.get("voted"))
 
 
 def _state_from_form() -> State:
@@ -95,15 +171,18 @@ def outcome():
 
 @bp.post("/troubleshoot/helpful")
 def helpful():
+    """After a fix: "Yes" counts for the article. "No" is not a vote against it: the
+    person just said it fixed their problem."""
     state = _state_from_form()
-    if state.article:
-        get_activity().record_vote(state.article, request.form.get("helpful") == "yes")
+    if state.article and request.form.get("helpful") == "yes":
+        get_activity().record_vote(state.article, True)
     return redirect(f"{page_url(state)}&voted=1#thanks", code=303)
 
 
 def api_step() -> dict:
     """`GET /api/troubleshoot`: the same step as the page, as stable JSON."""
     result = current_step()
+    view = _step_view(result)
     question = None
     if result.question is not None:
         question = {
@@ -130,6 +209,11 @@ def api_step() -> dict:
         "page": page_url(result.state),
         "fix": None,
         "dead_end": result.dead_end,
+        "handover": {"contact": view.handover.contact or None,
+                     "summary": view.handover.summary, "url": view.handover.url},
+        "fits": [{"id": f.id, "title": f.title, "url": f.url, "symptom": f.symptom,
+                  "next": api_url(f.state)} for f in result.fits],
+        "questions_left": result.questions_left,
     }
     fix = result.fix
     if fix is not None and result.question is None:
@@ -146,6 +230,7 @@ def api_step() -> dict:
             "choices": [{"label": c.label, "kind": c.kind, "next": api_url(c.state)}
                         for c in fix.choices],
             "not_fixed": api_url(fix.next_state) if fix.next_state else None,
+            "admin_action": fix.current.admin_action if fix.current else "",
             "page": page_url(fix.state),
         }
     return data

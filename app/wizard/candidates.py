@@ -70,10 +70,12 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     for facet in ("product", "os"):
         for candidate in candidates:
             for key, value in facts[candidate.id].values[facet].items():
-                # Case matters: "Exchange" names a product, "exchange" is a word.
+                # Case matters for one word ("Exchange" names a product, "exchange" is
+                # a word); a name of two words is a name however it is typed.
                 label = value.label
+                flags = re.IGNORECASE if " " in label.strip() else 0
                 if len(label) >= 4 and re.search(rf"(?<!\w){re.escape(label)}(?!\w)",
-                                                 query.text):
+                                                 query.text, flags):
                     said.setdefault(facet, set()).add(key)
     # A product named in the paste that is a prefix of a longer one named too
     # ("Outlook" inside "Outlook Express") is not separate evidence.
@@ -85,9 +87,9 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
 
 
 def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
-          ) -> tuple[list[Candidate], list[tuple[str, str]], set[str]]:
+          ) -> tuple[list[Candidate], list[tuple[str, str]], dict[str, set[str]]]:
     """Candidates with weights summing to 1, what the paste said (for the page), and
-    the facets the paste answered (never asked)."""
+    the facet values the paste stated (those facets are never asked)."""
     pasted = {code.upper() for code in query.codes}
     candidates = []
     for article_id, score in ranked:
@@ -97,7 +99,7 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
         candidates.append(Candidate(article_id, found.title, found.url, round(score, 3),
                                     codes_matched=len(pasted & found.codes)))
     if not candidates:
-        return [], [], set()
+        return [], [], {}
     top = max(c.score for c in candidates) or 1.0
     most = max(c.codes_matched for c in candidates)
     # Then messages: an article quoting the pasted words as they are (in its title,
@@ -125,7 +127,7 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
     floor = candidates[0].weight * 0.01
     candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]
     normalise(candidates)
-    return candidates, shown, set(said)
+    return candidates, shown, said
 
 
 def _own_words(facts: Facts | None) -> set[str]:

@@ -14,10 +14,15 @@ one question at a time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from app.query.typed import read_query
+from app.articles.facts import Facts
+from app.codes.labels import CODE_WORDS
+from app.codes.labels import label as code_label
+from app.query.typed import Query, read_query
+from app.text.analysis import stems
 from app.text.slugs import clip
 from app.wizard.candidates import Candidate, candidates_for, label_of, normalise, weigh
 from app.wizard.facets import FACETS
@@ -32,7 +37,25 @@ from app.wizard.questions import (
 )
 from app.wizard.reasons import reasons_for
 from app.wizard.source import Source
-from app.wizard.state import NOT_SURE, Answer, State
+from app.wizard.state import NOT_SURE, OTHER, Answer, State
+
+MAX_ARTICLES = 2          # articles walked before the hand-over
+STEPS_FIRST = 3           # steps of the first article walked ...
+STEPS_LATER = 2           # ... and of the next, so a walk ends within 10 screens
+NEXT_WORTH = 0.15         # share of the weight a next candidate needs to be walked
+FITS = 4                  # candidates shown under "These might fit"
+WORDS_COVERED = 0.6       # share of the typed words an article must have to be "the fix"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A candidate offered under "These might fit": its symptom in one sentence."""
+
+    id: str
+    title: str
+    url: str
+    symptom: str
+    state: State                     # walking its fix
 
 
 @dataclass
@@ -45,12 +68,53 @@ class Step:
     from_paste: list[tuple[str, str]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     fix: Fix | None = None
+    fits: list[Fit] = field(default_factory=list)
+    none_fit: State | None = None    # "None of these": the hand-over
+    evidence: str = ""               # why the leader is "the fix": code, message, answers, words
+    questions_left: int = 0          # about how many more questions, for progress
     dead_end: bool = False
     tried: list[tuple[str, str]] = field(default_factory=list)   # (id, title)
+    codes: tuple[str, ...] = ()      # the codes read from what was typed
 
     @property
     def leader(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+
+def _version_facts(facts: dict[str, Facts], product: str | None) -> dict[str, Facts]:
+    """Versions are asked under their program only: with the program known, each
+    candidate keeps the versions of that program; without it, none is asked."""
+    out = {}
+    for key, found in facts.items():
+        versions = {k: v for k, v in found.values["version"].items()
+                    if product and k.startswith(product + "-")}
+        out[key] = replace(found, values={**found.values, "version": versions})
+    return out
+
+
+def _evidence(query: Query, candidates: list[Candidate], facts: dict[str, Facts],
+              answers: list[Answer]) -> str:
+    """Why the leader can be called the fix, or "" when the evidence is weak."""
+    leader = candidates[0]
+    own = facts[leader.id]
+    if not stands_out(candidates):
+        return ""
+    if query.codes and leader.codes_matched >= len(query.codes):
+        return "code"
+    if query.is_message and query.phrase in own.text:
+        return "message"
+    if any(a.value not in (NOT_SURE, OTHER) and a.value in own.values[a.facet]
+           for a in answers):
+        return "answers"
+    typed = query.stems - CODE_WORDS
+    said = set(stems(own.text))
+    if typed and len(typed & said) / len(typed) >= WORDS_COVERED:
+        return "words"
+    return ""
+
+
+def _questions_left(candidates: list[Candidate], asked: int) -> int:
+    return max(1, min(MAX_QUESTIONS - asked, math.ceil(math.log2(max(len(candidates), 2)) / 2)))
 
 
 def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
@@ -65,20 +129,26 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
         facts = {key: replace(found, values={**found.values, "code": {
             k: v for k, v in found.values["code"].items() if k not in drop}})
             for key, found in facts.items()}
-    candidates, from_paste, paste_facets = weigh(ranked, query, facts)
+    candidates, from_paste, said = weigh(ranked, query, facts)
+    named = said.get("product", set())
+    product = next(iter(named)) if len(named) == 1 else None
+    facts = _version_facts(facts, product)
 
     answers: list[Answer] = []
     kept_answers: list[tuple[str, str]] = []
     for facet, value in state.answers:
         applied = apply_answer(facet, value, candidates, facts)
         if applied is None or (not applied and value != NOT_SURE):
-            notices.append(f"The answer “{value.replace('-', ' ')}” to “{FACETS[facet].text}” "
+            notices.append(f"The answer “{value.replace('-', ' ')}” to “{FACETS[facet].name}” "
                            "no longer fits what is left, so it was set aside.")
             continue
         label = label_of(facet, value, candidates, facts)
         candidates = applied
         kept_answers.append((facet, value))
         answers.append(Answer(facet, FACETS[facet].name, value, label, State()))
+        if facet == "product" and value not in (NOT_SURE, OTHER):
+            product = value
+            facts = _version_facts(facts, product)
     state = replace(state, answers=tuple(kept_answers))
     answers = [replace(a, change=state.without(a.facet)) for a in answers]
 
@@ -90,11 +160,12 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
     if state.tried and remaining:
         normalise(remaining)
     result = Step(state, remaining, answers=answers, notices=notices, from_paste=from_paste,
-                  tried=tried_titles)
+                  tried=tried_titles, codes=query.codes)
+    limit = STEPS_FIRST if not state.tried else STEPS_LATER
     if state.end == "fixed" and state.article:
         article = source.article(state.article)
         if article is not None:
-            result.fix = fix_for(source, state, article, remaining)
+            result.fix = fix_for(source, state, article, remaining, limit)
             return result
     if not query:
         return result
@@ -119,51 +190,97 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
                 state = replace(state, at=None)
                 result.state = state
             steps = fix_steps(article, state.section) if tree is None or state.section else []
-            if steps and state.step > len(steps):
-                notices.append(f"The article has {len(steps)} steps; showing the last one.")
-                state = replace(state, step=len(steps))
+            if steps and state.step > min(len(steps), limit):
+                shown = min(len(steps), limit)
+                notices.append(f"This walk shows {shown} of the article's steps; "
+                               "here is the last of them.")
+                state = replace(state, step=shown)
                 result.state = state
-            result.fix = fix_for(source, state, article, remaining)
+            result.fix = fix_for(source, state, article, remaining, limit)
+            _walk_on(result, remaining)
             lead = facts.get(article.id) or source.facts([article.id]).get(article.id)
             if lead is not None:
                 result.reasons = reasons_for(article, lead, query, answers)
-            if state.end == "dead-end":
+            if state.end in ("dead-end", "no-match"):
                 result.dead_end = True
             return result
 
-    if not remaining or state.end == "dead-end":
+    if (not remaining or state.end in ("dead-end", "no-match")
+            or len(state.tried) >= MAX_ARTICLES
+            or (state.tried and remaining[0].weight < NEXT_WORTH)):
         result.dead_end = True
         return result
 
-    asked = {facet for facet, _ in state.answers} | paste_facets
+    asked = {facet for facet, _ in state.answers} | set(said)
     asked.discard(state.ask or "")
     if not stands_out(remaining) and len(answers) < MAX_QUESTIONS:
         chosen = choose_question(remaining, facts, asked, state.ask)
         if chosen is not None:
-            result.question = question_for(chosen[0], state, remaining, facts, query.codes)
+            result.question = question_for(chosen[0], state, remaining, facts, query.codes,
+                                           product_label=_label(product, remaining, facts))
+            result.questions_left = _questions_left(remaining, len(answers))
     leader = source.article(remaining[0].id)
-    if leader is not None:
+    if leader is None or result.question is not None:
+        return result
+    result.evidence = _evidence(query, remaining, facts, answers)
+    if result.evidence or len(remaining) == 1:
         result.reasons = reasons_for(leader, facts[leader.id], query, answers)
-        if result.question is None:
-            result.fix = fix_for(source, state.at_fix(leader.id), leader, remaining)
+        result.fix = fix_for(source, state.at_fix(leader.id), leader, remaining, limit)
+        _walk_on(result, remaining)
+        return result
+    # No article clearly leads: let the person recognise theirs by its symptom.
+    result.fits = [
+        Fit(c.id, c.title, c.url, _symptom_of(facts[c.id]), state.at_fix(c.id))
+        for c in remaining[:FITS]
+    ]
+    result.none_fit = replace(state, end="no-match")
     return result
 
 
-def summary_text(result: Step, step_label: str = "") -> str:
-    """The path so far as plain text a person pastes into a help-desk ticket."""
+def _label(product: str | None, candidates: list[Candidate], facts: dict[str, Facts]) -> str:
+    return label_of("product", product, candidates, facts) if product else ""
+
+
+def _symptom_of(facts: Facts) -> str:
+    symptom = next(iter(facts.values["symptom"].values()), None)
+    return symptom.label if symptom else ""
+
+
+def _walk_on(result: Step, remaining: list[Candidate]) -> None:
+    """After the last step shown: the next article only while the walk is short and
+    the next one is worth it; otherwise "No" goes to the hand-over."""
+    fix = result.fix
+    if fix is None or not fix.next_is_article or fix.next_state is None:
+        return
+    after = [c for c in remaining if c.id != fix.article.id]
+    tried = len(fix.next_state.tried)
+    if tried >= MAX_ARTICLES or not after or after[0].weight < NEXT_WORTH:
+        fix.next_state = replace(fix.next_state, end="no-match")
+        fix.next_is_article = False
+
+
+def summary_text(result: Step, step_label: str = "", link: str = "") -> str:
+    """The case as plain text a person pastes into a help-desk ticket: what was
+    entered and read from it, the answers, what was tried, and a link to this step."""
     lines = [f"Entered: {result.state.query}"]
+    if result.codes:
+        lines.append(f"Error codes read from it: {', '.join(code_label(c) for c in result.codes)}")
     for name, value in result.from_paste:
-        lines.append(f"From the paste: {name}: {value}")
+        lines.append(f"Read from it: {name}: {value}")
     for answer in result.answers:
         lines.append(f"{answer.name}: {answer.label}")
     for article_id, title in result.tried:
-        lines.append(f"Tried {article_id} ({title}): every step, not fixed")
+        lines.append(f"Tried {article_id} ({title}): not fixed")
     if result.fix is not None and result.fix.article.id not in result.state.tried:
         fix = result.fix
         where = step_label or (f"step {fix.current.number} of {len(fix.steps)}" if fix.current
                                else f"“{clip(fix.node.text, 70)}”" if fix.node else "")
         lines.append(f"Tried {result.fix.article.id} ({result.fix.article.title})"
                      + (f": up to {where}" if where else ""))
+        if fix.current is not None and fix.current.admin_action:
+            lines.append(f"Needs an administrator: {fix.current.admin_action}")
+    if link:
+        lines.append(f"This step: {link}")
     return "\n".join(lines)
 
 

@@ -16,16 +16,16 @@ class Facet:
 FACETS = {
     facet.id: facet
     for facet in [
-        Facet("code", "Other code", "Which other error code or number does the message show?",
-              1.0),
-        Facet("protocol", "Protocol", "Which protocol or connection is involved?", 1.0),
-        Facet("product", "Product", "Which product is involved?", 0.95),
-        Facet("version", "Version", "Which version is it?", 0.9),
-        Facet("os", "Operating system", "Which operating system is the computer running?",
-              0.9),
-        Facet("doing", "Doing", "What were you doing when it happened?", 0.9),
-        Facet("message", "Message", "Which of these messages do you see?", 0.85),
-        Facet("symptom", "Symptom", "Which of these best describes what happens?", 0.6),
+        Facet("code", "Other code", "Does the message also show one of these codes?", 1.0),
+        Facet("product", "Program", "Which program shows the problem?", 1.0),
+        Facet("doing", "Doing", "What were you doing when it happened?", 0.95),
+        Facet("message", "Message", "Which of these messages do you see?", 0.9),
+        Facet("protocol", "Connection", "Which of these does the program use to connect?",
+              0.85),
+        Facet("os", "Windows version", "Which version of Windows is the computer running?",
+              0.85),
+        Facet("version", "Version", "Which version of {product} is it?", 0.8),
+        Facet("symptom", "Symptom", "Which of these sounds most like what happens?", 0.6),
     ]
 }
 # Facets the paste can answer by itself (a protocol name, a port, a product named).

@@ -16,6 +16,16 @@ from app.wizard.source import Source
 from app.wizard.state import State
 
 METHOD_CUE = re.compile(r"(following (methods|steps|ways)|one of the following|methods?:)", re.I)
+# A paragraph that only introduces what follows ("To resolve this issue:").
+LEAD_IN_CHARS = 120
+# A step that only points elsewhere ("For more information, see Q185836").
+REFERENCE = re.compile(r"\b(Q\d{5,7}|article|for more information|see the following)\b", re.I)
+REFERENCE_CHARS = 240
+# What only an administrator can do: said so, and handed over instead of "Did this fix it?".
+ADMIN_WORDS = re.compile(
+    r"\b(administrator|admin|on the (?:exchange )?server computer|server service pack|"
+    r"upgrade (?:to|the) (?:microsoft )?(?:exchange|windows nt|sql|sms|proxy) server|"
+    r"domain controller|user manager for domains|exchange administrator program)\b", re.I)
 
 @dataclass(frozen=True)
 class FixStep:
@@ -23,6 +33,17 @@ class FixStep:
     blocks: tuple[Block, ...]
     section: str                     # title of the section it comes from
     anchor: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join([b.text, *b.items]) for b in self.blocks).strip()
+
+    @property
+    def admin_action(self) -> str:
+        """What to ask an administrator to do, when only one can take this step."""
+        if not ADMIN_WORDS.search(self.text):
+            return ""
+        return first_sentences(self.text, 200)
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,7 @@ class Fix:
     current: FixStep | None
     next_state: State | None         # "No, still broken": next step or next article
     next_is_article: bool = False
+    more_in_article: bool = False    # the walk stopped before the article's last step
     node: TreeNode | None = None
     node_steps: tuple[Block, ...] = ()
     node_anchor: str = ""
@@ -93,7 +115,41 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
                 if block.kind == "pre" and any(b.kind == "steps" for b in chunk):
                     close()
         close()
-    return [replace(s, number=n) for n, s in enumerate(steps, 1)]
+    return [replace(s, number=n) for n, s in enumerate(_joined(steps), 1)]
+
+
+def _is_lead_in(step: FixStep) -> bool:
+    return (all(b.kind == "para" for b in step.blocks) and len(step.text) <= LEAD_IN_CHARS
+            and step.text.endswith(":"))
+
+
+def _is_reference(step: FixStep) -> bool:
+    return (all(b.kind == "para" for b in step.blocks) and len(step.text) <= REFERENCE_CHARS
+            and bool(REFERENCE.search(step.text)) and not ADMIN_WORDS.search(step.text))
+
+
+def _joined(steps: list[FixStep]) -> list[FixStep]:
+    """Steps that are steps: a lead-in joins the step it introduces, and a pointer to
+    another article joins the step before it (the page links the article in it)."""
+    out: list[FixStep] = []
+    pending: tuple[Block, ...] = ()
+    for step in steps:
+        if pending:
+            step = replace(step, blocks=(*pending, *step.blocks))
+            pending = ()
+        if _is_lead_in(step):
+            pending = step.blocks
+            continue
+        if out and _is_reference(step) and out[-1].anchor == step.anchor:
+            out[-1] = replace(out[-1], blocks=(*out[-1].blocks, *step.blocks))
+            continue
+        out.append(step)
+    if pending:
+        if out:
+            out[-1] = replace(out[-1], blocks=(*out[-1].blocks, *pending))
+        else:
+            out.append(FixStep(1, pending, steps[-1].section, steps[-1].anchor))
+    return out
 
 
 def _lead_text(section: Section | None, limit: int) -> str:
@@ -119,13 +175,16 @@ def _summary(article: Article) -> tuple[str, str]:
             _lead_text(article.section("CAUSE"), 200))
 
 
-def fix_for(source: Source, state: State, article: Article, remaining: list[Candidate]) -> Fix:
-    fix = _fix_of(source, state, article, remaining)
+def fix_for(source: Source, state: State, article: Article, remaining: list[Candidate],
+            limit: int = 0) -> Fix:
+    """The fix of `article` at `state`'s step; `limit` steps at most (0: all)."""
+    fix = _fix_of(source, state, article, remaining, limit)
     fix.state = replace(state, end=None) if state.article else state.at_fix(article.id)
     return fix
 
 
-def _fix_of(source: Source, state: State, article: Article, remaining: list[Candidate]) -> Fix:
+def _fix_of(source: Source, state: State, article: Article, remaining: list[Candidate],
+            limit: int) -> Fix:
     symptom, cause = _summary(article)
     after = [c for c in remaining if c.id != article.id and c.id not in state.tried]
     next_article = state.trying_next(article.id)
@@ -151,9 +210,12 @@ def _fix_of(source: Source, state: State, article: Article, remaining: list[Cand
                    node_steps=blocks, node_anchor=section.anchor if section else "",
                    choices=tuple(choices))
     steps = fix_steps(article, state.section)
+    more = bool(limit) and len(steps) > limit
+    if more:
+        steps = steps[:limit]
     number = min(state.step, len(steps)) if steps else 0
     current = steps[number - 1] if steps else None
     if current is not None and number < len(steps):
         following = state.at_fix(article.id, step=number + 1, section=state.section)
-        return Fix(article, symptom, cause, steps, current, following)
-    return Fix(article, symptom, cause, steps, current, next_article, True)
+        return Fix(article, symptom, cause, steps, current, following, more_in_article=more)
+    return Fix(article, symptom, cause, steps, current, next_article, True, more_in_article=more)

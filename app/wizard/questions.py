@@ -21,7 +21,7 @@ MAX_OPTIONS = 7          # shown values; the rest become "Something else"
 STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
 LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
 MIN_GAIN = 0.12          # bits: a question that separates less is not worth asking
-MAX_QUESTIONS = 8
+MAX_QUESTIONS = 4         # so that a walk ends within 10 screens (see engine)
 UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an answer
 # ...except where silence says something: an article quoting its error dialog usually
 # quotes every code in it, so one that lists no second code is a weak match for one.
@@ -168,21 +168,24 @@ def choose_question(candidates: list[Candidate], facts: dict[str, Facts], asked:
     return best
 
 
-def question_for(facet_id: str, state: State, candidates: list[Candidate], facts: dict[str, Facts],
-                 pasted: Sequence[str]) -> Question:
+def question_for(facet_id: str, state: State, candidates: list[Candidate],
+                 facts: dict[str, Facts], pasted: Sequence[str], product_label: str = ""
+                 ) -> Question:
     facet = FACETS[facet_id]
-    text = facet.text
+    text = facet.text.format(product=product_label or "the program")
     if facet_id == "code" and not pasted:
-        text = "Which error code or number does the message show?"
+        text = "Which error code does the message show?"
     options = []
     for key, label, kept in _option_sets(facet_id, candidates, facts):
+        if facet_id == "version" and product_label and label.startswith(product_label + " "):
+            label = label[len(product_label) + 1:]
         # `articles`: the candidates this answer is true of. Those that say nothing on the
         # matter stay too, further down; "Something else" and "Not sure" list them.
         matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)
         options.append(Option(label, key, matching, state.answered(facet_id, key)))
     options.append(Option("Not sure", NOT_SURE, tuple(c.id for c in candidates),
                           state.answered(facet_id, NOT_SURE)))
-    counts = ", ".join(f"{o.label}: {len(o.articles)}" for o in options[:3])
-    why = (f"{len(candidates)} articles still fit; this answer tells them apart best "
-           f"({counts}…).")
+    counts = "; ".join(f"“{o.label}” keeps {len(o.articles)}" for o in options[:3])
+    why = (f"{len(candidates)} articles still fit what you entered. Of the questions the "
+           f"articles could answer, this one tells them apart best: {counts}.")
     return Question(facet_id, text, tuple(options), why)
