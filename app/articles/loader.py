@@ -32,6 +32,12 @@ FOOTER_FIELD = re.compile(r"^(Keywords|Technology|Version|Issue type)\s*:\s*(.*)
 RULE = re.compile(r"^\s*(-{10,}|={10,})\s*$")
 SECTION_UNDERLINE = re.compile(r"^={3,}\s*$")
 JEKYLL_FIELD = re.compile(r"^(\w+):\s*(.*)$")
+# Nesting past these is refused before rendering: Markdown handles nested brackets in
+# quadratic time and nested lists by recursion (600 levels: RecursionError). Real
+# articles nest a few levels.
+MAX_NESTING = 64
+DEEP_LIST_ITEM = re.compile(r"^[ \t]{256,}(?:[-*+]|\d+[.)])[ \t]", re.M)
+BRACKET = re.compile(r"[\[\]]")
 MESSAGE_CUE = re.compile(r"error|message|dialog|following|appears|receive|display", re.I)
 
 
@@ -136,6 +142,7 @@ def load_article(path: Path, renderer: SectionRenderer, kb_dir: Path | None = No
     text = read_text(path)
     archive = "{% raw %}" in text
     meta, body = split_front_matter(text, archive=archive)
+    check_nesting(body)
     if archive:
         article = _archive_article(meta, body, renderer)
     else:
@@ -145,6 +152,25 @@ def load_article(path: Path, renderer: SectionRenderer, kb_dir: Path | None = No
     blob = "\n".join(section.text for section in article.sections)
     article.messages = _unique([*article.messages, *_error_messages(article), *pop3_replies(blob)])
     return article
+
+
+def check_nesting(body: str) -> None:
+    """Refuse bodies nested past MAX_NESTING (brackets) or with list items indented
+    past 256 columns, with the reason; cheap: only bracket characters are walked."""
+    if DEEP_LIST_ITEM.search(body):
+        raise ArticleError("nested too deeply (list items indented past 256 columns)")
+    if body.count("[") <= MAX_NESTING:
+        return
+    depth = deepest = 0
+    for match in BRACKET.finditer(body):
+        if match.group() == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise ArticleError(f"nested too deeply ({deepest} levels of brackets, "
+                           f"at most {MAX_NESTING})")
 
 
 def _unique(values: list[str]) -> list[str]:

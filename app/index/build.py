@@ -70,9 +70,10 @@ PARSE_BATCH = 2000
 # the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
 # with no measurable gain in time (benchmarks/bench_index.py).
 WRITER_POOL_MB = 64
-# One file's read, parse and render: the longest archive article takes well under a
-# second; past this the file is skipped as too complex.
-FILE_SECONDS = 2.0
+# CPU seconds for one file's read, parse and render: the longest archive article takes
+# well under a second; past this the file is skipped as too complex. CPU time, not
+# wall time, so a loaded machine does not skip good articles.
+FILE_SECONDS = 1.5
 APPLYING_FILE = "APPLYING"
 # Compact the live generation when in-place updates left it this fragmented.
 MAX_SEGMENTS = 8
@@ -117,17 +118,17 @@ def _on_alarm(signum, frame) -> None:
 
 
 def bounded(work: Callable[[], object], seconds: float = FILE_SECONDS):
-    """`work()`, interrupted with FileTooSlowError after `seconds` (a SIGALRM timer: only
-    in a process's main thread; elsewhere unbounded)."""
+    """`work()`, interrupted with FileTooSlowError after `seconds` of CPU time (a
+    SIGPROF timer: only in a process's main thread; elsewhere unbounded)."""
     if threading.current_thread() is not threading.main_thread():
         return work()
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         return work()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 # Parsing runs in worker processes: each keeps its own renderer (Markdown
