@@ -146,6 +146,7 @@ def test_check_reports_a_broken_tree_by_file_and_node(kb_dir, runner):
         "    options:\n      - answer: 'Yes'\n        next: b\n      - answer: 'No'\n"
         "        article: Q123456\n  - id: b\n    text: Then this.\n    options:\n"
         "      - answer: 'No'\n        next: a\n")
+    assert runner.invoke(args=["index"]).exit_code == 0   # trees are read at index time
     result = runner.invoke(args=["check"])
     assert result.exit_code == 1
     assert "authored trees: 1 checked, 3 problems" in result.output

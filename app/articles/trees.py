@@ -292,3 +292,21 @@ def check_trees(kb_dir: Path, sections_of: Callable[[str], list[str] | None],
         if tree is not None and sections is not None:
             problems.extend(reference_problems(tree, sections, article_exists))
     return len(files), problems
+
+
+def check_stored_trees(rows: Iterable, sections_of: Callable[[str], list[str] | None],
+                       article_exists: Callable[[str], bool]) -> tuple[int, list[str]]:
+    """(trees checked, problems) for trees an index run read into the article store
+    (`TreeRow`s): the problems found then, and the references checked now."""
+    problems: list[str] = []
+    count = 0
+    for row in rows:
+        count += 1
+        sections = sections_of(row.article_path)
+        if sections is None:
+            problems.append(f"{row.path}: no indexed article beside it ({row.article_path})")
+        problems.extend(row.problems)
+        if row.tree is not None and sections is not None:
+            problems.extend(reference_problems(tree_from_json(row.tree), sections,
+                                               article_exists))
+    return count, problems

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.articles.model import Article, article_from_dict
 from app.articles.sections import SYMPTOM_SECTIONS
-from app.articles.trees import check_trees
+from app.articles.trees import check_stored_trees
 from app.wizard.fixes import fix_steps
 
 
@@ -67,15 +67,18 @@ class CheckReport:
 
 def check_knowledge_base(kb_dir: Path, store) -> CheckReport:
     """`flask --app app check`: every authored tree (targets, loops, reachability) and
-    the wizard's coverage of the articles in `store` (an `ArticleStore`)."""
+    the wizard's coverage of the articles in `store` (an `ArticleStore`).
+
+    Trees come from the store, where the index run read and checked them (bounded:
+    tree files are untrusted); `kb_dir` is kept for callers that pass it."""
     paths = {path: state.article_id for path, state in store.file_states().items()}
 
     def sections_of(path: str) -> list[str] | None:
         found = store.get(paths[path]) if paths.get(path) else None
         return [section.anchor for section in found.sections] if found else None
 
-    trees, problems = check_trees(kb_dir, sections_of,
-                                  lambda article_id: store.path_of(article_id) is not None)
+    trees, problems = check_stored_trees(store.tree_rows().values(), sections_of,
+                                         lambda article_id: store.path_of(article_id) is not None)
     rows = store.db.execute("SELECT data FROM articles ORDER BY id")
     return CheckReport(trees, problems,
                        coverage(article_from_dict(json.loads(row[0])) for row in rows))

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from app.articles.facts import Facts
 from app.articles.model import Article
-from app.articles.trees import Tree, TreeCache
+from app.articles.trees import Tree, TreeCache, tree_from_json
 from app.query.typed import Query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank
@@ -77,6 +77,12 @@ class KnowledgeSource:
         return self.kb.store().quoting(article_ids, phrase)
 
     def tree(self, article: Article) -> Tree | None:
-        if self.kb_dir is None or not article.source_path:
+        """The authored tree of the article as the index read and checked it: never
+        parsed during a request (a tree file is untrusted input); one with problems
+        is never served (`flask --app app check` lists them)."""
+        if not article.source_path:
             return None
-        return self.trees.get(self.kb_dir / article.source_path)
+        row = self.kb.store().tree_of(article.source_path)
+        if row is None or row.tree is None or row.problems:
+            return None
+        return tree_from_json(row.tree)
