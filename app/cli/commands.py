@@ -35,6 +35,7 @@ def format_report(report: BuildReport) -> str:
 
 
 @click.command("index")
+@with_appcontext
 @click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in.")
 @click.option("--procs", default=2, show_default=True, help="Worker processes.")
 def index_command(rebuild: bool, procs: int) -> None:
