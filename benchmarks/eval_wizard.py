@@ -1,18 +1,22 @@
-"""The troubleshooting wizard on the full archive, against plain search.
+"""The troubleshooting wizard on the full archive, for three kinds of people.
 
     python benchmarks/eval_wizard.py [--kb DIR] [--index DIR] [--cases N] [--seed S]
 
-Cases are read from the raw archive files with the search benchmark's own reading
-(benchmarks/search_cases.py: not the app's parser, so the evaluation is not circular):
-an error code, or an error message quoted in the SYMPTOMS of 3 to 40 articles, and one
-of those articles as the target. A simulated user types the code or message, then
-answers every question truthfully for the target: the first option whose `articles`
-holds it, else "Not sure". A case succeeds when the target leads once the wizard stops
-asking. Plain search succeeds when the target is the first result of the same text.
+Cases: an error code, or an error message quoted in the SYMPTOMS of 3 to 40 articles,
+read from the raw archive files with the search benchmark's own reading
+(benchmarks/search_cases.py: not the app's parser, so the evaluation is not circular),
+one of those articles the target; and the descriptions in plain_cases.jsonl, written
+the way people describe problems, each with the article a help desk would hand them.
 
-Reported: success, mean questions, plain search's success, and the server-side time of
-each step (`wizard.step`, warm: every case's first step is timed after one warm-up
-query; later steps of a case reuse the ranking of its text, as a session would).
+Three people walk every case: the informed person answers every question truthfully
+(the first option whose `articles` holds the target, else "Not sure"); the unsure
+person does that for half of the questions and says "Not sure" to the others (the
+same questions on every run); the give-up person says "Not sure" to everything and
+"No" to every step. A walk succeeds when the first article whose fix is shown is the
+target. Reported per person: success, questions, screens to the end (a fix accepted,
+or the hand-over), the give-up person's screens to the hand-over, how often a fix
+claimed on the first screen is right, and whether the first screen served offers a
+way to a person.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 import statistics
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from app.query.typed import read_query  # noqa: E402
 from app.search.readers import KnowledgeBase  # noqa: E402
 from app.wizard.engine import step  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
@@ -54,10 +59,11 @@ CASES_CACHE = Path("/tmp/wizard_eval_cases-v2.json")
 
 @dataclass(frozen=True)
 class Case:
-    kind: str           # "code" or "message"
+    kind: str           # "code", "message" or "plain"
     query: str
     target: str
     shared: int         # how many articles carry the code or message
+    also: tuple[str, ...] = ()   # other articles that answer it as well (plain cases)
 
 
 def _norm(message: str) -> str:
@@ -112,11 +118,32 @@ def load_cases(kb: Path, count: int, seed: int) -> list[Case]:
     return cases
 
 
+PLAIN_CASES = Path(__file__).resolve().parent / "plain_cases.jsonl"
+PEOPLE = ("informed", "unsure", "give-up")
+MAX_SCREENS = 10
+
+
+def load_plain_cases() -> list[Case]:
+    """Descriptions written the way people talk (benchmarks/plain_cases.jsonl), each
+    with the article a help desk would hand them."""
+    cases = []
+    for line in PLAIN_CASES.read_text().splitlines():
+        if line.strip():
+            item = json.loads(line)
+            cases.append(Case("plain", item["text"], item["target"], len(item.get("also", [])),
+                              tuple(item.get("also", ()))))
+    return cases
+
+
 @dataclass
 class Outcome:
     case: Case
-    success: bool
+    person: str
+    success: bool        # the first article walked (its fix shown) is the target
     questions: int
+    screens: int         # screens until a fix was accepted, or the hand-over
+    dead_end: bool       # the walk ended with the hand-over
+    first_fix: str       # the article claimed as the fix on the first screen, if any
     search_first: bool
     step_ms: list[float]
     first_ms: float
@@ -130,73 +157,134 @@ class SavedRanking(KnowledgeSource):
 
     saved: dict[str, list[tuple[str, float]]] = {}
 
-    def rank(self, text: str, limit: int) -> list[tuple[str, float]]:
-        key = f"{limit}|{text}"
+    def rank(self, query, limit: int) -> list[tuple[str, float]]:
+        key = f"{limit}|{query.text}"
         if key not in self.saved:
-            self.saved[key] = super().rank(text, limit)
+            self.saved[key] = [tuple(p) for p in super().rank(query, limit)]
         return self.saved[key]
 
 
-def simulate(source: KnowledgeSource, kb: KnowledgeBase, case: Case) -> Outcome:
+def _unsure_about(case: Case, question: int) -> bool:
+    """The unsure person says "Not sure" to half of the questions, the same ones on
+    every run (seeded by the case and the question's place)."""
+    return random.Random(f"{case.query}|{case.target}|{question}").random() < 0.5
+
+
+def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
+    """One person's walk: answer questions, pick among "These might fit", try the
+    fix's steps; the informed and the unsure say "Yes" once the target's fix is shown,
+    the give-up person says "No" to everything."""
+    targets = {case.target, *case.also}
     state = State(case.query)
-    questions = 0
-    times = []
+    questions, screens = 0, 0
+    times: list[float] = []
     result = None
-    found = False
-    for _ in range(MAX_STEPS):
+    found, success, first_fix, landed = False, False, "", ""
+    while screens < 40:
         started = time.perf_counter()
         result = step(source, state)
         times.append((time.perf_counter() - started) * 1000)
-        if len(times) == 1:
-            found = any(c.id == case.target for c in result.candidates)
-        if result.question is None:
+        screens += 1
+        if screens == 1:
+            found = any(c.id in targets for c in result.candidates)
+            if result.fix is not None and result.evidence:
+                first_fix = result.fix.article.id
+        if result.dead_end:
             break
-        options = result.question.options
-        chosen = next((o for o in options if o.value != NOT_SURE and case.target in o.articles),
-                      next(o for o in options if o.value == NOT_SURE))
-        state = chosen.state
-        questions += 1
+        if result.question is not None:
+            options = result.question.options
+            unsure = person == "give-up" or (person == "unsure" and _unsure_about(case, questions))
+            chosen = next((o for o in options if o.value != NOT_SURE and not unsure
+                           and targets & set(o.articles)),
+                          next(o for o in options if o.value == NOT_SURE))
+            state = chosen.state
+            questions += 1
+            continue
+        if result.fits:
+            pick = next((f for f in result.fits if f.id in targets and person != "give-up"),
+                        None)
+            state = pick.state if pick else result.none_fit
+            continue
+        fix = result.fix
+        if fix is None:
+            break
+        landed = landed or fix.article.id
+        if person != "give-up" and fix.article.id in targets:
+            success = landed in targets
+            break
+        if fix.next_state is None:
+            break
+        state = fix.next_state
     assert result is not None
+    success = success or (person != "give-up" and landed in targets)
     leader = result.candidates[0].id if result.candidates else ""
-    ranked = source.rank(case.query, 10)
-    return Outcome(case, leader == case.target, questions,
-                   bool(ranked) and ranked[0][0] == case.target, times, times[0], leader, found)
+    ranked = source.rank(read_query(case.query), 10)
+    return Outcome(case, person, success, questions, screens, result.dead_end, first_fix,
+                   bool(ranked) and ranked[0][0] in targets, times, times[0], landed or leader,
+                   found)
 
 
 def report(outcomes: list[Outcome]) -> str:
-    lines = [f"{'group':<24}{'cases':>6}{'wizard':>9}{'questions':>11}{'search':>9}"]
+    lines = [f"{'person':<9}{'group':<18}{'cases':>6}{'right':>8}{'questions':>11}"
+             f"{'screens':>9}{'max':>5}{'search':>9}"]
 
-    def row(name: str, group: list[Outcome]) -> None:
+    def row(person: str, name: str, group: list[Outcome]) -> None:
         if not group:
             return
         n = len(group)
         lines.append(
-            f"{name:<24}{n:>6}{sum(o.success for o in group) / n:>9.1%}"
+            f"{person:<9}{name:<18}{n:>6}{sum(o.success for o in group) / n:>8.1%}"
             f"{statistics.mean(o.questions for o in group):>11.2f}"
+            f"{statistics.median(o.screens for o in group):>9.0f}"
+            f"{max(o.screens for o in group):>5}"
             f"{sum(o.search_first for o in group) / n:>9.1%}"
         )
 
-    row("all", outcomes)
-    for kind in ("code", "message"):
-        row(f"{kind}", [o for o in outcomes if o.case.kind == kind])
-        row(f"{kind}, 3-5 share", [o for o in outcomes if o.case.kind == kind
-                                    and o.case.shared <= 5])
-        row(f"{kind}, 6-40 share", [o for o in outcomes if o.case.kind == kind
-                                     and o.case.shared > 5])
+    for person in PEOPLE:
+        mine = [o for o in outcomes if o.person == person]
+        row(person, "all", mine)
+        for kind in ("code", "message", "plain"):
+            row(person, kind, [o for o in mine if o.case.kind == kind])
+    give_up = [o for o in outcomes if o.person == "give-up"]
+    if give_up:
+        over = [o for o in give_up if o.screens > MAX_SCREENS or not o.dead_end]
+        lines.append(f"give-up: reached the hand-over in {sum(o.dead_end for o in give_up)}/"
+                     f"{len(give_up)} walks; within {MAX_SCREENS} screens: "
+                     f"{len(give_up) - len(over)}/{len(give_up)}; screens median "
+                     f"{statistics.median(o.screens for o in give_up):.0f}, worst "
+                     f"{max(o.screens for o in give_up)}")
+    for kind in ("code", "message", "plain"):
+        claimed = [o for o in outcomes if o.person == "informed" and o.case.kind == kind
+                   and o.first_fix]
+        if claimed:
+            right = sum(o.first_fix in {o.case.target, *o.case.also} for o in claimed)
+            total = sum(1 for o in outcomes if o.person == "informed" and o.case.kind == kind)
+            lines.append(f"{kind}: a fix claimed on the first screen in {len(claimed)}/{total} "
+                         f"cases, right in {right}/{len(claimed)} ({right / len(claimed):.1%})")
     every = [t for o in outcomes for t in o.step_ms]
     first = [o.first_ms for o in outcomes]
-    later = [t for o in outcomes for t in o.step_ms[1:]]
     lines.append(f"step time, ms: all steps p50 {statistics.median(every):.1f} "
                  f"p95 {percentile(every, 95):.1f} (n={len(every)}); first step p50 "
-                 f"{statistics.median(first):.1f} p95 {percentile(first, 95):.1f}; later steps "
-                 f"p95 {percentile(later, 95) if later else 0:.1f}")
-    lost = sum(not o.found for o in outcomes)
-    lines.append(f"target not among the first candidates (a ranking miss): {lost}; wizard "
-                 f"success when it was: {sum(o.success for o in outcomes if o.found)}/"
-                 f"{len(outcomes) - lost}")
-    asked = Counter(o.questions for o in outcomes)
-    lines.append("questions asked: " + ", ".join(f"{k}: {asked[k]}" for k in sorted(asked)))
+                 f"{statistics.median(first):.1f} p95 {percentile(first, 95):.1f}")
+    informed = [o for o in outcomes if o.person == "informed"]
+    lost = sum(not o.found for o in informed)
+    lines.append(f"target not among the first candidates (a ranking miss): {lost}/"
+                 f"{len(informed)}")
     return "\n".join(lines)
+
+
+def first_screens_offer_a_person(index: Path, cases: list[Case]) -> tuple[int, int]:
+    """(first screens with "Contact the help desk", cases): the page as a person sees it."""
+    from app import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "SECRET_KEY": "eval",
+                      "ACTIVITY_DB": str(Path("/tmp/eval-activity.sqlite"))})
+    client = app.test_client()
+    offered = 0
+    for case in cases:
+        page = client.get("/troubleshoot", query_string={"q": case.query}).get_data(True)
+        offered += "Contact the help desk" in page
+    return offered, len(cases)
 
 
 def main() -> int:
@@ -205,7 +293,9 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=Path("/tmp/idx/index"))
     parser.add_argument("--cases", type=int, default=150, help="cases of each kind")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--failures", type=int, default=8)
+    parser.add_argument("--failures", type=int, default=12)
+    parser.add_argument("--no-plain", action="store_true",
+                        help="leave out the plain-language descriptions")
     parser.add_argument("--saved-ranking", type=Path,
                         help="tuning only: reuse (and save) rankings in this JSON file")
     args = parser.parse_args()
@@ -224,17 +314,22 @@ def main() -> int:
                                   json.loads(args.saved_ranking.read_text()).items()}
     source = kind(kb, args.kb)
     step(source, State("0x800CCC90"))          # warm: open the searcher and the store
+    if not args.no_plain:
+        cases = cases + load_plain_cases()
     outcomes = []
-    for case in cases:
-        outcomes.append(simulate(kind(kb, args.kb, source.trees), kb, case))
+    for person in PEOPLE:
+        for case in cases:
+            outcomes.append(simulate(kind(kb, args.kb, source.trees), case, person))
     if args.saved_ranking:
         args.saved_ranking.write_text(json.dumps(SavedRanking.saved))
         print("(saved rankings: step times below do not count)")
     print(report(outcomes))
-    failed = [o for o in outcomes if not o.success][: args.failures]
+    offered, total = first_screens_offer_a_person(args.index, cases)
+    print(f"first screens with a way to a person (as served): {offered}/{total}")
+    failed = [o for o in outcomes if not o.success and o.person != "give-up"][: args.failures]
     for o in failed:
-        print(f"  miss {o.case.kind} {o.case.query[:60]!r} target {o.case.target} "
-              f"(shared {o.case.shared}) led by {o.leader or '-'} after {o.questions} questions")
+        print(f"  miss {o.person} {o.case.kind} {o.case.query[:60]!r} target {o.case.target} "
+              f"landed on {o.leader or '-'} after {o.questions} questions")
     return 0
 
 

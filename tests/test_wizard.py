@@ -280,3 +280,86 @@ def test_codes_read_as_a_person_writes_them():
     assert code_label("EVENT-11310") == "Event ID 11310"
     assert code_label("STOP-0x0000007B") == "Stop 0x0000007B"
     assert code_label("0x800CCC18") == "0x800CCC18"
+
+
+def give_up_walk(source, query):
+    """"Not sure" to every question, "None of these", "No" to every step: screens
+    until the hand-over."""
+    state = State(query)
+    for screens in range(1, 40):
+        result = step(source, state)
+        if result.dead_end:
+            return screens
+        if result.question is not None:
+            state = result.question.options[-1].state
+        elif result.fits:
+            state = result.none_fit
+        else:
+            state = result.fix.next_state
+    raise AssertionError("no hand-over after 40 screens")
+
+
+@pytest.mark.parametrize("query", ["0x800CCC0E", "outlook express cannot receive mail",
+                                   "printer prints garbage", "zzzz"])
+def test_a_person_who_knows_nothing_reaches_a_person_within_ten_screens(query):
+    assert give_up_walk(FakeSource(), query) <= 10
+
+
+def test_without_evidence_the_page_offers_what_might_fit_instead_of_the_fix():
+    result = step(FakeSource(), State("cannot mail"))
+    while result.question is not None:  # "Not sure" tells nothing apart
+        result = step(FakeSource(), result.question.options[-1].state)
+    assert result.fix is None
+    assert [fit.id for fit in result.fits][:2] and result.none_fit.end == "no-match"
+    assert all(fit.symptom for fit in result.fits)
+    assert step(FakeSource(), result.none_fit).dead_end
+
+
+def test_a_pasted_code_pair_is_evidence_enough_for_the_fix():
+    result = step(FakeSource(), State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+    assert result.evidence == "code" and result.fix.article.id == "Q900103"
+
+
+def test_a_program_named_in_the_title_counts_as_its_product():
+    found = article(900201, "ErrMsg: 0x800ccc90 & Outlook Express", products=["Microsoft Exchange"],
+                    applies_to=["Microsoft Exchange Server, versions 5.0, 5.5"])
+    products = {value.label for value in facts_of(found).values["product"].values()}
+    assert {"Exchange Server", "Outlook Express"} <= products
+
+
+def test_options_are_whole_messages_and_never_server_log_event_ids():
+    long = "The server could not be reached because " + "the connection was reset " * 5
+    found = article(900202, "Mail fails", codes=["0x800CCC0E", "EVENT-11310"],
+                    messages=["Unable to connect to the server.", long])
+    facts = facts_of(found)
+    assert [v.label for v in facts.values["code"].values()] == ["0x800CCC0E"]
+    assert [v.label for v in facts.values["message"].values()] == [
+        "Unable to connect to the server."]
+
+
+def test_a_lead_in_joins_its_step_and_a_pointer_joins_the_step_before():
+    found = Article(id="Q900203", title="t", permalink="/kb/900/Q900203/", sections=[
+        Section("Resolution", "resolution", [
+            Block("para", "To resolve this issue:"),
+            Block("steps", items=("Open Control Panel.", "Double-click Mail.")),
+            Block("para", "For more information, see Q185836."),
+            Block("heading", "If that does not help"),
+            Block("para", "Restart the computer."),
+        ])])
+    steps = fix_steps(found)
+    assert [s.number for s in steps] == [1, 2]
+    assert steps[0].blocks[0].text == "To resolve this issue:"
+    assert steps[0].blocks[-1].text == "For more information, see Q185836."
+    assert steps[1].text == "If that does not help Restart the computer."
+
+
+def test_a_step_only_an_administrator_can_take_says_so():
+    found = Article(id="Q900204", title="t", permalink="/kb/900/Q900204/", sections=[
+        Section("Workaround", "workaround", [
+            Block("steps", items=("Reinstall the program.",)),
+            Block("para", "The administrator needs to remove the custom recipient that "
+                          "has your alias."),
+        ])])
+    first, second = fix_steps(found)
+    assert first.admin_action == ""
+    assert second.admin_action.startswith("The administrator needs to remove the custom")
