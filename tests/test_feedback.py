@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app import create_app
+from app.activity.database import database_url
 from app.activity.guard import FeedbackTokens, RateLimiter
 from app.activity.log import ActivityLog
+from tests.activity_db import BACKENDS, backend_config
 from tests.htmltools import parse
 
 ARTICLE = "/kb/100/Q100001/"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path) -> dict:
+    """Every test here runs on SQLite and on PostgreSQL (when TEST_DATABASE_URL is set)."""
+    return backend_config(request.param, tmp_path)
+
+
+@pytest.fixture
+def app(tmp_path, kb_dir, index_dir, backend):
+    app = make_app(kb_dir, index_dir, backend, SECRET_KEY="test", INDEX_REFRESH_SECONDS=0)
+    yield app
+    app.extensions["knowledge_base"].close()
+    app.extensions["activity_engine"].dispose()
+
+
+def make_app(kb_dir, index_dir, backend: dict, **config):
+    return create_app({"TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index_dir),
+                       **backend, **config})
 
 
 def form_token(client, path: str = ARTICLE) -> str:
@@ -23,10 +44,11 @@ def form_token(client, path: str = ARTICLE) -> str:
 
 
 def votes(app) -> list[tuple]:
-    log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
+    log = ActivityLog(database_url(app.config))
     try:
-        rows = log.db.execute("SELECT article_id, helpful, comment FROM votes ORDER BY id")
-        return rows.fetchall()
+        with log.engine.connect() as db:
+            rows = db.execute(text("SELECT article_id, helpful, comment FROM votes ORDER BY id"))
+            return [tuple(row) for row in rows]
     finally:
         log.close()
 
@@ -129,10 +151,8 @@ def test_the_answer_must_be_yes_or_no(app, client, helpful: str) -> None:
 
 
 def test_the_help_desk_contact_is_shown_when_configured(tmp_path, index_dir, kb_dir) -> None:
-    app = create_app({
-        "TESTING": True, "KB_DIR": str(kb_dir), "INDEX_DIR": str(index_dir),
-        "ACTIVITY_DB": str(tmp_path / "a.sqlite"), "HELPDESK_CONTACT": "extension 4357",
-    })
+    app = make_app(kb_dir, index_dir, {"ACTIVITY_DB": str(tmp_path / "a.sqlite")},
+                   HELPDESK_CONTACT="extension 4357")
     doc = parse(app.test_client().get(ARTICLE).get_data(as_text=True))
     assert "Contact the help desk: extension 4357" in doc.find("section", id="feedback").text
 
@@ -153,11 +173,8 @@ def test_opening_the_form_address_leads_to_the_form(app, client) -> None:
     assert votes(app) == []
 
 
-def test_too_many_votes_from_one_address_is_a_429(tmp_path, index_dir, kb_dir) -> None:
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "t", "KB_DIR": str(kb_dir), "INDEX_DIR": str(index_dir),
-        "ACTIVITY_DB": str(tmp_path / "a.sqlite"), "FEEDBACK_RATE_LIMIT": 3,
-    })
+def test_too_many_votes_from_one_address_is_a_429(index_dir, kb_dir, backend) -> None:
+    app = make_app(kb_dir, index_dir, backend, SECRET_KEY="t", FEEDBACK_RATE_LIMIT=3)
     client = app.test_client()
     token = form_token(client)
     statuses = [client.post(ARTICLE + "feedback", data={"token": token, "helpful": "yes"})
@@ -166,6 +183,7 @@ def test_too_many_votes_from_one_address_is_a_429(tmp_path, index_dir, kb_dir) -
     assert re.fullmatch(r"\d+", statuses[-1].headers["Retry-After"])
     assert "too many votes" in statuses[-1].get_data(as_text=True)
     assert len(votes(app)) == 3
+    app.extensions["activity_engine"].dispose()
 
 
 def test_the_rate_limit_slides_with_time() -> None:

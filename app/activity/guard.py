@@ -6,14 +6,16 @@ binds that nonce to the article. A forged cross-site POST carries no cookie (Sam
 and cannot read our page to copy a token, and a token lifted from one browser is
 worthless without that browser's cookie. The nonce says nothing about the person.
 
-Abuse: an in-memory sliding-window limit per client address. It is per worker
-process, which is enough to stop a script hammering the form; it is not an account
-system.
+Abuse: a sliding-window limit per client address. Given the activity database
+(`SharedWindow`), every worker and every machine counts against the same window, so
+a client gets exactly `limit` events however many workers serve it; without one it
+counts in memory, per process. It is not an account system.
 """
 
 from __future__ import annotations
 
 import hmac
+import random
 import secrets
 import threading
 import time
@@ -21,6 +23,10 @@ from collections import deque
 from collections.abc import Callable
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import Engine, delete, func, insert, select, text
+
+from app.activity.database import ensure_schema, is_postgresql, writer
+from app.activity.tables import rate_events
 
 TOKEN_SALT = "kb-feedback"
 TOKEN_MAX_AGE = 24 * 3600
@@ -55,21 +61,66 @@ class FeedbackTokens:
         return None
 
 
-class RateLimiter:
-    """At most `limit` events per `window` seconds per key; thread-safe, bounded memory."""
+class SharedWindow:
+    """Rate-limit events in the activity database, one row per event.
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 10_000) -> None:
+    Counting and recording happen in one transaction that holds a lock on the key
+    (PostgreSQL: an advisory lock on its hash; SQLite: the write lock, BEGIN
+    IMMEDIATE), so two workers can never both take the last free place.
+    """
+
+    def __init__(self, engine: Engine, bucket: str) -> None:
+        self.engine = engine
+        self.bucket = bucket
+
+    def allow(self, key: str, limit: int, window: float, now: float) -> bool:
+        ensure_schema(self.engine)
+        mine = (rate_events.c.bucket == self.bucket) & (rate_events.c.key == key)
+        with writer(self.engine).begin() as db:
+            if is_postgresql(self.engine):
+                db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                           {"k": f"{self.bucket} {key}"})
+            db.execute(delete(rate_events).where(mine, rate_events.c.at <= now - window))
+            if random.random() < 0.01:  # now and then, forget every idle key of the bucket
+                db.execute(delete(rate_events).where(rate_events.c.bucket == self.bucket,
+                                                     rate_events.c.at <= now - window))
+            count = db.execute(select(func.count()).where(mine)).scalar_one()
+            if count >= limit:
+                return False
+            db.execute(insert(rate_events).values(bucket=self.bucket, key=key, at=now))
+            return True
+
+    def oldest(self, key: str, window: float, now: float) -> float | None:
+        ensure_schema(self.engine)
+        query = select(func.min(rate_events.c.at)).where(
+            rate_events.c.bucket == self.bucket, rate_events.c.key == key,
+            rate_events.c.at > now - window)
+        with self.engine.connect() as db:
+            return db.execute(query).scalar_one()
+
+
+class RateLimiter:
+    """At most `limit` events per `window` seconds per key; thread-safe.
+
+    In memory (bounded to `max_keys` keys) unless given a `shared` window in the
+    activity database; then the clock is wall time, the same on every machine.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] | None = None,
+                 max_keys: int = 10_000, shared: SharedWindow | None = None) -> None:
         self.limit = limit
         self.window = window
-        self.clock = clock
+        self.clock = clock or (time.time if shared is not None else time.monotonic)
         self.max_keys = max_keys
+        self.shared = shared
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
         """Record one event for key; False (and nothing recorded) when over the limit."""
         now = self.clock()
+        if self.shared is not None:
+            return self.shared.allow(key, self.limit, self.window, now)
         with self._lock:
             events = self._events.get(key)
             if events is None:
@@ -85,11 +136,16 @@ class RateLimiter:
 
     def retry_after(self, key: str) -> int:
         """Whole seconds until key may try again (at least 1)."""
-        with self._lock:
-            events = self._events.get(key)
-            if not events:
-                return 1
-            return max(1, int(self.window - (self.clock() - events[0])) + 1)
+        now = self.clock()
+        if self.shared is not None:
+            oldest = self.shared.oldest(key, self.window, now)
+        else:
+            with self._lock:
+                events = self._events.get(key)
+                oldest = events[0] if events else None
+        if oldest is None:
+            return 1
+        return max(1, int(self.window - (now - oldest)) + 1)
 
     def _prune(self, now: float) -> None:
         stale = [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self.window]
