@@ -28,6 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         ACTIVITY_DB=str(Path(app.instance_path) / "activity.sqlite"),
         ADMIN_PASSWORD="",
         HELPDESK_CONTACT="",
+        TRUSTED_PROXIES=0,
+        PUBLIC_URL="",
+        DATABASE_URL="",
+        ACTIVITY_RETENTION_DAYS=365,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -37,8 +41,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app.cli import commands
-    from app.web import activity, admin, api, errors, knowledge, pages, search, troubleshoot
+    from app.web import (
+        activity,
+        admin,
+        api,
+        errors,
+        health,
+        hosts,
+        knowledge,
+        pages,
+        search,
+        troubleshoot,
+    )
 
+    hosts.init_app(app)
     knowledge.init_app(app)
     activity.init_app(app)
     commands.init_app(app)
@@ -48,4 +64,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(troubleshoot.bp)
+    app.register_blueprint(health.bp)
     return app
