@@ -392,3 +392,11 @@ def test_the_home_box_takes_as_much_as_a_search_reads(client) -> None:
 
     box = parse(client.get("/").get_data(as_text=True)).find("input", id="q")
     assert box.attrs["maxlength"] == str(MAX_QUERY_CHARS) and box.attrs["value"] == ""
+
+
+def test_an_article_offers_the_help_desk_with_the_article_named(client, app) -> None:
+    app.config["HELPDESK_TICKET_URL"] = "https://tickets.example.com/new?title={subject}"
+    page = client.get("/kb/100/Q100001/").get_data(as_text=True)
+    assert "Contact the help desk" in page
+    assert "Read article Q100001" in page
+    assert 'href="https://tickets.example.com/new?title=Help%20needed%3A%20Q100001' in page

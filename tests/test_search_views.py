@@ -290,3 +290,11 @@ def test_the_box_length_comes_from_the_query_limit_not_the_template(client,
                      parse(client.get("/no/such/page").get_data(as_text=True))):
         assert [box.attrs["maxlength"] for box in document.find_all("input", name="q")] == [
             "321"]
+
+
+def test_results_offer_the_help_desk_with_what_was_searched(client, app) -> None:
+    app.config["HELPDESK_CONTACT"] = "helpdesk@example.com"
+    page = client.get("/search?q=0x800CCC90").get_data(as_text=True)
+    assert "Contact the help desk" in page
+    assert "Searched for: 0x800CCC90" in page
+    assert 'href="mailto:helpdesk@example.com?subject=Help%20needed%3A%200x800CCC90' in page

@@ -33,6 +33,7 @@ from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
 from app.web.activity import get_activity, rate_limiter
+from app.web.handover import handover
 from app.web.knowledge import get_kb
 from app.web.presenters import code_url, pager
 from app.web.search import page_argument
@@ -139,6 +140,8 @@ def article(folder: int, ident: str):
         thanks=request.args.get("thanks") == "1",
         max_comment=MAX_COMMENT,
         contact=current_app.config.get("HELPDESK_CONTACT", ""),
+        handover=handover(f"Read article {found.id}: {found.title}\nThis page: {request.url}",
+                          f"Help needed: {found.id} {found.title}", request.url),
     ))
     if request.cookies.get(CSRF_COOKIE) != nonce:
         response.set_cookie(CSRF_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,

@@ -16,10 +16,12 @@ from flask import (
 
 from app.articles.ids import article_id, permalink_for
 from app.codes.decode import decode
+from app.codes.labels import label as code_label
 from app.codes.recognise import normalise
 from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
+from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.presenters import Pager, SearchBox, pager
 
@@ -108,7 +110,21 @@ def results():
         "search/results.html", results=found, text=text, product=product,
         decoded=[decode(code) for code in found.codes],
         links=_links(found, text, product, as_typed),
+        handover=_results_handover(found, text),
     )
+
+
+def _results_handover(found: SearchResults, text: str) -> Handover:
+    """What a person searched for and saw, for the help desk."""
+    link = request.url
+    lines = [f"Searched for: {text}"]
+    if found.codes:
+        lines.append(f"Error codes read from it: {', '.join(code_label(c) for c in found.codes)}")
+    lines.append(f"Results: {found.total} articles"
+                 + (f"; the first: {found.hits[0].id} ({found.hits[0].title})" if found.hits
+                    else ""))
+    lines.append(f"This page: {link}")
+    return handover("\n".join(lines), "Help needed: " + text, link)
 
 
 @bp.get("/codes/<code>")
