@@ -363,3 +363,22 @@ def test_a_step_only_an_administrator_can_take_says_so():
     first, second = fix_steps(found)
     assert first.admin_action == ""
     assert second.admin_action.startswith("The administrator needs to remove the custom")
+
+
+def test_a_draft_tree_walks_the_fix_and_loads_as_written():
+    from app.wizard.drafts import draft_tree
+
+    found = Article(id="Q900205", title="t", permalink="/kb/900/Q900205/", sections=[
+        Section("Workaround", "workaround", [
+            Block("steps", items=("Reinstall the program.",)),
+            Block("para", "The administrator needs to remove the custom recipient."),
+        ])])
+    text = draft_tree(found, ["mail fails after the password change"])
+    assert "# Dead end: mail fails after the password change" in text
+    tree, problems = parse_tree(text, "draft")
+    assert problems == [] and tree is not None
+    first = tree.nodes[tree.start]
+    assert [o.kind for o in first.options] == ["done", "node"]
+    last = tree.nodes[first.options[1].target]
+    assert last.question == "Did your administrator's change fix it?"
+    assert [o.kind for o in last.options] == ["done", "escalate"]
