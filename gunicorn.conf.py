@@ -42,6 +42,6 @@ limit_request_field_size = 8190
 max_requests = 5000
 max_requests_jitter = 500
 
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG= : none
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

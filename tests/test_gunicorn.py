@@ -1,0 +1,159 @@
+"""The production server for real: gunicorn started from gunicorn.conf.py on a loopback
+port. A client gets exactly the configured votes per window with 2 workers, and with 2
+app instances (each its own index) sharing one PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app import PROJECT_ROOT
+from tests.activity_db import backend_config
+
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+LIMIT = 5
+ARTICLE = "/kb/100/Q100001/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, tmp_path: Path, index_dir: Path, kb_dir: Path, workers: int,
+                 **settings: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers),
+                   THREADS="4", ACCESS_LOG="", FLASK_KB_DIR=str(kb_dir),
+                   FLASK_INDEX_DIR=str(index_dir), FLASK_SECRET_KEY="shared-secret",
+                   FLASK_FEEDBACK_RATE_LIMIT=str(LIMIT), FLASK_ADMIN_PASSWORD="staff")
+        env.update({f"FLASK_{name}": value for name, value in settings.items()})
+        self.log = (tmp_path / f"gunicorn-{self.port}.log").open("w")
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py")], cwd=PROJECT_ROOT,
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_ready()
+
+    def wait_ready(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {Path(self.log.name).read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /healthz")
+
+    def workers(self) -> int:
+        return Path(self.log.name).read_text().count("Booting worker")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def start(tmp_path):
+    started: list[Server] = []
+
+    def _start(*args, **kwargs) -> Server:
+        server = Server(tmp_path, *args, **kwargs)
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.stop()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def browser() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+
+
+def form_token(opener, base: str) -> str:
+    with opener.open(base + ARTICLE, timeout=10) as response:
+        page = response.read().decode()
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+def vote(opener, base: str, token: str) -> int:
+    data = urllib.parse.urlencode({"token": token, "helpful": "yes"}).encode()
+    try:
+        with opener.open(base + ARTICLE + "feedback", data=data, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def votes_in_parallel(opener, bases: list[str], token: str, count: int) -> list[int]:
+    with ThreadPoolExecutor(6) as pool:
+        return list(pool.map(lambda n: vote(opener, bases[n % len(bases)], token),
+                             range(count)))
+
+
+def test_make_run_serves_with_gunicorn_and_healthz(start, index_dir, kb_dir, tmp_path) -> None:
+    server = start(index_dir, kb_dir, 2, ACTIVITY_DB=str(tmp_path / "a.sqlite"))
+    with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+        assert response.headers["Server"].startswith("gunicorn")
+        assert b'"articles":3' in response.read()
+    assert server.workers() == 2
+
+
+def test_exactly_the_limit_with_two_workers(start, index_dir, kb_dir, tmp_path) -> None:
+    server = start(index_dir, kb_dir, 2, ACTIVITY_DB=str(tmp_path / "a.sqlite"))
+    opener = browser()
+    token = form_token(opener, server.url)
+    statuses = votes_in_parallel(opener, [server.url], token, 16)
+    assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
+
+
+def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) -> None:
+    settings = backend_config("postgresql", tmp_path)
+    servers = []
+    for n in range(2):  # each machine its own index folder
+        own_index = tmp_path / f"machine{n}" / "index"
+        own_index.parent.mkdir()
+        shutil.copytree(index_dir.resolve(), own_index, symlinks=True)
+        servers.append(start(own_index, kb_dir, 1, DATABASE_URL=settings["DATABASE_URL"],
+                             ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
+    opener = browser()
+    token = form_token(opener, servers[0].url)
+    statuses = votes_in_parallel(opener, [s.url for s in servers], token, 16)
+    assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
+    staff = urllib.request.Request(servers[1].url + "/admin/feedback", headers={
+        "Authorization": "Basic " + base64.b64encode(b"staff:staff").decode()})
+    with urllib.request.urlopen(staff, timeout=10) as response:
+        page = response.read().decode()
+    assert "Q100001" in page and re.search(rf">\s*{LIMIT}\s*<", page)
