@@ -38,10 +38,26 @@ def format_report(report: BuildReport) -> str:
 @with_appcontext
 @click.option("--rebuild", is_flag=True, help="Build a new index from scratch and swap it in.")
 @click.option("--procs", default=2, show_default=True, help="Worker processes.")
-def index_command(rebuild: bool, procs: int) -> None:
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the live index to one file, to ship to other machines.")
+@click.option("--import", "import_from",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Verify an exported index file and swap it in (while serving).")
+def index_command(rebuild: bool, procs: int, export_to: Path | None,
+                  import_from: Path | None) -> None:
     """Build or update the search index of KB_DIR (only changed files are read)."""
     kb_dir = Path(current_app.config["KB_DIR"])
     index_dir = Path(current_app.config["INDEX_DIR"])
+    if export_to or import_from:
+        from app.index.shipping import ShippingError, export_index, import_index
+
+        try:
+            done = (export_index(index_dir, export_to) if export_to
+                    else import_index(index_dir, import_from))
+        except (ShippingError, IndexBusyError) as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"{'exported' if export_to else 'imported'} {done.summary()}")
+        return
     click.echo(f"indexing {kb_dir} -> {index_dir}")
     with tqdm(unit="article", dynamic_ncols=True, disable=None) as bar:
 
