@@ -3,7 +3,7 @@
 `export_index` writes the live generation as one tar file: its files under
 `generation/` and, last, `MANIFEST.json` with the index identity (generation name and
 Whoosh generation), its format, and the SHA-256 and size of every file, plus one
-SHA-256 over them all. `import_index` unpacks it into a new generation beside
+SHA-256 over all of that. `import_index` unpacks it into a new generation beside
 `INDEX_DIR`, refusing anything the manifest does not vouch for (a changed byte, a
 missing or extra file, a path outside the folder, a link, another format), and only
 then swaps it in with the same atomic rename a rebuild uses, so a serving replica
@@ -71,8 +71,9 @@ class Manifest:
                            "created": self.created}, indent=1, sort_keys=True)
 
 
-def overall_sha256(files: dict[str, dict]) -> str:
-    digest = hashlib.sha256()
+def overall_sha256(identity: str, index_format: int, files: dict[str, dict]) -> str:
+    """One checksum over what the manifest says: identity, format, every file's."""
+    digest = hashlib.sha256(f"{identity}\0{index_format}\n".encode())
     for path in sorted(files):
         digest.update(f"{path}\0{files[path]['sha256']}\0{files[path]['size']}\n".encode())
     return digest.hexdigest()
@@ -121,8 +122,9 @@ def export_index(index_dir: Path, out_file: Path) -> Manifest:
                     sha, size = _sha256_file(path)
                     files[relative] = {"sha256": sha, "size": size}
                     tar.add(path, arcname=f"{PREFIX}/{relative}", recursive=False)
-                manifest = Manifest(identity_of(generation), format_of(generation), files,
-                                    overall_sha256(files),
+                identity, index_format = identity_of(generation), format_of(generation)
+                manifest = Manifest(identity, index_format, files,
+                                    overall_sha256(identity, index_format, files),
                                     datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
                 data = manifest.to_json().encode()
                 info = tarfile.TarInfo(MANIFEST)
@@ -139,7 +141,7 @@ def _read_manifest(data: bytes) -> Manifest:
                             str(raw["sha256"]), str(raw.get("created", "")))
     except (ValueError, KeyError, TypeError) as error:
         raise ShippingError(f"the manifest is unreadable: {error}") from None
-    if overall_sha256(manifest.files) != manifest.sha256:
+    if overall_sha256(manifest.identity, manifest.format, manifest.files) != manifest.sha256:
         raise ShippingError("the manifest's checksum does not match its file list")
     return manifest
 
