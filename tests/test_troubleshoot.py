@@ -114,8 +114,16 @@ def get(client, url: str) -> Page:
 
 
 def outcomes(app) -> list[tuple]:
+    return rows(app, "SELECT fixed, query, answers, article_id, step FROM outcomes")
+
+
+def rows(app, sql: str) -> list[tuple]:
+    """What the activity database holds (nothing when nothing was ever written)."""
     with sqlite3.connect(app.config["ACTIVITY_DB"]) as db:
-        return db.execute("SELECT fixed, query, answers, article_id, step FROM outcomes").fetchall()
+        try:
+            return db.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            return []
 
 
 def test_the_start_page_asks_what_you_see(client):
@@ -256,3 +264,38 @@ def test_the_help_desk_contact_is_a_link_when_it_can_be(app, configured, href, t
     app.config["HELPDESK_CONTACT"] = configured
     with app.app_context():
         assert helpdesk_contact() == (href, text)
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/troubleshoot/outcome", {"state": "q=0x800CCC90&article=Q198704", "outcome": "fixed"}),
+    ("/troubleshoot/outcome", {"state": "q=x&article=Q9999999", "outcome": "dead-end"}),
+    ("/troubleshoot/helpful", {"state": "q=0x800CCC90&article=Q198704&end=fixed",
+                               "helpful": "yes"}),
+])
+def test_a_cross_site_post_without_our_token_stores_nothing(client, app, path, fields):
+    response = client.post(path, data=fields)
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    assert outcomes(app) == []
+    assert rows(app, "SELECT * FROM votes") == []
+
+
+def test_an_outcome_for_an_article_that_does_not_exist_is_refused(client, app):
+    page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
+                       "&at=custom-recipient")
+    form = page.form("No")
+    fields = dict(form["fields"], state="q=0x800CCC90&article=Q9999999")
+    response = client.post(form["action"], data=fields)
+    assert response.status_code == 400
+    assert "no article Q9999999" in response.get_data(as_text=True)
+    assert outcomes(app) == []
+
+
+def test_outcomes_are_rate_limited_per_client(client, app):
+    app.extensions["wizard_rate_limit"].limit = 2
+    page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
+                       "&at=custom-recipient")
+    form = page.form("No")
+    codes = [client.post(form["action"], data=form["fields"]).status_code for _ in range(3)]
+    assert codes == [303, 303, 429]
+    assert len(outcomes(app)) == 2

@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
+from werkzeug.exceptions import TooManyRequests
 
+from app.activity.guard import FeedbackTokens, new_nonce
 from app.articles.ids import permalink_for
 from app.articles.trees import TreeCache
-from app.web.activity import get_activity
+from app.web.activity import get_activity, rate_limiter
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.wizard.engine import Step, answers_text, step, summary_text
@@ -26,6 +37,9 @@ from app.wizard.source import KnowledgeSource
 from app.wizard.state import State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
+FORM_COOKIE = "kb_wizard_form"
+FORM_SUBJECT = "wizard"          # what the outcome and "helpful" forms' tokens are for
+MAX_FORM_STATE = 4000            # a state is a query (1,000 characters) and a few answers
 
 ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
@@ -137,18 +151,53 @@ def _step_view(result: Step) -> StepView:
     )
 
 
+@bp.record_once
+def _set_up(state) -> None:
+    app = state.app
+    app.extensions["wizard_rate_limit"] = rate_limiter(
+        app, "wizard", int(app.config.get("FEEDBACK_RATE_LIMIT", 10)),
+        float(app.config.get("FEEDBACK_RATE_WINDOW", 60)))
+
+
+def _tokens() -> FeedbackTokens:
+    return FeedbackTokens(current_app.config["SECRET_KEY"])
+
+
 @bp.get("/troubleshoot")
 def wizard():
     result = current_step()
     if not result.state.query.strip():
         return render_template("troubleshoot/start.html", notices=result.notices)
-    return render_template("troubleshoot/step.html", view=_step_view(result),
-                           result=result, page_url=page_url,
-                           voted=request.args.get("voted"))
+    nonce = request.cookies.get(FORM_COOKIE) or new_nonce()
+    response = make_response(render_template(
+        "troubleshoot/step.html", view=_step_view(result), result=result, page_url=page_url,
+        voted=request.args.get("voted"), token=_tokens().issue(FORM_SUBJECT, nonce)))
+    if request.cookies.get(FORM_COOKIE) != nonce:
+        response.set_cookie(FORM_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=request.is_secure, path="/troubleshoot")
+    return response
 
 
 def _state_from_form() -> State:
-    state, _ = parse_state(parse_qsl(request.form.get("state", ""), keep_blank_values=True))
+    """The posted state, once the form is known to come from our own page (a signed
+    token tied to a SameSite cookie), within the rate limit, and about an article
+    that exists: otherwise nothing is stored and the person is told why."""
+    raw = request.form.get("state", "")
+    if len(raw) > MAX_FORM_STATE:
+        abort(400, description="Nothing was saved: the form was too large.")
+    problem = _tokens().check(request.form.get("token", ""), FORM_SUBJECT,
+                              request.cookies.get(FORM_COOKIE))
+    if problem:
+        abort(400, description=f"Nothing was saved. {problem}")
+    limiter = current_app.extensions["wizard_rate_limit"]
+    client = request.remote_addr or "unknown"
+    if not limiter.allow(client):
+        wait = limiter.retry_after(client)
+        raise TooManyRequests(f"Nothing was saved: too many answers from your address. "
+                              f"Try again in {wait} seconds.", retry_after=wait)
+    state, _ = parse_state(parse_qsl(raw, keep_blank_values=True))
+    if state.article and get_kb().store().path_of(state.article) is None:
+        abort(400, description=f"Nothing was saved: there is no article {state.article}.")
     return state
 
 
