@@ -155,11 +155,11 @@ def hostile_probe(kb: Path, relpath: str) -> dict:
     """Parse one file alone in a child process: seconds, peak RSS growth, reason."""
     code = (
         "import json, resource, sys, time\n"
-        "from app.index.build import _init_worker, _parse\n"
-        f"_init_worker({str(kb)!r})\n"
+        "from app.index.parsing import init_worker, parse\n"
+        f"init_worker({str(kb)!r})\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "started = time.perf_counter()\n"
-        f"parsed = _parse(({relpath!r}, 0, 0))\n"
+        f"parsed = parse(({relpath!r}, 0, 0))\n"
         "print(json.dumps({'seconds': time.perf_counter() - started, 'reason': parsed.reason,"
         " 'mb': (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))\n")
     output = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, text=True,
@@ -171,11 +171,11 @@ def tree_probe(tree_file: Path) -> dict:
     code = (
         "import json, resource, time\n"
         "from pathlib import Path\n"
-        "from app.index.build import _read_tree\n"
+        "from app.index.parsing import read_tree\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "started = time.perf_counter()\n"
         f"path = Path({str(tree_file)!r})\n"
-        "tree, problems = _read_tree(path, path.name, path.stat().st_size)\n"
+        "tree, problems = read_tree(path, path.name, path.stat().st_size)\n"
         "print(json.dumps({'seconds': time.perf_counter() - started, 'reason': problems[0]"
         " if problems else '', 'mb': (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
         " - before) / 1024}))\n")

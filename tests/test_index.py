@@ -84,7 +84,7 @@ def test_crash_mid_build_leaves_the_old_index_serving(
         yield from ()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(indexing, "_parse_all", explode)
+    monkeypatch.setattr(indexing, "parse_all", explode)
     with pytest.raises(KeyboardInterrupt):
         build_index(kb_dir, index_dir, rebuild=True, procs=1)
     assert live_generation(index_dir) == before

@@ -13,9 +13,11 @@ import pytest
 from app.articles.loader import load_article
 from app.articles.trees import TREE_FILE
 from app.index import build as indexing
-from app.index.build import APPLYING_FILE, build_index
+from app.index import parsing, upkeep
+from app.index.build import build_index
 from app.index.generations import IndexBusyError, live_generation, lock_path, run_lock
 from app.index.store import STORE_FILE, ArticleStore
+from app.index.upkeep import APPLYING_FILE
 from app.markup.rendering import SectionRenderer
 from app.search.readers import KnowledgeBase
 from tests.conftest import FIXTURE_ARTICLES, archive_article, write_article
@@ -96,7 +98,7 @@ def test_killed_before_whoosh_commits_nothing_changes_and_the_next_run_applies(
     kb_dir: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     touch_all(kb_dir)
-    monkeypatch.setattr(indexing, "_write_applying",
+    monkeypatch.setattr(indexing, "write_applying",
                         lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         build_index(kb_dir, index_dir, procs=1)
@@ -141,7 +143,7 @@ def test_leftovers_of_crashed_rebuilds_go_and_the_previous_generation_stays(
 def test_a_fragmented_generation_is_compacted(
     kb_dir: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(indexing, "MAX_SEGMENTS", 1)
+    monkeypatch.setattr(upkeep, "MAX_SEGMENTS", 1)
     touch_all(kb_dir)
     report = build_index(kb_dir, index_dir, procs=1)
     assert report.compacted
@@ -156,7 +158,10 @@ def test_a_fragmented_generation_is_compacted(
 
 
 def test_a_request_keeps_its_readers_across_an_update(app, kb_dir: Path) -> None:
-    kb = app.extensions["knowledge_base"]
+    from flask import g, has_request_context
+
+    kb = KnowledgeBase(Path(app.config["INDEX_DIR"]), refresh_seconds=0,
+                       scope=lambda: g if has_request_context() else None)
     with app.test_request_context("/"):
         searcher, identity = kb.searcher(), kb.identity()
         (kb_dir / "100" / "Q100002" / "README.md").unlink()
@@ -167,6 +172,7 @@ def test_a_request_keeps_its_readers_across_an_update(app, kb_dir: Path) -> None
         assert kb.identity() != identity                     # a delete changes it
         assert kb.searcher().document(id="Q100002") is None
     assert not searcher.is_closed   # replaced, but closed only after the grace period
+    kb.close()
 
 
 def test_related_links_follow_a_delete_only_update(app, kb_dir: Path) -> None:
@@ -193,7 +199,7 @@ def test_the_earliest_path_holds_a_duplicate_id_in_every_build(
     helpdesk(kb / "helpdesk" / "Q900001.md", "Q900001", "Winner")
     helpdesk(kb / "zzz" / "copy.md", "Q900001", "Loser")
     helpdesk(kb / "aaa" / "early.md", "Q900002", "Other")
-    monkeypatch.setattr(indexing, "_parse_all", _reversed(indexing._parse_all))
+    monkeypatch.setattr(indexing, "parse_all", _reversed(parsing.parse_all))
     report = build_index(kb, tmp_path / "index", procs=procs)
     assert dict(report.skipped) == {
         "zzz/copy.md": "duplicate id Q900001 (also in helpdesk/Q900001.md)"}
@@ -281,18 +287,18 @@ def test_a_parse_past_its_time_is_skipped_and_the_worker_renderer_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     helpdesk(tmp_path / "slow.md", "Q900030", "Slow")
-    indexing._init_worker(str(tmp_path))
-    first = indexing._worker_renderer
+    parsing.init_worker(str(tmp_path))
+    first = parsing.worker_renderer
 
     def spin(*args, **kwargs):
         while True:
             pass
 
-    monkeypatch.setattr(indexing, "load_article", spin)
-    monkeypatch.setattr(indexing, "FILE_SECONDS", 0.2)
-    parsed = indexing._parse(("slow.md", 0, 0))
+    monkeypatch.setattr(parsing, "load_article", spin)
+    monkeypatch.setattr(parsing, "FILE_SECONDS", 0.2)
+    parsed = parsing.parse(("slow.md", 0, 0))
     assert parsed.reason == "too slow to read (over 0.2 s)"
-    assert indexing._worker_renderer is not first
+    assert parsing.worker_renderer is not first
 
 
 def test_trees_are_read_at_index_time_and_served_from_the_store(app, kb_dir: Path) -> None:

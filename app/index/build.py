@@ -16,35 +16,24 @@ Duplicate ids: the file whose path (relative to KB_DIR) sorts first holds the id
 in every build; the others are skipped, and read again on each run so that they get
 in when the holder goes.
 
-Files are untrusted: each file's parse and render is bounded in time
-(`FILE_SECONDS`) and depth, and a renderer that raised is replaced, never reused.
+Files are untrusted: app/index/parsing.py bounds each file's parse and render in
+time and depth, and replaces a renderer that raised.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
 import shutil
-import signal
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from app.articles.loader import ArticleError, load_article
-from app.articles.trees import (
-    MAX_TREE_BYTES,
-    TREE_FILE,
-    article_file_for,
-    parse_tree,
-    tree_to_json,
-)
+from app.articles.trees import TREE_FILE
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
@@ -54,30 +43,17 @@ from app.index.generations import (
     run_lock,
     swap,
 )
-from app.index.schema import (
-    FORMAT_VERSION,
-    index_document,
-    make_schema,
-    same_schema,
-    vocabulary,
+from app.index.parsing import Parsed, parse_all
+from app.index.schema import FORMAT_VERSION, make_schema, same_schema, vocabulary
+from app.index.store import ArticleStore
+from app.index.upkeep import (
+    APPLYING_FILE,
+    WRITER_POOL_MB,
+    compact,
+    read_applying,
+    write_applying,
+    write_trees,
 )
-from app.index.store import ArticleStore, StoredArticle, TreeRow
-from app.markup.kbtext import code_link_placeholder
-from app.markup.rendering import SectionRenderer
-
-PARSE_BATCH = 2000
-# Each Whoosh writer process spills its postings to disk when this pool fills. On
-# the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
-# with no measurable gain in time (benchmarks/bench_index.py).
-WRITER_POOL_MB = 64
-# CPU seconds for one file's read, parse and render: the longest archive article takes
-# well under a second; past this the file is skipped as too complex. CPU time, not
-# wall time, so a loaded machine does not skip good articles.
-FILE_SECONDS = 1.5
-APPLYING_FILE = "APPLYING"
-# Compact the live generation when in-place updates left it this fragmented.
-MAX_SEGMENTS = 8
-MAX_DELETED_SHARE = 0.2
 
 
 @dataclass
@@ -107,95 +83,6 @@ def scan_kb(kb_dir: Path, suffix: str = ".md") -> dict[str, tuple[int, int]]:
                 stat = os.stat(path)
                 found[os.path.relpath(path, kb_dir)] = (stat.st_mtime_ns, stat.st_size)
     return found
-
-
-class FileTooSlowError(Exception):
-    """One file's parse and render ran past FILE_SECONDS."""
-
-
-def _on_alarm(signum, frame) -> None:
-    raise FileTooSlowError
-
-
-def bounded(work: Callable[[], object], seconds: float = FILE_SECONDS):
-    """`work()`, interrupted with FileTooSlowError after `seconds` of CPU time (a
-    SIGPROF timer: only in a process's main thread; elsewhere unbounded)."""
-    if threading.current_thread() is not threading.main_thread():
-        return work()
-    previous = signal.signal(signal.SIGPROF, _on_alarm)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        return work()
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
-
-
-# Parsing runs in worker processes: each keeps its own renderer (Markdown
-# instances are not shareable) for the whole run.
-_worker_renderer: SectionRenderer | None = None
-_worker_kb: Path | None = None
-
-
-def _init_worker(kb_dir: str) -> None:
-    global _worker_renderer, _worker_kb
-    _worker_renderer = SectionRenderer(code_url=code_link_placeholder)
-    _worker_kb = Path(kb_dir)
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """One source file as a worker process read it: what to store and index, or why not."""
-
-    path: str
-    mtime_ns: int
-    size: int
-    stored: StoredArticle | None = None
-    document: dict | None = None
-    words: frozenset[str] = frozenset()
-    reason: str = ""
-
-
-def _parse(item: tuple[str, int, int]) -> _Parsed:
-    global _worker_renderer
-    relpath, mtime_ns, size = item
-    assert _worker_renderer is not None and _worker_kb is not None
-    renderer, kb = _worker_renderer, _worker_kb
-
-    def work() -> _Parsed:
-        article = load_article(kb / relpath, renderer, kb)
-        return _Parsed(relpath, mtime_ns, size, StoredArticle.of(article),
-                       index_document(article), vocabulary(article))
-
-    reason = ""
-    try:
-        return bounded(work)
-    except ArticleError as error:
-        return _Parsed(relpath, mtime_ns, size, reason=str(error))
-    except FileTooSlowError:
-        reason = f"too slow to read (over {FILE_SECONDS:g} s)"
-    except RecursionError:
-        reason = "nested too deeply to read"
-    except MemoryError:
-        reason = "too large to read (out of memory)"
-    except Exception as error:  # one bad file never stops a build
-        reason = f"unreadable ({type(error).__name__}: {error})"
-    # Interrupted mid-render, the renderer's Markdown state is unknown: never reuse it.
-    _worker_renderer = SectionRenderer(code_url=code_link_placeholder)
-    return _Parsed(relpath, mtime_ns, size, reason=reason)
-
-
-def _parse_all(kb_dir: Path, items: list[tuple[str, int, int]], procs: int) -> Iterator[_Parsed]:
-    if procs <= 1 or len(items) < 200:
-        _init_worker(str(kb_dir))
-        yield from map(_parse, items)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(procs, initializer=_init_worker, initargs=(str(kb_dir),)) as pool:
-        # Results wait in this process until written; feeding the pool a batch at a
-        # time bounds that backlog (unbounded, it held a gigabyte of rendered HTML).
-        for start in range(0, len(items), PARSE_BATCH):
-            yield from pool.imap_unordered(_parse, items[start : start + PARSE_BATCH], 32)
 
 
 def build_index(
@@ -241,7 +128,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
         try:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
             report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
-            _write_trees(kb_dir, target, trees, report)
+            write_trees(kb_dir, target, trees, report)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -250,7 +137,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     store = ArticleStore(live)
     known = store.file_states()
     store.close()
-    applying = _read_applying(live)
+    applying = read_applying(live)
     # What a killed run may have applied to Whoosh but not to the store: read again.
     for path in applying:
         if path in known:
@@ -258,41 +145,9 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
             known[path] = type(state)(-1, -1, state.article_id, state.skipped)
     report = _write(kb_dir, live, ix, files, known, procs, progress, full=False)
     report.repaired = len([path for path in applying if path in files])
-    _write_trees(kb_dir, live, trees, report)
-    report.compacted = _compact(live)
+    write_trees(kb_dir, live, trees, report)
+    report.compacted = compact(live)
     return report
-
-
-def _read_applying(generation: Path) -> list[str]:
-    try:
-        return json.loads((generation / APPLYING_FILE).read_text())
-    except (OSError, ValueError):
-        return []
-
-
-def _write_applying(generation: Path, paths: list[str]) -> None:
-    """Durably, before Whoosh commits: the record the next run repairs from."""
-    temporary = generation / f".{APPLYING_FILE}"
-    with open(temporary, "w") as out:
-        json.dump(sorted(set(paths) | set(_read_applying(generation))), out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, generation / APPLYING_FILE)
-
-
-def _compact(generation: Path) -> bool:
-    """Merge the live generation into one segment when in-place updates left it in
-    many segments or with many deleted documents (Whoosh only marks them)."""
-    ix = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False).open_index()
-    with ix.reader() as reader:
-        segments = len(list(reader.leaf_readers()))
-        total, live_docs = reader.doc_count_all(), reader.doc_count()
-    deleted_share = (total - live_docs) / total if total else 0.0
-    if segments <= MAX_SEGMENTS and deleted_share <= MAX_DELETED_SHARE:
-        return False
-    writer = ix.writer(limitmb=WRITER_POOL_MB)
-    writer.commit(optimize=True)
-    return True
 
 
 def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> BuildReport:
@@ -349,11 +204,11 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         owners = {state.article_id: path for path, state in known.items()
                   if state.article_id and path in files}
         pending = {path for path, _, _ in changed}
-        deferred: list[_Parsed] = []
+        deferred: list[Parsed] = []
         taken: dict[str, dict] = {}   # ids taken over in this run -> the holder's document
         done = 0
 
-        def apply(parsed: _Parsed) -> None:
+        def apply(parsed: Parsed) -> None:
             path, stored, reason = parsed.path, parsed.stored, parsed.reason
             replaced = known.get(path)
             retire(path)
@@ -401,7 +256,7 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
                 else:
                     report.indexed += 1
 
-        for parsed in _parse_all(kb_dir, changed, procs):
+        for parsed in parse_all(kb_dir, changed, procs):
             done += 1
             if progress:
                 progress(done, len(changed))
@@ -416,7 +271,7 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
             apply(parsed)
         store.count_words(words)
         if not full:
-            _write_applying(target, [path for path, _, _ in changed] + removed)
+            write_applying(target, [path for path, _, _ in changed] + removed)
         writer.commit()
         committed = True
         if taken:
@@ -445,42 +300,3 @@ def _lost_duplicate(state, path: str, files: dict, holders: dict[str, str]) -> b
     article_id = state.skipped.split()[2]
     holder = holders.get(article_id)
     return holder is None or holder not in files or holder > path
-
-
-def _write_trees(kb_dir: Path, target: Path, trees: dict[str, tuple[int, int]],
-                 report: BuildReport) -> None:
-    """Read new and changed authored trees into the store (bounded like articles), so
-    that the wizard never parses one during a request; forget deleted ones."""
-    store = ArticleStore(target)
-    try:
-        known = store.tree_rows()
-        for path in known:
-            if path not in trees:
-                store.forget_tree(path)
-        for path, (mtime, size) in sorted(trees.items()):
-            row = known.get(path)
-            if row is not None and (row.mtime_ns, row.size) == (mtime, size):
-                continue
-            article_path = str(article_file_for(kb_dir / path).relative_to(kb_dir))
-            tree_json, problems = _read_tree(kb_dir / path, path, size)
-            store.put_tree(TreeRow(path, article_path, mtime, size, tree_json, problems))
-            report.trees += 1
-        store.commit()
-    finally:
-        store.close()
-
-
-def _read_tree(file: Path, label: str, size: int) -> tuple[str | None, list[str]]:
-    if size > MAX_TREE_BYTES:
-        return None, [f"{label}: larger than {MAX_TREE_BYTES // 1000} KB"]
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [f"{label}: cannot read ({error})"]
-    try:
-        tree, problems = bounded(lambda: parse_tree(text, label))
-    except FileTooSlowError:
-        return None, [f"{label}: too slow to read (over {FILE_SECONDS:g} s)"]
-    except RecursionError:
-        return None, [f"{label}: nested too deeply to read"]
-    return (tree_to_json(tree) if tree is not None else None), problems
