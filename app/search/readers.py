@@ -5,10 +5,12 @@ long as the index does not change. A new generation swapped in by
 `index --rebuild`, or an in-place update, is noticed within `refresh_seconds` and
 the thread opens new readers.
 
-A request keeps the readers it started with until it ends: inside a request
-context the first call pins them (in `g`), and every later call of that request gets
-the same searcher and store, whatever reopened in between; docnums from one search
-are never read through another searcher. Readers replaced by a reopen are closed
+A request keeps the readers it started with until it ends: given a `scope` (a
+callable returning the current request's attribute namespace, such as Flask's `g`,
+or None outside a request), the first call of a request pins them there, and every
+later call of that request gets the same searcher and store, whatever reopened in
+between; docnums from one search are never read through another searcher. The pin
+is released when the request's namespace goes. Readers replaced by a reopen are closed
 only when no request pins them any more and they were replaced at least
 `GRACE_SECONDS` ago, so nothing closes a searcher under a caller that still uses
 it. What a thread opened is closed when the thread ends (a threaded development
@@ -20,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -82,7 +85,7 @@ def _close_all(held: list) -> None:
 
 
 class _Pin:
-    """Held in a request's `g`: the readers that request uses, released with it."""
+    """Held in a request's namespace: the readers that request uses, released with it."""
 
     def __init__(self, readers: _Readers) -> None:
         self.readers = readers
@@ -95,9 +98,11 @@ def _unpin(readers: _Readers) -> None:
 
 
 class KnowledgeBase:
-    def __init__(self, index_dir: Path, refresh_seconds: float = 2.0) -> None:
+    def __init__(self, index_dir: Path, refresh_seconds: float = 2.0,
+                 scope: Callable[[], object | None] | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
+        self.scope = scope
         self._local = _ThreadState()
         self._finalizers: list[weakref.finalize] = []
         self._lock = threading.Lock()
@@ -112,20 +117,16 @@ class KnowledgeBase:
         return readers
 
     def _pinned(self) -> _Readers | None:
-        from flask import g, has_request_context
-
-        if not has_request_context():
-            return None
-        pin = g.get(self._pin_key)
+        holder = self.scope() if self.scope else None
+        pin = getattr(holder, self._pin_key, None) if holder is not None else None
         if pin is None or pin.readers.closed:
             return None
         return pin.readers
 
     def _pin(self, readers: _Readers) -> None:
-        from flask import g, has_request_context
-
-        if has_request_context():
-            setattr(g, self._pin_key, _Pin(readers))
+        holder = self.scope() if self.scope else None
+        if holder is not None:
+            setattr(holder, self._pin_key, _Pin(readers))
 
     def _current(self) -> _Readers:
         state = self._local
