@@ -3,6 +3,7 @@ folded into daily counts, rate limits exact across engines. SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -142,3 +143,26 @@ def test_a_shared_limit_slides_with_time(url) -> None:
         assert limiter.allow("a")
     finally:
         engine.dispose()
+
+
+def _open_and_vote(url: str) -> None:
+    log = ActivityLog(url)
+    log.record_vote("Q1", True)
+    log.close()
+
+
+def test_workers_starting_together_migrate_once(tmp_path) -> None:
+    """Four processes open a new database at once, as gunicorn's workers do."""
+    url = database_url({"ACTIVITY_DB": str(tmp_path / "fresh.sqlite")})
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_open_and_vote, args=(url,)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [process.exitcode for process in processes] == [0] * 4
+    log = ActivityLog(url)
+    try:
+        assert log.vote_totals().helpful == 4
+    finally:
+        log.close()
