@@ -45,3 +45,7 @@ max_requests_jitter = 500
 accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG= : none
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# No control socket: it would sit in the user's home, one path for every instance on
+# the machine; stop and reload with signals (systemd's `kill -HUP`) instead.
+control_socket_disable = True
