@@ -113,7 +113,8 @@ def build_index(
 
 def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     files = scan_kb(kb_dir)
-    trees = scan_kb(kb_dir, TREE_FILE)
+    trees = {path: state for path, state in scan_kb(kb_dir, TREE_FILE).items()
+             if Path(path).name == TREE_FILE or path.endswith(f".{TREE_FILE}")}
     live = None if rebuild else live_generation(index_dir)
     if live is not None and format_of(live) != FORMAT_VERSION:
         live = None  # written by another version of this code: build it anew
