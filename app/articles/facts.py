@@ -70,6 +70,10 @@ ACTIVITIES = [
      (" configur", " setting", " propert", " account", " option")),
 ]
 
+# An opening that describes the article, not what a person sees.
+NOT_A_SYMPTOM = re.compile(
+    r"^(this (step-by-step )?article|microsoft has (released|confirmed)|the information in "
+    r"this|for (more )?information|you can (now )?(use|download)|summary\b)", re.I)
 OPTION_CHARS = 90        # an option longer than this is not offered (never cut)
 SYMPTOM_CHARS = 110
 VERSION_TOKEN = re.compile(r"^(\d[\d.]*|v\d[\d.]*|sp\d|sr-?\d|\(sr-?\d\))$", re.I)
@@ -215,7 +219,8 @@ def facts_of(article: Article) -> Facts:
         if len(message.split()) >= 3 and len(" ".join(message.split())) <= OPTION_CHARS:
             add("message", message, f"quoted in its {where}")
     summary = first_sentences(_first_para(symptoms), SYMPTOM_CHARS)
-    if summary and not summary.endswith("…") and not summary.endswith(":"):
+    if (summary and not summary.endswith(("…", ":"))
+            and not NOT_A_SYMPTOM.match(summary)):
         add("symptom", summary, f"the first lines of its {where}", slug(summary, 6))
     said = article_text(article)
     return Facts(article.id, article.title, article.permalink,

@@ -94,22 +94,31 @@ def _version_facts(facts: dict[str, Facts], product: str | None) -> dict[str, Fa
 
 def _evidence(query: Query, candidates: list[Candidate], facts: dict[str, Facts],
               answers: list[Answer]) -> str:
-    """Why the leader can be called the fix, or "" when the evidence is weak."""
+    """Why the leader can be called the fix, or "" when the evidence is weak: it must
+    stand out, and hold something the runner-up does not (every pasted code, the
+    message quoted word for word, an answer, most of the typed words)."""
     leader = candidates[0]
-    own = facts[leader.id]
-    if not stands_out(candidates):
+    if len(candidates) > 1 and not stands_out(candidates):
         return ""
-    if query.codes and leader.codes_matched >= len(query.codes):
+    own = facts[leader.id]
+    other = facts[candidates[1].id] if len(candidates) > 1 else None
+    if query.codes and leader.codes_matched >= len(query.codes) and (
+            other is None or candidates[1].codes_matched < leader.codes_matched):
         return "code"
-    if query.is_message and query.phrase in own.text:
+    if query.is_message and query.phrase in own.text and (
+            other is None or query.phrase not in other.text):
         return "message"
     if any(a.value not in (NOT_SURE, OTHER) and a.value in own.values[a.facet]
-           for a in answers):
+           and (other is None or a.value not in other.values[a.facet]) for a in answers):
         return "answers"
     typed = query.stems - CODE_WORDS
-    said = set(stems(own.text))
-    if typed and len(typed & said) / len(typed) >= WORDS_COVERED:
-        return "words"
+    if typed:
+        covered = len(typed & set(stems(own.text))) / len(typed)
+        runner_up = len(typed & set(stems(other.text))) / len(typed) if other else 0.0
+        if covered >= WORDS_COVERED and covered > runner_up:
+            return "words"
+    if other is None:
+        return "only"
     return ""
 
 
@@ -223,7 +232,7 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
     if leader is None or result.question is not None:
         return result
     result.evidence = _evidence(query, remaining, facts, answers)
-    if result.evidence or len(remaining) == 1:
+    if result.evidence:
         result.reasons = reasons_for(leader, facts[leader.id], query, answers)
         result.fix = fix_for(source, state.at_fix(leader.id), leader, remaining, limit)
         _walk_on(result, remaining)

@@ -86,9 +86,9 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
         kept = []
         for candidate in candidates:
             own = facts[candidate.id].values[facet]
-            if not own:
-                kept.append((candidate, unknown))
-            elif not shown_keys & own.keys():
+            # "None of these" is as true of an article that says nothing on the
+            # matter as of one whose value is not shown.
+            if not own or not shown_keys & own.keys():
                 kept.append((candidate, 1.0))
         if kept:
             options.append((OTHER, "Something else", kept))
