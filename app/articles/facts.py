@@ -216,7 +216,8 @@ def facts_of(article: Article) -> Facts:
     where = symptoms.title if symptoms else "the article"
     for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
         # Offered whole or not at all: a message cut mid-way is not what anyone sees.
-        if len(message.split()) >= 3 and len(" ".join(message.split())) <= OPTION_CHARS:
+        if (len(re.findall(r"[A-Za-z]{3,}", message)) >= 3
+                and len(" ".join(message.split())) <= OPTION_CHARS):
             add("message", message, f"quoted in its {where}")
     summary = first_sentences(_first_para(symptoms), SYMPTOM_CHARS)
     if (summary and not summary.endswith(("…", ":"))
