@@ -55,7 +55,10 @@ def test_records_read_back(log) -> None:
         ("Q1", 1, 1, 1), ("Q2", 1, 0, 0)]
     assert [(m.text, m.count) for m in log.top_missed_searches()] == [("printer jam", 2)]
     assert [(d.answers, d.count) for d in log.top_dead_ends()] == [("os=xp", 2)]
-    assert log.fixes() == [("Q2", 3, 1)]
+    log.record_outcome(fixed=False, query="mail stuck", article_id="Q2", step=3)
+    assert [(o.article_id, o.step, o.fixed, o.dead_ends) for o in log.outcomes_by_step()] == [
+        ("Q2", 3, 1, 1)]
+    assert log.dead_end_texts("Q2") == ["mail stuck"]
     assert [c[:2] for c in log.comments("Q1")] == [(True, "step two is gone")]
 
 
@@ -92,7 +95,7 @@ def test_old_activity_ages_out_and_its_counts_stay(log) -> None:
     assert log.prune(30) == 0  # nothing is 30 days old yet
     assert log.prune(30, now=datetime.now(UTC) + timedelta(days=31)) == 5
     assert log.comments("Q1") == [] and log.top_missed_searches() == []
-    assert log.top_dead_ends() == [] and log.fixes() == []
+    assert log.top_dead_ends() == [] and log.outcomes_by_step() == []
     assert log.vote_totals() == before
     assert [(c.article_id, c.helpful, c.not_helpful) for c in log.vote_counts()] == [
         ("Q1", 1, 1)]

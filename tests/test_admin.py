@@ -65,6 +65,8 @@ def test_overview_lists_missed_searches_and_dead_ends_most_frequent_first(staff_
         log.record_missed_search(text)
     log.record_outcome(fixed=False, query="vpn drops", answers="windows xp")
     log.record_outcome(fixed=True, query="pop3", article_id="Q100001", step=2)
+    log.record_outcome(fixed=True, query="pop3 again", article_id="Q100001", step=2)
+    log.record_outcome(fixed=False, query="pop3 still", article_id="Q100001", step=2)
     response = staff_app.test_client().get("/admin/", headers=basic(PASSWORD))
     assert response.headers["Cache-Control"] == "no-store"
     doc = parse(response.get_data(as_text=True))
@@ -72,8 +74,26 @@ def test_overview_lists_missed_searches_and_dead_ends_most_frequent_first(staff_
     missed = rows(tables[0])
     assert [row[:2] for row in missed] == [["printer offline", "2"], ["blue screen 0x7b", "1"]]
     assert tables[0].find("a").attrs["href"] == "/search?q=printer+offline"
-    dead = rows(tables[1])
-    assert dead == [["vpn drops", "windows xp", "1"]]
+    steps = rows(tables[1])
+    assert steps == [["Q100001 XCLN: ErrMsg: 0x800ccc90 with POP3 & Outlook Express", "2", "2",
+                      "1", "draft tree.yaml"]]
+    dead = rows(tables[2])
+    assert dead == [["pop3 still", "—", "draft tree for Q100001", "1"],
+                    ["vpn drops", "windows xp", "—", "1"]]
+
+
+def test_a_draft_tree_for_an_article_downloads_with_its_dead_ends(staff_app, log) -> None:
+    log.record_outcome(fixed=False, query="pop3 still asks for the password",
+                       article_id="Q100001", step=2)
+    response = staff_app.test_client().get("/admin/drafts/Q100001.yaml",
+                                           headers=basic(PASSWORD))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="Q100001.tree.yaml"'
+    text = response.get_data(as_text=True)
+    assert "# Dead end: pop3 still asks for the password" in text
+    assert "start: step-1-" in text
+    missing = staff_app.test_client().get("/admin/drafts/Q999999.yaml", headers=basic(PASSWORD))
+    assert missing.status_code == 404
 
 
 def test_feedback_counts_by_article_with_titles(staff_app, log) -> None:

@@ -45,6 +45,15 @@ class DeadEnd:
     query: str
     answers: str
     count: int
+    article_id: str | None = None   # the last article tried, if any
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    article_id: str
+    step: int | None                # None: an authored tree's node, or the whole article
+    fixed: int
+    dead_ends: int
 
 
 def _clip(text: str, limit: int) -> str:
@@ -168,22 +177,34 @@ class ActivityLog:
 
     def top_dead_ends(self, limit: int = 50) -> list[DeadEnd]:
         n = func.count().label("n")
-        query = (select(func.min(outcomes.c.query), outcomes.c.answers, n)
+        query = (select(func.min(outcomes.c.query), outcomes.c.answers, n,
+                        func.max(outcomes.c.article_id))
                  .where(outcomes.c.fixed == 0)
                  .group_by(func.lower(outcomes.c.query), outcomes.c.answers)
                  .order_by(n.desc()).limit(limit))
         with self.engine.connect() as db:
             return [DeadEnd(*row) for row in db.execute(query)]
 
-    def fixes(self, limit: int = 50) -> list[tuple[str, int, int]]:
-        """(article, step, count): which steps of which articles fix things."""
-        n = func.count().label("n")
-        query = (select(outcomes.c.article_id, outcomes.c.step, n)
-                 .where(outcomes.c.fixed == 1)
+    def outcomes_by_step(self, limit: int = 100) -> list[StepOutcome]:
+        """Per article and step of its fix: how often the wizard's walk ended fixed
+        there, and how often it ended there with the hand-over."""
+        fixed = func.sum(outcomes.c.fixed).label("fixed")
+        total = func.count().label("total")
+        query = (select(outcomes.c.article_id, outcomes.c.step, fixed, total)
+                 .where(outcomes.c.article_id.is_not(None))
                  .group_by(outcomes.c.article_id, outcomes.c.step)
-                 .order_by(n.desc()).limit(limit))
+                 .order_by(total.desc(), outcomes.c.article_id, outcomes.c.step).limit(limit))
         with self.engine.connect() as db:
-            return [tuple(row) for row in db.execute(query)]
+            return [StepOutcome(article, step, int(done or 0), int(n) - int(done or 0))
+                    for article, step, done, n in db.execute(query)]
+
+    def dead_end_texts(self, article_id: str, limit: int = 20) -> list[str]:
+        """What people had typed when the walk through this article ended unfixed."""
+        query = (select(outcomes.c.query).where(outcomes.c.fixed == 0,
+                                                outcomes.c.article_id == article_id)
+                 .group_by(outcomes.c.query).order_by(func.count().desc()).limit(limit))
+        with self.engine.connect() as db:
+            return [row[0] for row in db.execute(query)]
 
     # Retention.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
@@ -18,6 +18,7 @@ from app.activity.guard import RateLimiter
 from app.articles.ids import article_id
 from app.web.activity import get_activity, rate_limiter
 from app.web.knowledge import get_kb
+from app.wizard.drafts import draft_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -67,8 +68,23 @@ def private(response):
 @bp.get("/")
 def index():
     log = get_activity()
+    steps = log.outcomes_by_step(100)
+    titles = get_kb().store().titles([o.article_id for o in steps]) if steps else {}
     return render_template("admin/index.html", missed=log.top_missed_searches(50),
-                           dead_ends=log.top_dead_ends(50), totals=log.vote_totals())
+                           dead_ends=log.top_dead_ends(50), totals=log.vote_totals(),
+                           steps=steps, titles=titles)
+
+
+@bp.get("/drafts/<ident>.yaml")
+def draft(ident: str):
+    """A draft tree.yaml for an article, to save beside it and edit (see README)."""
+    identifier = article_id(ident)
+    found = get_kb().store().get(identifier) if identifier else None
+    if found is None:
+        abort(404, description=f"There is no article {ident!r} to draft a tree for.")
+    text = draft_tree(found, get_activity().dead_end_texts(found.id))
+    return Response(text, mimetype="application/x-yaml", headers={
+        "Content-Disposition": f'attachment; filename="{found.id}.tree.yaml"'})
 
 
 @bp.get("/feedback")
