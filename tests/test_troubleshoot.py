@@ -299,3 +299,17 @@ def test_outcomes_are_rate_limited_per_client(client, app):
     codes = [client.post(form["action"], data=form["fields"]).status_code for _ in range(3)]
     assert codes == [303, 303, 429]
     assert len(outcomes(app)) == 2
+
+
+def test_every_api_step_carries_the_hand_over(client, app):
+    app.config["HELPDESK_CONTACT"] = "helpdesk@example.com"
+    for url in ["/api/troubleshoot?q=0x800CCC90",
+                "/api/troubleshoot?q=0x800CCC90&code=0x800ccc18",
+                "/api/troubleshoot?q=zzzz+qqqq"]:
+        data = client.get(url).get_json()
+        handover = data["handover"]
+        assert handover["contact"] == "helpdesk@example.com"
+        assert handover["summary"].startswith("Entered: ")
+        assert handover["url"].endswith(data["page"])
+    app.config["HELPDESK_CONTACT"] = ""
+    assert client.get("/api/troubleshoot?q=0x800CCC90").get_json()["handover"]["contact"] is None
