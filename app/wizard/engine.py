@@ -41,7 +41,7 @@ from app.wizard.state import NOT_SURE, OTHER, Answer, State
 
 MAX_ARTICLES = 2          # articles walked before the hand-over
 STEPS_FIRST = 3           # steps of the first article walked ...
-STEPS_LATER = 2           # ... and of the next, so a walk ends within 10 screens
+STEPS_LATER = 1           # ... and of the next, so a walk ends within 10 screens
 NEXT_WORTH = 0.15         # share of the weight a next candidate needs to be walked
 FITS = 6                  # candidates shown under "These might fit"
 WORDS_COVERED = 0.6       # share of the typed words an article must have to be "the fix"

@@ -21,7 +21,7 @@ MAX_OPTIONS = 7          # shown values; the rest become "Something else"
 STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
 LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
 MIN_GAIN = 0.12          # bits: a question that separates less is not worth asking
-MAX_QUESTIONS = 4         # so that a walk ends within 10 screens (see engine)
+MAX_QUESTIONS = 5         # so that a walk ends within 10 screens (see engine)
 UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an answer
 # ...except where silence says something: an article quoting its error dialog usually
 # quotes every code in it, so one that lists no second code is a weak match for one.
