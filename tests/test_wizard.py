@@ -382,3 +382,21 @@ def test_a_draft_tree_walks_the_fix_and_loads_as_written():
     last = tree.nodes[first.options[1].target]
     assert last.question == "Did your administrator's change fix it?"
     assert [o.kind for o in last.options] == ["done", "escalate"]
+
+
+def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten_screens():
+    source = FakeSource()
+    state, screens = State("cannot mail"), 0
+    while True:
+        result = step(source, state)
+        screens += 1
+        if result.dead_end:
+            break
+        if result.question is not None:
+            state = result.question.options[-1].state
+        elif result.fits:
+            state = result.fits[0].state          # picks the first, every time
+        else:
+            state = result.fix.next_state
+        assert screens < 20
+    assert screens <= 10

@@ -237,6 +237,10 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
         result.fix = fix_for(source, state.at_fix(leader.id), leader, remaining, limit)
         _walk_on(result, remaining)
         return result
+    if state.tried:
+        # The list was shown once already: the walk ends with a person, not a second list.
+        result.dead_end = True
+        return result
     # No article clearly leads: let the person recognise theirs by its symptom.
     result.fits = [
         Fit(c.id, c.title, c.url, _symptom_of(facts[c.id]), state.at_fix(c.id))
