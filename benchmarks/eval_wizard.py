@@ -312,14 +312,14 @@ def main() -> int:
         if args.saved_ranking.exists():
             SavedRanking.saved = {k: [tuple(p) for p in v] for k, v in
                                   json.loads(args.saved_ranking.read_text()).items()}
-    source = kind(kb, args.kb)
+    source = kind(kb)
     step(source, State("0x800CCC90"))          # warm: open the searcher and the store
     if not args.no_plain:
         cases = cases + load_plain_cases()
     outcomes = []
     for person in PEOPLE:
         for case in cases:
-            outcomes.append(simulate(kind(kb, args.kb, source.trees), case, person))
+            outcomes.append(simulate(kind(kb), case, person))
     if args.saved_ranking:
         args.saved_ranking.write_text(json.dumps(SavedRanking.saved))
         print("(saved rankings: step times below do not count)")

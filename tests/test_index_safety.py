@@ -309,17 +309,17 @@ def test_trees_are_read_at_index_time_and_served_from_the_store(app, kb_dir: Pat
                          "    options:\n      - answer: 'Yes'\n        next: done\n")
     kb = app.extensions["knowledge_base"]
     with app.test_request_context("/"):
-        source = KnowledgeSource(kb, kb_dir)
+        source = KnowledgeSource(kb)
         assert source.tree(kb.store().get("Q100001")) is None    # not indexed yet
     build_index(kb_dir, Path(app.config["INDEX_DIR"]), procs=1)
     tree_file.unlink()                                          # never read in a request
     with app.test_request_context("/"):
-        source = KnowledgeSource(kb, kb_dir)
+        source = KnowledgeSource(kb)
         tree = source.tree(kb.store().get("Q100001"))
         assert tree.start == "a" and tree.nodes["a"].text == "Try Clear Text."
     build_index(kb_dir, Path(app.config["INDEX_DIR"]), procs=1)
     with app.test_request_context("/"):
-        assert KnowledgeSource(kb, kb_dir).tree(kb.store().get("Q100001")) is None
+        assert KnowledgeSource(kb).tree(kb.store().get("Q100001")) is None
 
 
 def test_the_store_is_in_wal_mode(index_dir: Path) -> None:

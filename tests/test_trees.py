@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 
 from app import PROJECT_ROOT
 from app.articles.trees import (
-    TreeCache,
     TreeError,
     load_tree,
     parse_tree,
@@ -122,15 +120,6 @@ def test_the_seed_articles_tree_follows_its_text():
 def test_tree_files_live_beside_their_article(tmp_path: Path):
     assert tree_path_for(Path("kb/198/Q198704/README.md")) == Path("kb/198/Q198704/tree.yaml")
     assert tree_path_for(Path("kb/helpdesk/Q900001.md")) == Path("kb/helpdesk/Q900001.tree.yaml")
-    article = tmp_path / "Q900001.md"
-    cache = TreeCache()
-    assert cache.get(article) is None
-    (tmp_path / "Q900001.tree.yaml").write_text(GOOD)
-    assert cache.get(article).start == "first"
-    (tmp_path / "Q900001.tree.yaml").write_text("nodes: []\n")
-
-    os.utime(tmp_path / "Q900001.tree.yaml", ns=(1, 1))
-    assert cache.get(article) is None          # broken: never served
 
 
 def test_load_tree_raises_with_every_problem(tmp_path: Path):

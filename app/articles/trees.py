@@ -234,31 +234,6 @@ def load_tree(path: Path, label: str | None = None) -> Tree:
     return tree
 
 
-class TreeCache:
-    """Trees read from beside their articles, re-read when the file changes."""
-
-    def __init__(self) -> None:
-        self._trees: dict[Path, tuple[int, Tree | None]] = {}
-
-    def get(self, article_file: Path) -> Tree | None:
-        path = tree_path_for(article_file)
-        try:
-            mtime = path.stat().st_mtime_ns
-        except OSError:
-            return None
-        cached = self._trees.get(path)
-        if cached and cached[0] == mtime:
-            return cached[1]
-        try:
-            tree: Tree | None = load_tree(path)
-        except TreeError:
-            tree = None        # a broken tree is reported by `check`, never served
-        if len(self._trees) > 1000:
-            self._trees.clear()
-        self._trees[path] = (mtime, tree)
-        return tree
-
-
 def tree_files(kb_dir: Path) -> list[Path]:
     """Every authored tree under kb_dir (`tree.yaml`, `Qnnn.tree.yaml`)."""
     return sorted(p for p in Path(kb_dir).rglob(f"*{TREE_FILE}")

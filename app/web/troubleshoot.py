@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from flask import (
@@ -28,7 +27,6 @@ from werkzeug.exceptions import TooManyRequests
 
 from app.activity.guard import FeedbackTokens, new_nonce
 from app.articles.ids import permalink_for
-from app.articles.trees import TreeCache
 from app.web.activity import get_activity, rate_limiter
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
@@ -45,8 +43,7 @@ ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
 
 def source() -> KnowledgeSource:
-    trees = current_app.extensions.setdefault("wizard_trees", TreeCache())
-    return KnowledgeSource(get_kb(), Path(current_app.config["KB_DIR"]), trees)
+    return KnowledgeSource(get_kb())
 
 
 def page_url(state: State) -> str:

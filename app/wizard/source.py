@@ -4,12 +4,11 @@ or the article store."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Protocol
 
 from app.articles.facts import Facts
 from app.articles.model import Article
-from app.articles.trees import Tree, TreeCache, tree_from_json
+from app.articles.trees import Tree, tree_from_json
 from app.query.typed import Query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank
@@ -37,15 +36,11 @@ _RANKED: dict[tuple[str, str, int], tuple[float, list[tuple[str, float]]]] = {}
 
 
 class KnowledgeSource:
-    """A `Source` over a built index: search's ranking and the article store (facts
-    computed at index time), with authored trees read from beside the article files
-    under `kb_dir`."""
+    """A `Source` over a built index: search's ranking, and the article store with the
+    facts and authored trees read and checked at index time."""
 
-    def __init__(self, kb: KnowledgeBase, kb_dir: Path | None = None,
-                 trees: TreeCache | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.kb_dir = Path(kb_dir) if kb_dir else None
-        self.trees = trees or TreeCache()
         self._articles: dict[str, Article | None] = {}
         self._facts: dict[str, Facts] = {}
 
