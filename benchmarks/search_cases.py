@@ -25,7 +25,15 @@ if __package__ in (None, ""):
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir, iter_raw_articles
 
 CASES_FILE = Path(__file__).resolve().parent / "cases.jsonl"
-KINDS = ("code", "message", "description")
+KINDS = ("code", "message", "description", "code+words")
+PLAIN_FILE = Path(__file__).resolve().parent / "plain_cases.jsonl"
+# A code shared by this many articles, typed with a few words of one article's situation.
+SHARED_CARRIERS = (3, 40)
+TITLE_STOPWORDS = frozenset({
+    "about", "after", "also", "and", "are", "but", "can", "cannot", "does", "error", "errors",
+    "for", "from", "have", "how", "into", "is", "may", "message", "messages", "not", "occurs",
+    "that", "the", "this", "when", "while", "with", "you", "your", "using", "used", "windows",
+    "microsoft"})
 MAX_CARRIERS = 5  # a code shared by more articles cannot single out its target in a top 5
 CODE_QUOTAS = {"hex": 90, "stop": 30, "error": 60, "runtime": 30, "event": 60, "asp": 30}
 
@@ -115,6 +123,7 @@ class Case(NamedTuple):
     kind: str
     query: str
     target: str
+    also: tuple[str, ...] = ()  # other articles that answer it as well (plain cases)
 
 
 def code_variants(style: str, raw: str) -> list[str]:
@@ -344,7 +353,9 @@ def generate_cases(
     message_counts: Counter[str] = Counter()
     described: list[tuple[str, str, str]] = []
     title_counts: Counter[str] = Counter()
+    titles: dict[str, str] = {}
     for article_id, title, body in articles:
+        titles[article_id] = strip_tags(title)
         keys, found = _code_mentions(f"{title}\n{body}")
         for key in keys:
             carriers[key].add(article_id)
@@ -362,6 +373,8 @@ def generate_cases(
     cases = _code_cases(carriers, asks, rng, per_kind)
     cases += _message_cases(messages, message_counts, rng, per_kind)
     cases += _description_cases(described, title_counts, rng, per_kind)
+    # Its own generator, so the cases of the other kinds stay those of earlier runs.
+    cases += _code_words_cases(carriers, asks, titles, random.Random(seed + 1), per_kind)
     return cases
 
 
@@ -403,6 +416,65 @@ def _code_cases(
             targets.add(target)
             cases.append(Case("code", rng.choice(code_variants(style, raw)), target))
     rng.shuffle(cases)
+    return cases
+
+
+def _title_words(title: str) -> list[str]:
+    return list(dict.fromkeys(
+        w for w in WORD.findall(title.lower())
+        if len(w) >= 4 and w.isalpha() and w not in TITLE_STOPWORDS))
+
+
+def _code_words_cases(
+    carriers: dict[tuple[str, int], set[str]],
+    asks: dict[tuple[str, str], set[str]],
+    titles: dict[str, str],
+    rng: random.Random,
+    per_kind: int,
+) -> list[Case]:
+    """A code shared by SHARED_CARRIERS articles, typed with 2-3 words of the situation of
+    one of them: words of its title that few of the other carriers' titles have (so the
+    words decide among them), never the code's own words."""
+    low, high = SHARED_CARRIERS
+    pool: list[tuple[str, str, list[str]]] = []
+    seen: set[tuple[str, int]] = set()
+    for (style, raw), ids in sorted(asks.items()):
+        key = _code_key(style, raw)
+        if low <= len(carriers[key]) <= high and key not in seen:
+            seen.add(key)
+            pool.append((style, raw, sorted(ids)))
+    rng.shuffle(pool)
+    cases: list[Case] = []
+    targets: set[str] = set()
+    for style, raw, ids in pool:
+        if len(cases) >= per_kind:
+            break
+        target = rng.choice(ids)
+        if target in targets:
+            continue
+        others = [titles.get(i, "").lower() for i in sorted(carriers[_code_key(style, raw)])
+                  if i != target]
+        words = [w for w in _title_words(titles.get(target, ""))
+                 if w not in raw.lower() and sum(w in o.split() for o in others) * 4 < len(others)]
+        if len(words) < 2:
+            continue
+        targets.add(target)
+        chosen = rng.sample(words, min(len(words), rng.choice((2, 3))))
+        code = rng.choice(code_variants(style, raw))
+        query = f"{code} {' '.join(chosen)}" if rng.random() < 0.7 else f"{' '.join(chosen)} {code}"
+        cases.append(Case("code+words", query, target))
+    return cases
+
+
+def plain_cases(path: Path = PLAIN_FILE) -> list[Case]:
+    """The hand-written descriptions of benchmarks/plain_cases.jsonl, in the way people
+    talk; `also` lists other articles that answer them too."""
+    cases = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                cases.append(Case("plain", row["text"], row["target"], tuple(row.get("also", ()))))
     return cases
 
 

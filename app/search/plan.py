@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from whoosh import query as q
 
-from app.codes.labels import written_forms
+from app.codes.labels import CODE_WORDS, written_forms
 from app.index.schema import make_schema
 from app.query.typed import Query
 from app.search.readers import KnowledgeBase
@@ -33,7 +33,43 @@ class Plan:
     terms: dict[str, dict[str, float]]  # field -> term -> weight
     corrections: list[tuple[str, str]]
     stems: set[str]  # for highlighting
-    title_stems: list[str]
+    title_stems: list[str]  # the words typed (not the codes), for "its title has..."
+    beside: frozenset[str] = frozenset()  # stems of the words typed beside the codes
+    words_only: str = ""  # the text without its codes: the "words only" search
+    word_terms: dict[str, dict[str, float]] | None = None
+    """The terms without the codes' own words (`1603`, `error`): what decides among
+    the articles with a code typed beside other words."""
+
+
+_CODE_LIKE = re.compile(r"(?:0x)?[0-9a-f]*\d[0-9a-f]*")
+
+
+def _code_tokens(codes: list[str]) -> set[str]:
+    """Every word a typed code may be written with (`0x7b`, `1603`, `800ccc90`)."""
+    tokens = {code.lower() for code in codes}
+    for code in codes:
+        for form in written_forms(code):
+            tokens.update(part.lower() for part in form)
+    return tokens
+
+
+def words_beside(query: Query) -> tuple[frozenset[str], str]:
+    """The stems of the words typed beside the codes, and those words as typed:
+    `error 1603 when installing` is ({instal}, "when installing")."""
+    if not query.codes:
+        return frozenset(), ""
+    tokens = _code_tokens(list(query.codes))
+    beside = frozenset(stem for stem in query.words_beside_codes
+                       if stem not in tokens and not _CODE_LIKE.fullmatch(stem))
+    kept = []
+    for word in query.text.split():
+        bare = word.strip(".,;:!?'\"()[]#").lower()
+        if (all(part in CODE_WORDS for part in bare.split("-")) or bare in tokens
+                or any(bare and bare in token for token in tokens)
+                or _CODE_LIKE.fullmatch(bare.removeprefix("0x"))):
+            continue
+        kept.append(word)
+    return beside, " ".join(kept) if beside else ""
 
 
 def analyse(fieldname: str, text: str) -> list[str]:
@@ -109,4 +145,19 @@ def plan_for(kb: KnowledgeBase, query: Query, *, correct: bool = True) -> Plan:
     typed = [stem for stem in dict.fromkeys(analyse("title", text))
              if stem not in {typed.lower() for typed, _ in corrections}]
     fixed = analyse("title", " ".join(fixed for _, fixed in corrections))
-    return Plan(codes, terms, corrections, {*typed, *fixed}, list(dict.fromkeys([*typed, *fixed])))
+    beside, words_only = words_beside(query)
+    code_tokens = _code_tokens(codes)
+    said = [stem for stem in dict.fromkeys([*typed, *fixed])
+            if stem not in code_tokens and stem not in CODE_WORDS
+            and not (codes and _CODE_LIKE.fullmatch(stem))]
+    word_terms = None
+    if beside:
+        word_terms = {}
+        for fieldname, weights in terms.items():
+            kept = {term: weight for term, weight in weights.items()
+                    if not any(part in code_tokens or part in CODE_WORDS
+                               or _CODE_LIKE.fullmatch(part) for part in term.split("~"))}
+            if kept:
+                word_terms[fieldname] = kept
+    return Plan(codes, terms, corrections, {*typed, *fixed}, said, beside, words_only,
+                word_terms)

@@ -21,7 +21,6 @@ codes, the page, the facets and the reasons are done here.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,19 +31,31 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.searching import Searcher
 
 from app.articles.sections import SYMPTOM_SECTIONS
+from app.codes.labels import label
 from app.query.typed import Query, read_query
+from app.search.counts import product_counts
 from app.search.plan import SCHEMA, Plan, code_queries, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, best, bm25, postings_of
 
-MAX_RESULTS = 300  # ranked, counted, paged and faceted; nobody reads past page 30
+MAX_RESULTS = 300  # ranked at once for the wizard and the benchmark (`rank`)
 RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
-CODE_TIER = 1000.0  # an article with the typed code outranks every article without it
+CODE_TIER = 1000.0  # a bare code: an article with it outranks every article without it
+# A code typed with words beside it is strong evidence, but the words decide among the
+# articles with the code, and an article whose text has the code in another form and
+# whose words fit is not buried: the code weighs this many times the best words' score.
+CODE_BESIDE_WORDS = 1.5
+# The code's articles do not fit the words when the best of them scores below this
+# share of the best words-only score: the page says so and offers the words alone.
+WORDS_FIT = 0.25
 # A code in more articles than this (`error 2`, `HTTP 404`) tells them apart no better
 # than a word: it weighs like a strong phrase, not like a tier above everything.
 DECISIVE_CODE = 50
 COMMON_CODE = 20.0
-
+# Of a long paste, the words marked in a snippet: those of the matched pairs, of the
+# title, and the rarest few (not every "error" and "server" of the message).
+MARKED_RARE = 6
+MARKED_ALL_UP_TO = 5  # a query of this many words or fewer has every word marked
 
 
 @dataclass
@@ -82,6 +93,11 @@ class SearchResults:
     """Products of the results before the product filter, most frequent first."""
     product: str | None = None
     per_page: int = 10
+    words_only: str = ""
+    """The words typed beside the codes, searched alone: offered when the code's
+    articles do not fit them (`words_misfit`)."""
+    words_misfit: bool = False
+    code_articles: int = 0  # articles that carry or mention a typed code
 
 # --- scoring -----------------------------------------------------------------------------
 
@@ -91,35 +107,56 @@ class Scored:
     scores: np.ndarray  # every article's score, by docnum (0: no match)
     carried: dict[int, list[str]]  # the typed codes each article carries
     mentioned: dict[int, list[str]]  # ... or only mentions in its text
+    words_misfit: bool = False  # the code's articles lack the words typed beside it
+
+
+def _code_tiers(searcher: Searcher, code: str) -> tuple[dict[int, float], list[int]]:
+    """Per article, how it has the code (1: carries it, less: its text mentions it)."""
+    reader = searcher.reader()
+    tiers: dict[int, float] = {}
+    for tier, query in code_queries(searcher.schema, code).items():
+        for docnum in searcher.docs_for_query(query):
+            tiers[docnum] = max(tier, tiers.get(docnum, 0.0))
+    carriers: list[int] = []
+    if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
+        carriers = list(reader.postings("codes", code.lower()).all_ids())
+        tiers.update(dict.fromkeys(carriers, 1.0))
+    return tiers, carriers
 
 
 def scores_for(searcher: Searcher, plan: Plan) -> Scored:
-    reader = searcher.reader()
-    scores = bm25(searcher, plan.terms)
+    scores = bm25(searcher, plan.word_terms if plan.beside else plan.terms)
     carried: dict[int, list[str]] = {}
     mentioned: dict[int, list[str]] = {}
+    words = scores.copy() if plan.beside else scores
+    words_best = float(scores.max()) if len(scores) else 0.0
+    with_code = np.zeros(len(scores), dtype=bool)
     for code in plan.codes:
-        tiers: dict[int, float] = {}
-        for tier, query in code_queries(searcher.schema, code).items():
-            for docnum in searcher.docs_for_query(query):
-                tiers[docnum] = max(tier, tiers.get(docnum, 0.0))
-        if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
-            for docnum in reader.postings("codes", code.lower()).all_ids():
-                carried.setdefault(docnum, []).append(code)
-                tiers[docnum] = 1.0
-        bonus = CODE_TIER if len(tiers) <= DECISIVE_CODE else COMMON_CODE
+        tiers, carriers = _code_tiers(searcher, code)
+        for docnum in carriers:
+            carried.setdefault(docnum, []).append(code)
+        if len(tiers) > DECISIVE_CODE:
+            bonus = COMMON_CODE
+        elif plan.beside and words_best > 0:
+            bonus = CODE_BESIDE_WORDS * words_best
+        else:
+            bonus = CODE_TIER
         for docnum, tier in tiers.items():
             if tier < 1.0:
                 mentioned.setdefault(docnum, []).append(code)
             scores[docnum] += bonus * tier
-    return Scored(scores, carried, mentioned)
+            with_code[docnum] = True
+    misfit = False
+    if plan.beside and with_code.any():
+        misfit = words_best > 0 and float(words[with_code].max()) < WORDS_FIT * words_best
+    return Scored(scores, carried, mentioned, misfit)
 
 
-def _relevant(ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    if not ranked:
-        return ranked
-    floor = ranked[0][1] * RELEVANCE_FLOOR
-    return [item for item in ranked if item[1] >= floor]
+def _floor(scores: np.ndarray, only: np.ndarray | None = None) -> float:
+    """The least score of a result: RELEVANCE_FLOOR of the best (and above 0)."""
+    within = scores[only] if only is not None else scores
+    best_score = float(within.max()) if len(within) else 0.0
+    return max(best_score * RELEVANCE_FLOOR, float(np.nextafter(0, 1)))
 
 
 # --- what a results page shows ----------------------------------------------------------
@@ -129,9 +166,9 @@ def _reasons(postings: Postings, plan: Plan, docnum: int, carried: list[str],
              mentioned: list[str]) -> list[str]:
     reasons = []
     if carried:
-        reasons.append(f"It is about the error code {', '.join(carried)}.")
+        reasons.append(f"It is about the error code {', '.join(map(label, carried))}.")
     if mentioned:
-        reasons.append(f"Its text mentions {', '.join(mentioned)}.")
+        reasons.append(f"Its text mentions {', '.join(map(label, mentioned))}.")
     pairs = list(plan.terms.get("pairs", {}))
     if len(pairs) >= 3:
         quoted = sum(postings.has("pairs", pair, docnum) for pair in pairs)
@@ -171,6 +208,23 @@ def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
     return str(escape(plain[:240])) + (" …" if len(plain) > 240 else "")
 
 
+def _marked(searcher: Searcher, plan: Plan, docnum: int) -> set[str]:
+    """The words to mark in a result's snippet: every word of a short query; of a long
+    one, those that carried the match (its title's, its matched pairs', the rarest)."""
+    if len(plan.stems) <= MARKED_ALL_UP_TO:
+        return plan.stems
+    postings = postings_of(searcher)
+    marked = {stem for stem in plan.stems if postings.has("title", stem, docnum)}
+    for pair in plan.terms.get("pairs", {}):
+        if postings.has("pairs", pair, docnum):
+            marked.update(pair.split("~"))
+    rare = sorted(
+        (postings.frequency(searcher, "body", stem), stem) for stem in plan.stems
+        if any(postings.has(name, stem, docnum) for name in ("symptoms", "body", "messages")))
+    marked.update(stem for frequency, stem in rare[:MARKED_RARE] if frequency)
+    return marked & plan.stems
+
+
 def _apply_corrections(text: str, corrections: list[tuple[str, str]]) -> str:
     for typed, fixed in corrections:
         text = re.sub(rf"(?<![\w']){re.escape(typed)}(?![\w'])", fixed, text)
@@ -189,7 +243,7 @@ def hit_for(kb: KnowledgeBase, docnum: int, score: float, plan: Plan, scored: Sc
         products=[p for p in stored.get("products", "").split(",") if p],
         date=stored.get("date"),
         score=round(score, 3),
-        snippet=_snippet(kb, stored["id"], plan.stems),
+        snippet=_snippet(kb, stored["id"], _marked(searcher, plan, docnum)),
         matched_codes=list(carried),
         reasons=_reasons(postings_of(searcher), plan, docnum, carried,
                          scored.mentioned.get(docnum, [])),
@@ -205,6 +259,10 @@ def search(
     `correct=False` searches the words exactly as typed (the "search instead for"
     link of a corrected search); `codes_only` keeps only the articles that carry or
     mention a code of the text (the /codes/<code> page).
+
+    The total is every article above the relevance floor (not a ranking cap), the
+    facets count the same articles per product, and a product's total is its facet's
+    count: the floor is that of the whole search, filtered or not.
     """
     searcher = kb.searcher()
     text = query.text
@@ -214,26 +272,27 @@ def search(
         return SearchResults(text, 0, [], 1, 0, plan.codes, product=product, per_page=per_page)
     postings = postings_of(searcher)
     scored = scores_for(searcher, plan)
-    with_code = None
-    if codes_only:
-        with_code = np.zeros(postings.size, dtype=bool)
-        with_code[[*scored.carried, *scored.mentioned]] = True
-    ranked = _relevant(best(scored.scores, MAX_RESULTS, with_code))
-    counts = Counter(p for docnum, _ in ranked for p in postings.products_of(searcher, docnum))
-    facets = [Facet(name, count) for name, count in counts.most_common(12)]
+    with_code = np.zeros(postings.size, dtype=bool)
+    with_code[[*scored.carried, *scored.mentioned]] = True
+    only = with_code if codes_only else None
+    matched = scored.scores >= _floor(scored.scores, only)
+    matched &= ~postings.deleted
+    if only is not None:
+        matched &= only
+    facets = [Facet(name, count) for name, count in product_counts(searcher, matched)[:12]]
     if product:
-        of_product = postings.of_product(searcher, product)
-        if with_code is not None:
-            of_product = of_product & with_code
-        ranked = _relevant(best(scored.scores, MAX_RESULTS, of_product))
-    total = len(ranked)
+        matched &= postings.of_product(searcher, product)
+    total = int(matched.sum())
     pages = max(1, -(-total // per_page)) if total else 0
     page = max(1, page)
+    ranked = best(scored.scores, page * per_page, matched) if page <= pages else []
     hits = [hit_for(kb, docnum, score, plan, scored)
             for docnum, score in ranked[(page - 1) * per_page : page * per_page]]
     return SearchResults(
         text, total, hits, page, pages, plan.codes, suggestion=suggestion,
         corrections=plan.corrections, facets=facets, product=product, per_page=per_page,
+        words_only=plan.words_only, words_misfit=scored.words_misfit,
+        code_articles=int(with_code.sum()),
     )
 
 
