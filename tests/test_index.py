@@ -91,13 +91,45 @@ def test_crash_mid_build_leaves_the_old_index_serving(
     assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001", "Q100002"]
 
 
+def stored_articles(index_dir: Path) -> dict[str, str]:
+    store = ArticleStore(live_generation(index_dir))
+    try:
+        return {row[0]: row[1] for row in store.db.execute("SELECT id, data FROM articles")}
+    finally:
+        store.close()
+
+
 def test_parallel_build_matches_serial(kb_dir: Path, tmp_path: Path) -> None:
     for number in range(200100, 200400):
         write_article(kb_dir, number, archive_article(number, f"Article {number}",
                                                       f"Error 0x8007{number % 9999:04X}.\n"))
-    report = build_index(kb_dir, tmp_path / "index", procs=2)
-    assert report.indexed == len(FIXTURE_ARTICLES) + 300
-    assert ids_for_code(tmp_path / "index", "0x800CCC90") == ["Q100001", "Q100002"]
+    parallel = build_index(kb_dir, tmp_path / "parallel", procs=2)
+    serial = build_index(kb_dir, tmp_path / "serial", procs=1)
+    assert parallel.indexed == serial.indexed == len(FIXTURE_ARTICLES) + 300
+    assert stored_articles(tmp_path / "parallel") == stored_articles(tmp_path / "serial")
+    for code in ("0x800CCC90", "0x80070100", "0x800702A5"):
+        assert (ids_for_code(tmp_path / "parallel", code)
+                == ids_for_code(tmp_path / "serial", code))
+    assert ids_for_code(tmp_path / "parallel", "0x800CCC90") == ["Q100001", "Q100002"]
+
+
+def test_an_index_of_another_format_is_rebuilt_and_never_misread(
+    kb_dir: Path, index_dir: Path
+) -> None:
+    from app.index.generations import FORMAT_FILE
+    from app.index.schema import FORMAT_VERSION
+    from app.search.readers import IndexMissingError, KnowledgeBase
+
+    old = live_generation(index_dir)
+    (old / FORMAT_FILE).write_text("1\n")      # as written before formats were recorded
+    kb = KnowledgeBase(index_dir)
+    with pytest.raises(IndexMissingError, match="another version of this program"):
+        kb.store()
+    report = build_index(kb_dir, index_dir)      # an incremental run...
+    assert report.indexed == len(FIXTURE_ARTICLES)   # ...builds it anew
+    fresh = live_generation(index_dir)
+    assert fresh != old and (fresh / FORMAT_FILE).read_text().strip() == str(FORMAT_VERSION)
+    assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001", "Q100002"]
 
 
 def test_missing_kb_dir_is_a_clear_error(tmp_path: Path) -> None:

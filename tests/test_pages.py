@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -284,6 +285,15 @@ def test_related_articles_are_remembered_until_the_index_changes(app, monkeypatc
     second = client.get("/kb/100/Q100002/").get_data(as_text=True)
     assert len(calls) == 1
     assert first.count("/kb/100/Q100001/") == second.count("/kb/100/Q100001/") >= 1
+    # The index changes (Q100001 is deleted): the remembered list is not served again.
+    from app.index.build import build_index
+
+    (Path(app.config["KB_DIR"]) / "100" / "Q100001" / "README.md").unlink()
+    build_index(Path(app.config["KB_DIR"]), Path(app.config["INDEX_DIR"]), procs=1)
+    app.extensions["knowledge_base"].refresh_seconds = 0
+    third = client.get("/kb/100/Q100002/").get_data(as_text=True)
+    assert len(calls) == 2
+    assert "/kb/100/Q100001/" not in third
 
 
 def test_sub_headings_have_anchors_and_sit_in_the_contents(tmp_path, kb_dir) -> None:
