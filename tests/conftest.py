@@ -1,15 +1,24 @@
-"""Fixtures: a tiny knowledge base in tmp_path, its index, the app, a client."""
+"""Fixtures: a small knowledge base in tmp_path from named articles (`make_kb`), its
+index, the app, a client; `kb_dir`, `index_dir`, `app` and `client` are the three
+archive articles of FIXTURE_ARTICLES made so."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import textwrap
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from app import PROJECT_ROOT, create_app
 from app.index.build import build_index
+from app.search.readers import KnowledgeBase
+from app.wizard.source import KnowledgeSource
 
 SEED = PROJECT_ROOT / "kb" / "198" / "Q198704" / "README.md"
 
@@ -52,6 +61,21 @@ def archive_article(number: int, title: str, body: str, product: str = "Microsof
         f"permalink: /kb/{number // 1000:03d}/Q{number}/\n---\n\n"
         f"## Q{number}: {title}\n\n{{% raw %}}\n\n{tabbed}\n\n{{% endraw %}}\n"
     )
+
+
+def helpdesk_article(article_id: str, title: str, *, symptoms: str,
+                     resolution: Sequence[str] = (), then: str = "", **front: list[str]) -> str:
+    """A help desk article (README "Writing your own articles"): front matter (id,
+    title and lists such as products, operating_systems, codes, messages), then
+    `## Symptoms` and a `## Resolution` of numbered steps and a paragraph to try `then`."""
+    lines = ["---", f"id: {article_id}", f"title: {json.dumps(title)}"]
+    lines += [f"{key}: {json.dumps(list(values))}" for key, values in front.items()]
+    lines += ["---", "## Symptoms", "", symptoms, ""]
+    if resolution or then:
+        lines += ["## Resolution", ""]
+        lines += [f"{number}. {text}" for number, text in enumerate(resolution, 1)]
+        lines += ["", then, ""] if then else [""]
+    return "\n".join(lines)
 
 
 def write_article(kb_dir: Path, number: int, text: str) -> Path:
@@ -106,38 +130,127 @@ FIXTURE_ARTICLES = {
 }
 
 
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    kb = tmp_path / "kb"
-    for number, text in FIXTURE_ARTICLES.items():
-        write_article(kb, number, text)
-    return kb
+class KB:
+    """A knowledge base in a tmp folder: its articles, its index, the app and a client.
+
+    The index is built, and the app made, the first time a test asks for them, so a
+    test may still add articles to `kb_dir` (`add`) before that.
+    """
+
+    def __init__(self, root: Path, config: dict | None = None) -> None:
+        self.root = root
+        self.kb_dir = root / "kb"
+        self.kb_dir.mkdir(parents=True, exist_ok=True)
+        self.config = dict(config or {})
+        self._app: Flask | None = None
+        self._built = False
+
+    def add(self, name: str, text: str) -> Path:
+        """Write one file by name: an article id ("Q100001") goes where its format
+        lives (an archive article in `100/Q100001/README.md`, a help desk article in
+        `helpdesk/Q100001.md`); a path ("helpdesk/Q900103.tree.yaml") as it is."""
+        if "/" in name or "." in name:
+            path = self.kb_dir / name
+        elif "{% raw %}" in text:  # the archive's format, as the loader tells them apart
+            number = int(name.removeprefix("Q"))
+            path = self.kb_dir / f"{number // 1000:03d}" / name / "README.md"
+        else:
+            path = self.kb_dir / "helpdesk" / f"{name}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    @property
+    def index_dir(self) -> Path:
+        """The index of kb_dir, built (serially) on first use."""
+        index = self.root / "instance" / "index"
+        if not self._built:
+            build_index(self.kb_dir, index, procs=1)
+            self._built = True
+        return index
+
+    @property
+    def app(self) -> Flask:
+        if self._app is None:
+            self._app = create_app({
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "KB_DIR": str(self.kb_dir),
+                "INDEX_DIR": str(self.index_dir),
+                "INDEX_REFRESH_SECONDS": 0,
+                "ACTIVITY_DB": str(self.root / "instance" / "activity.sqlite"),
+                **self.config,
+            })
+        return self._app
+
+    @property
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The app's KnowledgeBase: what its pages and the wizard read."""
+        return self.app.extensions["knowledge_base"]
+
+    def source(self) -> KnowledgeSource:
+        """What the wizard reads in the app: search's ranking, the article store."""
+        return KnowledgeSource(self.kb)
+
+    def close(self) -> None:
+        # The test client serves in the test's thread: close the searchers it opened,
+        # or the garbage collector closes them, as a ResourceWarning, in a later test.
+        if self._app is not None:
+            self._app.extensions["knowledge_base"].close()
 
 
 @pytest.fixture
-def index_dir(tmp_path: Path, kb_dir: Path) -> Path:
-    index = tmp_path / "instance" / "index"
-    build_index(kb_dir, index, procs=1)
-    return index
+def make_kb(tmp_path: Path) -> Iterator[Callable[..., KB]]:
+    """`make_kb({"Q100001": archive_article(...), "Q900101": helpdesk_article(...)})`:
+    a knowledge base of exactly these articles (see `KB.add` for where each goes), with
+    `with_repository_kb=True` on top of a copy of the repository's kb/; `config`
+    adds to the app's settings."""
+    made: list[KB] = []
+
+    def make(articles: dict[str, str], *, with_repository_kb: bool = False,
+             config: dict | None = None) -> KB:
+        kb = KB(tmp_path if not made else tmp_path / f"world-{len(made) + 1}", config)
+        if with_repository_kb:
+            shutil.copytree(PROJECT_ROOT / "kb", kb.kb_dir, dirs_exist_ok=True)
+        for name, text in articles.items():
+            kb.add(name, text)
+        made.append(kb)
+        return kb
+
+    yield make
+    for kb in made:
+        kb.close()
 
 
 @pytest.fixture
-def app(tmp_path: Path, kb_dir: Path, index_dir: Path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "KB_DIR": str(kb_dir),
-        "INDEX_DIR": str(index_dir),
-        "INDEX_REFRESH_SECONDS": 0,
-        "ACTIVITY_DB": str(tmp_path / "instance" / "activity.sqlite"),
-    })
-    yield app
-    app.extensions["knowledge_base"].close()
+def archive_kb(make_kb) -> KB:
+    """The three archive articles of FIXTURE_ARTICLES; what kb_dir, index_dir, app and
+    client are made of."""
+    return make_kb({f"Q{number}": text for number, text in FIXTURE_ARTICLES.items()})
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def kb_dir(archive_kb: KB) -> Path:
+    return archive_kb.kb_dir
+
+
+@pytest.fixture
+def index_dir(archive_kb: KB) -> Path:
+    return archive_kb.index_dir
+
+
+@pytest.fixture
+def app(archive_kb: KB) -> Flask:
+    return archive_kb.app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()  # of `app`, so a module's own `app` fixture gets its client
 
 
 @pytest.fixture
