@@ -162,8 +162,9 @@ class KB:
 
     @property
     def index_dir(self) -> Path:
-        """The index of kb_dir, built (serially) on first use."""
-        index = self.root / "instance" / "index"
+        """The index of kb_dir, built (serially) on first use: in instance/index, or
+        where the config's INDEX_DIR says."""
+        index = Path(self.config.get("INDEX_DIR") or self.root / "instance" / "index")
         if not self._built:
             build_index(self.kb_dir, index, procs=1)
             self._built = True
@@ -176,10 +177,10 @@ class KB:
                 "TESTING": True,
                 "SECRET_KEY": "test",
                 "KB_DIR": str(self.kb_dir),
-                "INDEX_DIR": str(self.index_dir),
                 "INDEX_REFRESH_SECONDS": 0,
                 "ACTIVITY_DB": str(self.root / "instance" / "activity.sqlite"),
                 **self.config,
+                "INDEX_DIR": str(self.index_dir),
             })
         return self._app
 

@@ -147,13 +147,11 @@ ARTICLES = {
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> KnowledgeBase:
-    kb_dir = tmp_path / "kb"
-    for number, (title, body, product) in ARTICLES.items():
-        write_article(kb_dir, number, archive_article(number, title, body, product=product))
-    index = tmp_path / "index"
-    build_index(kb_dir, index, procs=1)
-    return KnowledgeBase(index, refresh_seconds=0)
+def kb(make_kb, tmp_path: Path) -> KnowledgeBase:
+    """ARTICLES in tmp_path/kb, indexed in tmp_path/index (where a test rebuilds it)."""
+    return make_kb({f"Q{number}": archive_article(number, title, body, product=product)
+                    for number, (title, body, product) in ARTICLES.items()},
+                   config={"INDEX_DIR": str(tmp_path / "index")}).kb
 
 
 def ids(kb: KnowledgeBase, text: str, limit: int = 10) -> list[str]:
