@@ -135,13 +135,14 @@ def test_every_api_endpoint_is_documented_in_the_readme(app) -> None:
 
 def test_the_answers_have_exactly_the_documented_fields(client) -> None:
     found = client.get("/api/search?q=0x800ccc90").get_json()
-    assert set(found) == {"query", "total", "page", "pages", "codes", "results"}
+    assert set(found) == {"query", "total", "page", "pages", "codes", "code_labels",
+                          "results"}
     assert set(found["results"][0]) == {"id", "title", "url", "products", "date", "score",
-                                        "snippet", "matched_codes"}
+                                        "snippet", "matched_codes", "matched_code_labels"}
     article = client.get("/api/articles/Q100001").get_json()
     assert set(article) == {"id", "title", "url", "products", "versions",
                             "operating_systems", "applies_to", "keywords", "last_modified",
-                            "codes", "messages", "sections"}
+                            "codes", "code_labels", "messages", "sections"}
     assert set(article["sections"][0]) == {"title", "anchor", "url", "html"}
     code = client.get("/api/codes/800ccc90").get_json()
     assert set(code) == {"code", "kind", "label", "details", "url", "total", "articles"}

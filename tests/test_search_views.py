@@ -298,3 +298,131 @@ def test_results_offer_the_help_desk_with_what_was_searched(client, app) -> None
     assert "Contact the help desk" in page
     assert "Searched for: 0x800CCC90" in page
     assert 'href="mailto:helpdesk@example.com?subject=Help%20needed%3A%200x800CCC90' in page
+
+
+# --- the whole question (issue 10) -------------------------------------------------------
+
+
+def visible_text(document) -> str:
+    return document.find("main").text
+
+
+def test_an_empty_search_says_what_to_type(client) -> None:
+    for query in ("", "   "):
+        response = client.get("/search", query_string={"q": query})
+        assert response.status_code == 200
+        document = parse(response.get_data(as_text=True))
+        assert "The search was empty" in visible_text(document)
+        assert "Error 1603" in visible_text(document)
+        assert "autofocus" in document.find("input", id="q").attrs
+
+
+def test_a_bad_page_number_keeps_the_query(client) -> None:
+    response = client.get("/search?q=replication+stops&page=abc&product=Microsoft+Access")
+    assert response.status_code == 400
+    document = parse(response.get_data(as_text=True))
+    assert document.find("input", id="q-top").attrs["value"] == "replication stops"
+    first = [a for a in document.find("main").find_all("a") if "first page" in a.text]
+    assert query_of(first[0].attrs["href"]) == {
+        "q": ["replication stops"], "product": ["Microsoft Access"]}
+
+
+def test_a_text_longer_than_a_search_reads_is_cut_and_the_page_says_so(client) -> None:
+    from app.query.typed import MAX_QUERY_CHARS
+
+    long_text = ("printer prints garbage characters " * 80)[: MAX_QUERY_CHARS * 2]
+    document = page(client, q=long_text)
+    assert "Only the first 1,000 characters were searched" in document.by_class("clipped")[0].text
+    assert not page(client, q="printer").by_class("clipped")
+
+
+def test_counts_are_true_the_same_on_a_facet_and_after_clicking_it(client) -> None:
+    document = page(client, q="replication")
+    assert document.by_class("count")[0].text.startswith("24 articles found")
+    facets = {a.text: a.attrs["href"] for a in document.by_class("facets")[0].find_all("a")}
+    counts = {li.find("a").text: li.by_class("facet-count")[0].text
+              for li in document.by_class("facets")[0].find_all("li")}
+    assert counts == {"Microsoft SQL Server": "(12)", "Microsoft Access": "(12)"}
+    clicked = client.get(facets["Microsoft Access"])
+    assert "12 articles found for Microsoft Access, page 1 of 2" in clicked.get_data(as_text=True)
+    last = page(client, q="replication", page="3")
+    assert len(result_links(last)) == 4 and "page 3 of 3" in last.by_class("count")[0].text
+
+
+def test_facets_fold_away_in_a_details(client) -> None:
+    facets = page(client, q="replication").by_class("facets")[0]
+    assert facets.tag == "details" and "open" not in facets.attrs
+    assert facets.find("summary").text == "Filter by product"
+
+
+PASTED_DIALOG = ("Outlook Express could not log on to the mail server. The server responded: "
+                 "-ERR The AUTH protocol exchange was canceled by the client. Account: 'mail', "
+                 "Server: 'pop.example.com', Protocol: POP3, Server Response: '-ERR', Port: 110, "
+                 "Secure(SSL): No, Server Error: 0x800CCC90, Error Number: 0x800CCC18")
+
+
+def test_a_paste_gets_a_short_heading_and_the_whole_text_one_click_away(client) -> None:
+    document = page(client, q=PASTED_DIALOG)
+    heading = document.find("h1").text
+    assert heading == "Results for the error you pasted: 0x800CCC90, 0x800CCC18"
+    pasted = document.by_class("pasted")[0]
+    assert pasted.tag == "details" and PASTED_DIALOG in pasted.text
+    assert result_links(document)[0] == f"/kb/300/Q{POP3}/"
+    assert page(client, q="printer").find("h1").text == "Results for “printer”"
+
+
+def test_codes_are_written_as_people_write_them_on_every_page(client) -> None:
+    for document in (page(client, q="stop 0xde"),
+                     parse(client.get("/codes/STOP-0x000000DE").get_data(as_text=True)),
+                     parse(client.get("/codes/EVENT-1020").get_data(as_text=True))):
+        text = visible_text(document)
+        assert "STOP-0x" not in text and "EVENT-1020" not in text
+    assert "Stop 0x000000DE" in visible_text(page(client, q="stop 0xde"))
+    found = client.get("/api/search?q=stop+0xde").get_json()
+    assert found["codes"] == ["STOP-0x000000DE"] and found["code_labels"] == ["Stop 0x000000DE"]
+
+
+def test_a_code_no_article_carries_offers_the_near_ones_and_the_words(client) -> None:
+    document = page(client, q="0x800CCC9 outlook express")
+    near = document.by_class("near-codes")[0]
+    assert "No article carries HRESULT 0x0800CCC9" not in near.text  # a label, not a kind
+    assert "No article carries 0x0800CCC9" in near.text
+    links = {a.text: a.attrs["href"] for a in near.find_all("a")}
+    assert links["0x800CCC90"] == "/codes/0x800CCC90"
+    assert query_of(links["search the words only: “outlook express”"])["q"] == [
+        "outlook express"]
+    code_page = parse(client.get("/codes/0x0800CCC9").get_data(as_text=True))
+    section = code_page.by_class("near-codes")[0]
+    assert "No article carries 0x0800CCC9" in section.text
+    assert next(a.attrs["href"] for a in section.find_all("a")) == "/codes/0x800CCC90"
+    assert code_page.find("h1").text.startswith("HRESULT 0x0800CCC9")
+
+
+def test_code_and_words_that_do_not_fit_offer_the_words_alone(client) -> None:
+    document = page(client, q="0x00002AF9 printer garbage")
+    misfit = document.by_class("words-misfit")[0]
+    assert "0x00002AF9" in misfit.text and "printer garbage" in misfit.text
+    link = misfit.find("a").attrs["href"]
+    assert query_of(link)["q"] == ["printer garbage"]
+    assert not page(client, q="0x00002AF9 host names").by_class("words-misfit")
+
+
+def test_code_pages_say_nothing_of_words_nobody_typed(client) -> None:
+    text = client.get("/codes/0x800CCC90").get_data(as_text=True)
+    assert "of your" not in text and "It is about the error code 0x800CCC90" in text
+
+
+def test_the_home_box_has_focus(client) -> None:
+    box = parse(client.get("/").get_data(as_text=True)).find("input", id="q")
+    assert "autofocus" in box.attrs
+
+
+def test_api_suggest_answers_codes_ids_and_titles(client) -> None:
+    answer = client.get("/api/suggest?q=0x800cc").get_json()
+    assert answer["suggestions"][0] == {"kind": "code", "text": "0x800CCC90",
+                                        "id": "0x800CCC90", "url": "/codes/0x800CCC90"}
+    titles = client.get("/api/suggest?q=replication sto").get_json()["suggestions"]
+    assert titles and all(s["kind"] == "article" and s["url"].startswith("/kb/")
+                          for s in titles)
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert client.get("/api/suggest").status_code == 200

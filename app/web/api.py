@@ -15,8 +15,16 @@ from app.codes.recognise import normalise
 from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.codes import articles_with_code
 from app.search.results import search
+from app.search.suggest import MAX_TYPED, suggest
 from app.web.knowledge import get_kb
-from app.web.presenters import article_json, code_json, product_json, search_json
+from app.web.presenters import (
+    article_json,
+    code_json,
+    code_url,
+    product_json,
+    search_json,
+    suggestion_json,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -59,6 +67,19 @@ def search_articles():
     found = search(get_kb(), read_query(text), page=page, per_page=limit,
                    product=_product_name(product) if product else None)
     return jsonify(search_json(text, found))
+
+
+@bp.get("/suggest")
+def suggestions():
+    """What the search box offers as a person types: codes, article ids, titles."""
+    typed = request.args.get("q", "")
+    if len(typed) > MAX_TYPED:
+        typed = typed[:MAX_TYPED]
+    found = suggest(get_kb(), typed, code_url)
+    response = jsonify(query=typed, suggestions=[suggestion_json(each) for each in found])
+    response.cache_control.max_age = 300
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/articles/<ident>")

@@ -16,10 +16,12 @@ from flask import request, url_for
 
 from app.articles.model import Article
 from app.codes.decode import DecodedCode
+from app.codes.labels import label
 from app.index.store import ProductCount
 from app.markup.kbtext import resolve_code_links
 from app.search.codes import CodeArticles
 from app.search.results import Hit, SearchResults
+from app.search.suggest import Suggestion
 
 TAGS = re.compile(r"<[^>]+>")
 
@@ -60,6 +62,7 @@ def hit_json(hit: Hit) -> dict:
         "score": hit.score,
         "snippet": plain_text(hit.snippet),
         "matched_codes": hit.matched_codes,
+        "matched_code_labels": [label(code) for code in hit.matched_codes],
     }
 
 
@@ -71,8 +74,15 @@ def search_json(text: str, found: SearchResults) -> dict:
         "page": found.page,
         "pages": found.pages,
         "codes": found.codes,
+        "code_labels": [label(code) for code in found.codes],
         "results": [hit_json(hit) for hit in found.hits],
     }
+
+
+def suggestion_json(suggestion: Suggestion) -> dict:
+    """One suggestion of `/api/suggest`; its url is relative (the box follows it)."""
+    return {"kind": suggestion.kind, "text": suggestion.text, "id": suggestion.id,
+            "url": suggestion.url}
 
 
 def article_summary_json(hit: Hit) -> dict:
@@ -99,6 +109,7 @@ def article_json(article: Article) -> dict:
         "keywords": article.keywords,
         "last_modified": article.last_modified.isoformat() if article.last_modified else None,
         "codes": article.codes,
+        "code_labels": [label(code) for code in article.codes],
         "messages": article.messages,
         "sections": [
             {"title": s.title, "anchor": s.anchor, "url": f"{url}#{s.anchor}",

@@ -18,7 +18,8 @@ from app.articles.ids import article_id, permalink_for
 from app.codes.decode import decode
 from app.codes.labels import label as code_label
 from app.codes.recognise import normalise
-from app.query.typed import MAX_QUERY_CHARS, read_query
+from app.query.typed import MAX_QUERY_CHARS, Query, read_query
+from app.search.nearcodes import NearCode, near_codes
 from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.handover import Handover, handover
@@ -29,6 +30,15 @@ bp = Blueprint("search", __name__)
 
 PER_PAGE = 10
 CODE_PAGE = 50  # articles a /codes/<code> page lists
+# A query this long, or a message with a code, is a paste: the page heads it with a
+# short line and keeps the whole text one click away, so the first result shows.
+PASTE_CHARS = 80
+
+
+@bp.app_template_filter("code_label")
+def code_label_filter(code: str) -> str:
+    """A canonical code as people write it (`ERROR-1603` is "Error 1603")."""
+    return code_label(code)
 
 
 @bp.app_context_processor
@@ -39,11 +49,22 @@ def search_box() -> dict[str, SearchBox]:
     return {"search_box": SearchBox(text, MAX_QUERY_CHARS)}
 
 
-def page_argument() -> int:
-    page = request.args.get("page", "1")
+PAGE_PROBLEM = "The page number must be a whole number from 1 to 10,000."
+
+
+def page_number() -> int | None:
+    """The `page` argument, or None when it is not a page number."""
+    page = request.args.get("page", "1").strip() or "1"
     if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        abort(400, description="The page number must be a whole number from 1 to 10,000.")
+        return None
     return int(page)
+
+
+def page_argument() -> int:
+    page = page_number()
+    if page is None:
+        abort(400, description=PAGE_PROBLEM)
+    return page
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,25 @@ class Links:
     facets: list[FacetLink]
     pager: Pager  # previous, next and first page, with the text, product and as_typed kept
     wizard: str
+    words_only: str | None  # the words typed beside the codes, searched alone
+    near: list[tuple[str, list[tuple[NearCode, str]]]]  # per code nobody carries: near ones
+
+
+@dataclass(frozen=True)
+class Heading:
+    """How the page names what was searched: the text itself, or for a paste a short
+    line (its codes) with the whole text one click away."""
+
+    pasted: bool
+    codes: list[str]  # labels of the codes read from it
+    clipped: bool  # only the first MAX_QUERY_CHARS were read
+    max_chars: int
+
+
+def heading(query: Query) -> Heading:
+    pasted = len(query.text) > PASTE_CHARS or bool(query.codes and query.is_message)
+    return Heading(pasted, [code_label(code) for code in query.codes], query.clipped,
+                   MAX_QUERY_CHARS)
 
 
 def _search_url(**args: str | int | None) -> str:
@@ -72,6 +112,15 @@ def _search_url(**args: str | int | None) -> str:
 
 def _wizard_url(text: str) -> str:
     return url_for("troubleshoot.wizard", q=text)
+
+
+def _near(codes: list[str]) -> list[tuple[str, list[tuple[NearCode, str]]]]:
+    near = []
+    for code in codes:
+        found = near_codes(get_kb(), code)
+        if found:
+            near.append((code, [(each, url_for("search.code", code=each.code)) for each in found]))
+    return near
 
 
 def _links(found: SearchResults, text: str, product: str | None, as_typed: bool) -> Links:
@@ -88,27 +137,35 @@ def _links(found: SearchResults, text: str, product: str | None, as_typed: bool)
         facets=facets,
         pager=pager(found.page, found.pages, lambda page: _search_url(**keep, page=page)),
         wizard=_wizard_url(text),
+        words_only=_search_url(q=found.words_only, product=product) if found.words_only else None,
+        near=_near(found.codes) if found.codes else [],
     )
 
 
 @bp.get("/search")
 def results():
-    text = " ".join(request.args.get("q", "").split())
-    if not text:
-        return redirect(url_for("pages.home"))
-    identifier = article_id(text.removeprefix("KB").removeprefix("kb"))
+    typed = " ".join(request.args.get("q", "").split())
+    if not typed:
+        return render_template("search/empty.html")
+    identifier = article_id(typed.removeprefix("KB").removeprefix("kb"))
     if identifier and get_kb().store().path_of(identifier):
         return redirect(permalink_for(identifier))
     product = request.args.get("product", "").strip() or None
     as_typed = request.args.get("as_typed") == "1"
-    page = page_argument()
-    found = search(get_kb(), read_query(text), page=page, per_page=PER_PAGE, product=product,
+    page = page_number()
+    if page is None:
+        first = _search_url(q=typed, product=product, as_typed=1 if as_typed else None)
+        return render_template("search/bad_page.html", message=PAGE_PROBLEM,
+                               first_url=first), 400
+    query = read_query(typed)
+    text = query.text  # at most MAX_QUERY_CHARS: what was searched
+    found = search(get_kb(), query, page=page, per_page=PER_PAGE, product=product,
                    correct=not as_typed)
     if found.total == 0 and product is None and any(c.isalnum() for c in text):
         get_activity().record_missed_search(text)  # what is missing, not who asked
     return render_template(
         "search/results.html", results=found, text=text, product=product,
-        decoded=[decode(code) for code in found.codes],
+        decoded=[decode(code) for code in found.codes], heading=heading(query),
         links=_links(found, text, product, as_typed),
         handover=_results_handover(found, text),
     )
@@ -137,8 +194,11 @@ def code(code: str):
     page = page_argument()
     found = search(get_kb(), read_query(canonical), page=page, per_page=CODE_PAGE,
                    codes_only=True)
+    near = [(each, url_for("search.code", code=each.code))
+            for each in near_codes(get_kb(), canonical)] if not found.total else []
     return render_template(
-        "search/code.html", decoded=decode(canonical), results=found,
+        "search/code.html", decoded=decode(canonical), results=found, near=near,
+        label=code_label(canonical), text_search=_search_url(q=code_label(canonical)),
         pager=pager(found.page, found.pages,
                     lambda page: url_for("search.code", code=canonical, page=page)),
     )
