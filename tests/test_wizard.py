@@ -400,3 +400,18 @@ def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten
             state = result.fix.next_state
         assert screens < 20
     assert screens <= 10
+
+
+def test_what_the_text_says_the_person_was_doing_is_not_asked():
+    result = step(FakeSource(), State("outlook express cannot receive mail"))
+    assert ("Doing", "Receiving or downloading mail or files") in result.from_paste
+    asked = []
+    while result.question is not None:
+        asked.append(result.question.id)
+        result = step(FakeSource(), result.question.options[-1].state)
+    assert "doing" not in asked
+
+
+def test_four_words_found_quoted_are_no_evidence_of_the_fix():
+    result = step(FakeSource(), State("printer prints pages of garbage"))
+    assert result.evidence != "message"

@@ -122,6 +122,14 @@ def _product_line(name: str) -> tuple[str, str]:
     return line, ", ".join([*versions, *more])
 
 
+def activities_in(text: str) -> list[str]:
+    """The keys of what a person was doing that a text names (its words' beginnings),
+    read the same way from an article and from what a person typed."""
+    words = f" {normal(text)} "
+    return [key for key, _, beginnings in ACTIVITIES
+            if any(beginning in words for beginning in beginnings)]
+
+
 def first_sentences(text: str, limit: int) -> str:
     text = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
@@ -208,11 +216,9 @@ def facts_of(article: Article) -> Facts:
     for port in PORT_WORDS.findall(lead):
         if port in PORTS:
             add("protocol", PROTOCOLS[PORTS[port]], f"port {port} in its symptoms", PORTS[port])
-    doing_text = " ".join([article.title, _first_para(symptoms)[:600]])
-    words = f" {normal(doing_text)} "
-    for key, label, stems in ACTIVITIES:
-        if any(stem in words for stem in stems):
-            add("doing", label, "its title or symptoms", key)
+    labels = {key: label for key, label, _ in ACTIVITIES}
+    for key in activities_in(" ".join([article.title, _first_para(symptoms)[:600]])):
+        add("doing", labels[key], "its title or symptoms", key)
     where = symptoms.title if symptoms else "the article"
     for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
         # Offered whole or not at all: a message cut mid-way is not what anyone sees.

@@ -15,6 +15,9 @@ from app.text.names import protocols_in
 MAX_QUERY_CHARS = 1000
 # A paste is a message, not a few words, when this many of its words are not code words.
 MESSAGE_WORDS = 3
+# ...and finding it quoted word for word is evidence of the fix only from this many on:
+# four words ("printer prints garbage characters") describe; they do not quote.
+QUOTED_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Query:
         """Whether the text reads like a message (not just a code and a word or two)."""
         codes = {code.lower() for code in self.codes}
         return len(set(self.phrase.split()) - CODE_WORDS - codes) >= MESSAGE_WORDS
+
+    @property
+    def is_long_message(self) -> bool:
+        """Long enough that an article quoting it as is must be about this very error."""
+        codes = {code.lower() for code in self.codes}
+        return len([w for w in self.phrase.split() if w not in CODE_WORDS | codes]) >= QUOTED_WORDS
 
     @property
     def words_beside_codes(self) -> frozenset[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.articles.facts import Facts
+from app.articles.facts import ACTIVITIES, Facts, activities_in
 from app.codes.labels import CODE_WORDS
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
@@ -67,6 +67,11 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     protocols = query.protocols - {"ssl"}
     if protocols:
         said["protocol"] = set(protocols)
+    # "cannot receive mail": the person said what they were doing. Only for what they
+    # wrote in their own words: a pasted dialog's words are the program's.
+    doing = set(activities_in(query.text)) if not query.codes else set()
+    if doing:
+        said["doing"] = doing
     for facet in ("product", "os"):
         for candidate in candidates:
             for key, value in facts[candidate.id].values[facet].items():
@@ -84,6 +89,15 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
         said["product"] = {k for k in said["product"]
                            if not any(o != k and labels[k] in labels[o] for o in labels)}
     return said
+
+
+def _said_label(facet: str, key: str, candidates: list[Candidate], facts: dict[str, Facts]
+                ) -> str:
+    if facet == "protocol":
+        return PROTOCOLS.get(key, key.upper())
+    if facet == "doing":
+        return next(label for k, label, _ in ACTIVITIES if k == key)
+    return label_of(facet, key, candidates, facts)
 
 
 def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
@@ -118,10 +132,12 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
     for facet, keys in said.items():
         for candidate in candidates:
             own = facts[candidate.id].values[facet]
-            if own and not keys & own.keys():
+            # What someone was doing is said in their words, and articles say it in
+            # theirs: it is not asked again, but it weighs no article down (measured:
+            # weighing them down by half cost the plain descriptions 3 points).
+            if own and not keys & own.keys() and facet != "doing":
                 candidate.weight *= PASTE_MISMATCH
-        labels = sorted({label_of(facet, k, candidates, facts) if facet != "protocol"
-                         else PROTOCOLS.get(k, k.upper()) for k in keys})
+        labels = sorted({_said_label(facet, k, candidates, facts) for k in keys})
         shown.append((FACETS[facet].name, ", ".join(labels)))
     normalise(candidates)
     floor = candidates[0].weight * 0.01

@@ -105,7 +105,7 @@ def _evidence(query: Query, candidates: list[Candidate], facts: dict[str, Facts]
     if query.codes and leader.codes_matched >= len(query.codes) and (
             other is None or candidates[1].codes_matched < leader.codes_matched):
         return "code"
-    if query.is_message and query.phrase in own.text and (
+    if query.is_long_message and query.phrase in own.text and (
             other is None or query.phrase not in other.text):
         return "message"
     if any(a.value not in (NOT_SURE, OTHER) and a.value in own.values[a.facet]
