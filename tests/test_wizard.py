@@ -1,4 +1,5 @@
-"""The wizard's domain on small in-memory articles: no index, no Flask."""
+"""The wizard's domain on a small index of help desk articles, through the real
+`KnowledgeSource`; the pure functions of one article on in-memory `Article`s."""
 
 from __future__ import annotations
 
@@ -9,79 +10,58 @@ from app.articles.model import Article, Block, Section
 from app.articles.trees import parse_tree
 from app.wizard.engine import step, summary_text
 from app.wizard.fixes import fix_steps
+from app.wizard.source import KnowledgeSource
 from app.wizard.state import NOT_SURE, State, parse_state
+from tests.conftest import helpdesk_article
 
 
-def article(number: int, title: str, *, products=(), os=(), codes=(), symptoms="",
-            resolution=(), then="", applies_to=(), messages=()) -> Article:
-    """A procedure (numbered `resolution`) and an optional paragraph to try `then`."""
-    sections = [Section("Symptoms", "symptoms", [Block("para", symptoms)])]
-    if resolution:
-        blocks = [Block("steps", items=tuple(resolution))]
-        sections.append(Section("Resolution", "resolution",
-                                [*blocks, *([Block("para", then)] if then else [])]))
+def article(number: int, title: str, *, products=(), codes=(), applies_to=(),
+            messages=()) -> Article:
+    """An in-memory article, for the pure functions of one article."""
     return Article(
         id=f"Q{number}", title=title, permalink=f"/kb/{number // 1000:03d}/Q{number}/",
-        products=list(products), operating_systems=list(os), codes=list(codes),
-        applies_to=list(applies_to), messages=list(messages), sections=sections,
+        products=list(products), codes=list(codes), applies_to=list(applies_to),
+        messages=list(messages),
     )
 
 
-# Four articles share 0x800CCC0E; what tells them apart is the person's situation.
+# Four help desk articles share 0x800CCC0E; what tells them apart is the person's
+# situation. A fifth has nothing to do with mail.
 ARTICLES = {
-    a.id: a for a in [
-        article(900101, "Outlook Express cannot receive POP3 mail", products=["Outlook Express"],
-                os=["Windows 98"], codes=["0x800CCC0E", "0x800CCC0F"],
-                symptoms="When you receive mail over POP3 the connection to the server fails.",
-                resolution=["Check the POP3 server name.", "Check the port is 110."],
-                then="If it still fails, ask your provider which port to use."),
-        article(900102, "Outlook Express cannot send mail through SMTP",
-                products=["Outlook Express"], os=["Windows XP"], codes=["0x800CCC0E"],
-                symptoms="When you send mail the SMTP server cannot be found.",
-                resolution=["Check the SMTP server name."]),
-        article(900103, "Windows Mail rejects the password", products=["Windows Mail"],
-                os=["Windows Vista"], codes=["0x800CCC0E", "0x800CCC92"],
-                symptoms="Windows Mail keeps asking for the password.",
-                resolution=["Type the new password."]),
-        article(900104, "Outlook 2000 cannot reach the IMAP server", products=["Outlook 2000"],
-                os=["Windows 2000"], codes=["0x800CCC0E"],
-                symptoms="Outlook 2000 cannot connect to the IMAP server on port 143.",
-                resolution=["Check the IMAP server name."]),
-        article(900105, "Printer prints garbage", products=["Windows 95"],
-                symptoms="The printer prints pages of garbage.", resolution=["Reinstall."]),
-    ]
+    "Q900101": helpdesk_article(
+        "Q900101", "Outlook Express cannot receive POP3 mail",
+        products=["Outlook Express"], operating_systems=["Windows 98"],
+        codes=["0x800CCC0E", "0x800CCC0F"],
+        symptoms="When you receive mail over POP3 the connection to the server fails.",
+        resolution=["Check the POP3 server name.", "Check the port is 110."],
+        then="If it still fails, ask your provider which port to use."),
+    "Q900102": helpdesk_article(
+        "Q900102", "Outlook Express cannot send mail through SMTP",
+        products=["Outlook Express"], operating_systems=["Windows XP"], codes=["0x800CCC0E"],
+        symptoms="When you send mail the SMTP server cannot be found.",
+        resolution=["Check the SMTP server name."]),
+    "Q900103": helpdesk_article(
+        "Q900103", "Windows Mail rejects the password",
+        products=["Windows Mail"], operating_systems=["Windows Vista"],
+        codes=["0x800CCC0E", "0x800CCC92"],
+        symptoms="Windows Mail keeps asking for the password.",
+        resolution=["Type the new password."]),
+    "Q900104": helpdesk_article(
+        "Q900104", "Outlook 2000 cannot reach the IMAP server",
+        products=["Outlook 2000"], operating_systems=["Windows 2000"], codes=["0x800CCC0E"],
+        symptoms="Outlook 2000 cannot connect to the IMAP server on port 143.",
+        resolution=["Check the IMAP server name."]),
+    "Q900105": helpdesk_article(
+        "Q900105", "Printer prints garbage", products=["Windows 95"],
+        symptoms="The printer prints pages of garbage.", resolution=["Reinstall."]),
 }
 CODE_CARRIERS = ["Q900101", "Q900102", "Q900103", "Q900104"]
 
 
-class FakeSource:
-    """Ranks by pasted codes, then by shared title words: enough for the domain."""
-
-    def __init__(self, articles=ARTICLES, trees=None):
-        self.articles = articles
-        self.trees = trees or {}
-
-    def rank(self, query, limit):
-        text = query.text.lower()
-        scored = []
-        for found in self.articles.values():
-            score = 10.0 * sum(code.lower() in text for code in found.codes)
-            score += sum(word in text for word in found.title.lower().split() if len(word) > 3)
-            if score:
-                scored.append((found.id, score))
-        return sorted(scored, key=lambda pair: -pair[1])[:limit]
-
-    def article(self, article_id):
-        return self.articles.get(article_id)
-
-    def facts(self, article_ids):
-        return {i: facts_of(self.articles[i]) for i in article_ids if i in self.articles}
-
-    def quoting(self, article_ids, phrase):
-        return {i for i in article_ids if phrase in facts_of(self.articles[i]).text}
-
-    def tree(self, found):
-        return self.trees.get(found.id)
+@pytest.fixture
+def source(make_kb) -> KnowledgeSource:
+    """The wizard's real source: search's ranking and the article store of ARTICLES."""
+    return make_kb(ARTICLES).source()
 
 
 def walk(source, query, target, *, unsure=False, limit=10):
@@ -99,8 +79,8 @@ def walk(source, query, target, *, unsure=False, limit=10):
     raise AssertionError(f"still asking after {limit} questions: {asked}")
 
 
-def test_a_shared_code_asks_a_question_about_the_situation():
-    result = step(FakeSource(), State("0x800CCC0E"))
+def test_a_shared_code_asks_a_question_about_the_situation(source):
+    result = step(source, State("0x800CCC0E"))
     assert {c.id for c in result.candidates} == set(CODE_CARRIERS)
     question = result.question
     assert question is not None
@@ -113,16 +93,15 @@ def test_a_shared_code_asks_a_question_about_the_situation():
 
 
 @pytest.mark.parametrize("target", CODE_CARRIERS)
-def test_truthful_answers_narrow_a_shared_code_to_each_article(target):
-    result, asked = walk(FakeSource(), "0x800CCC0E", target)
+def test_truthful_answers_narrow_a_shared_code_to_each_article(source, target):
+    result, asked = walk(source, "0x800CCC0E", target)
     assert result.candidates[0].id == target
     assert result.fix is not None and result.fix.article.id == target
     assert 1 <= len(asked) <= 3
 
 
 @pytest.mark.parametrize("target", CODE_CARRIERS)
-def test_not_sure_never_loses_the_right_article(target):
-    source = FakeSource()
+def test_not_sure_never_loses_the_right_article(source, target):
     state = State("0x800CCC0E")
     for _ in range(6):
         result = step(source, state)
@@ -133,22 +112,21 @@ def test_not_sure_never_loses_the_right_article(target):
         assert state.answers[-1][1] == NOT_SURE
 
 
-def test_two_pasted_codes_outrank_one_and_need_no_question():
-    result = step(FakeSource(), State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+def test_two_pasted_codes_outrank_one_and_need_no_question(source):
+    result = step(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
     assert result.question is None
     assert result.candidates[0].id == "Q900103"
     assert any("0x800CCC92" in reason for reason in result.reasons)
 
 
-def test_what_the_paste_says_counts_as_an_answer():
-    result = step(FakeSource(), State("0x800CCC0E Protocol: SMTP, Port: 25"))
+def test_what_the_paste_says_counts_as_an_answer(source):
+    result = step(source, State("0x800CCC0E Protocol: SMTP, Port: 25"))
     assert ("Connection", "SMTP") in result.from_paste
     assert result.candidates[0].id == "Q900102"
     assert result.question is None or result.question.id != "protocol"
 
 
-def test_the_fix_is_walked_one_step_at_a_time_then_the_hand_over_when_nothing_else_fits():
-    source = FakeSource()
+def test_the_fix_is_walked_one_step_at_a_time_then_the_hand_over_when_nothing_else_fits(source):
     state = State("0x800CCC0E", (("code", "0x800ccc0f"),))
     result = step(source, state)
     fix = result.fix
@@ -163,8 +141,7 @@ def test_the_fix_is_walked_one_step_at_a_time_then_the_hand_over_when_nothing_el
     assert step(source, second.fix.next_state).dead_end
 
 
-def test_after_an_article_the_next_is_walked_when_it_is_as_likely():
-    source = FakeSource()
+def test_after_an_article_the_next_is_walked_when_it_is_as_likely(source):
     first = step(source, State("0x800CCC0E", (("product", "outlook-express"),),
                                "Q900101", step=2))
     assert first.fix.next_is_article
@@ -174,8 +151,7 @@ def test_after_an_article_the_next_is_walked_when_it_is_as_likely():
     assert after.fix is not None and after.fix.article.id == "Q900102"
 
 
-def test_nothing_left_is_a_dead_end_with_a_summary():
-    source = FakeSource()
+def test_nothing_left_is_a_dead_end_with_a_summary(source):
     state = State("0x800CCC0E", (("code", "0x800ccc0f"),), tried=tuple(CODE_CARRIERS))
     result = step(source, state)
     assert result.dead_end and not result.candidates
@@ -185,12 +161,11 @@ def test_nothing_left_is_a_dead_end_with_a_summary():
     assert "Tried Q900104" in text
 
 
-def test_nothing_found_is_a_dead_end():
-    assert step(FakeSource(), State("zzzz qqqq")).dead_end
+def test_nothing_found_is_a_dead_end(source):
+    assert step(source, State("zzzz qqqq")).dead_end
 
 
-def test_changing_an_answer_keeps_the_others_and_asks_it_again():
-    source = FakeSource()
+def test_changing_an_answer_keeps_the_others_and_asks_it_again(source):
     state = State("0x800CCC0E", (("os", "windows-xp"), ("product", "outlook-express")))
     result = step(source, state)
     change = next(a.change for a in result.answers if a.facet == "os")
@@ -207,9 +182,9 @@ def test_changing_an_answer_keeps_the_others_and_asks_it_again():
     ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "x")], "step number"),
     ([("q", "0x800CCC0E"), ("article", "Q900101"), ("step", "99")], "shows 2 of the article"),
 ])
-def test_garbled_or_outdated_states_fall_back_with_a_notice(pairs, notice):
+def test_garbled_or_outdated_states_fall_back_with_a_notice(source, pairs, notice):
     state, notices = parse_state(pairs)
-    result = step(FakeSource(), state, notices)
+    result = step(source, state, notices)
     assert any(notice in n for n in result.notices), result.notices
     assert result.candidates, "falls back to a step that still makes sense"
 
@@ -247,10 +222,8 @@ nodes:
 """
 
 
-def test_an_authored_tree_replaces_the_generic_steps_and_walks_both_branches():
-    tree, problems = parse_tree(TREE, "tree.yaml")
-    assert not problems
-    source = FakeSource(trees={"Q900103": tree})
+def test_an_authored_tree_replaces_the_generic_steps_and_walks_both_branches(make_kb):
+    source = make_kb({**ARTICLES, "helpdesk/Q900103.tree.yaml": TREE}).source()
     result = step(source, State("0x800CCC0E 0x800CCC92"))
     fix = result.fix
     assert fix.node.id == "first"
@@ -301,22 +274,22 @@ def give_up_walk(source, query):
 
 @pytest.mark.parametrize("query", ["0x800CCC0E", "outlook express cannot receive mail",
                                    "printer prints garbage", "zzzz"])
-def test_a_person_who_knows_nothing_reaches_a_person_within_ten_screens(query):
-    assert give_up_walk(FakeSource(), query) <= 10
+def test_a_person_who_knows_nothing_reaches_a_person_within_ten_screens(source, query):
+    assert give_up_walk(source, query) <= 10
 
 
-def test_without_evidence_the_page_offers_what_might_fit_instead_of_the_fix():
-    result = step(FakeSource(), State("cannot mail"))
+def test_without_evidence_the_page_offers_what_might_fit_instead_of_the_fix(source):
+    result = step(source, State("cannot mail"))
     while result.question is not None:  # "Not sure" tells nothing apart
-        result = step(FakeSource(), result.question.options[-1].state)
+        result = step(source, result.question.options[-1].state)
     assert result.fix is None
     assert [fit.id for fit in result.fits][:2] and result.none_fit.end == "no-match"
     assert all(fit.symptom for fit in result.fits)
-    assert step(FakeSource(), result.none_fit).dead_end
+    assert step(source, result.none_fit).dead_end
 
 
-def test_a_pasted_code_pair_is_evidence_enough_for_the_fix():
-    result = step(FakeSource(), State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+def test_a_pasted_code_pair_is_evidence_enough_for_the_fix(source):
+    result = step(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
     assert result.evidence == "code" and result.fix.article.id == "Q900103"
 
 
@@ -384,8 +357,7 @@ def test_a_draft_tree_walks_the_fix_and_loads_as_written():
     assert [o.kind for o in last.options] == ["done", "escalate"]
 
 
-def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten_screens():
-    source = FakeSource()
+def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten_screens(source):
     state, screens = State("cannot mail"), 0
     while True:
         result = step(source, state)
@@ -402,16 +374,16 @@ def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten
     assert screens <= 10
 
 
-def test_what_the_text_says_the_person_was_doing_is_not_asked():
-    result = step(FakeSource(), State("outlook express cannot receive mail"))
+def test_what_the_text_says_the_person_was_doing_is_not_asked(source):
+    result = step(source, State("outlook express cannot receive mail"))
     assert ("Doing", "Receiving or downloading mail or files") in result.from_paste
     asked = []
     while result.question is not None:
         asked.append(result.question.id)
-        result = step(FakeSource(), result.question.options[-1].state)
+        result = step(source, result.question.options[-1].state)
     assert "doing" not in asked
 
 
-def test_four_words_found_quoted_are_no_evidence_of_the_fix():
-    result = step(FakeSource(), State("printer prints pages of garbage"))
+def test_four_words_found_quoted_are_no_evidence_of_the_fix(source):
+    result = step(source, State("printer prints pages of garbage"))
     assert result.evidence != "message"
