@@ -38,6 +38,26 @@ class Element:
         assert found, f"no <{tag} {attrs}>"
         return found[0]
 
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """Every link as a person reads it, (text, href), in document order."""
+        return [(a.text, a.attrs.get("href", "")) for a in self.find_all("a")]
+
+    def link(self, starts: str) -> str:
+        """The href of the first link whose text starts with `starts`."""
+        found = [href for text, href in self.links if text.startswith(starts)]
+        assert found, f"no link {starts!r} among {[text for text, _ in self.links]}"
+        return found[0]
+
+    def form(self, button: str) -> Form:
+        """The form with a button whose text starts with `button`, as pressing it
+        submits: its method, action and fields (the button's own name and value too)."""
+        for form in self.find_all("form"):
+            for pressed in form.find_all("button"):
+                if pressed.text.startswith(button):
+                    return Form.of(form, pressed)
+        raise AssertionError(f"no form with a button {button!r}")
+
     def by_class(self, name: str) -> list[Element]:
         found = []
         for child in self.children:
@@ -46,6 +66,30 @@ class Element:
                     found.append(child)
                 found.extend(child.by_class(name))
         return found
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, str]
+
+    @classmethod
+    def of(cls, form: Element, pressed: Element | None = None) -> Form:
+        fields = {}
+        for element in form.find_all("input"):
+            kind = element.attrs.get("type", "text")
+            if "name" in element.attrs and kind not in ("submit", "button", "reset") and (
+                    kind not in ("checkbox", "radio") or "checked" in element.attrs):
+                fields[element.attrs["name"]] = element.attrs.get("value", "")
+        for element in form.find_all("textarea"):
+            if "name" in element.attrs:
+                fields[element.attrs["name"]] = "".join(
+                    child for child in element.children if isinstance(child, str))
+        if pressed is not None and "name" in pressed.attrs:
+            fields[pressed.attrs["name"]] = pressed.attrs.get("value", "")
+        return cls(form.attrs.get("method", "get").lower(), form.attrs.get("action", ""),
+                   fields)
 
 
 class _Builder(HTMLParser):

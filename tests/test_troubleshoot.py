@@ -1,4 +1,5 @@
-"""The wizard's pages and JSON API, on an index of the project's own kb/.
+"""The wizard's pages and JSON API, on an index of a copy of the project's own kb/,
+read as a person reads them (tests/htmltools.py).
 
 kb/ holds the seed Q198704 (with its authored tree) and the help desk's Q900001 and
 Q900002, which carry 0x800CCC90 too, so pasting that code needs a question.
@@ -6,16 +7,13 @@ Q900002, which carry 0x800CCC90 too, so pasting that code needs a question.
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from flask import Flask
 
-from app import PROJECT_ROOT, create_app
-from app.index.build import build_index
+from tests.htmltools import Element, parse
 
 OE_DETAILS = (
     "Unable to logon to the server using Distributed Password Authentication. "
@@ -25,92 +23,17 @@ OE_DETAILS = (
 )
 
 
-@pytest.fixture(scope="module")
-def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("wizard") / "index"
-    build_index(PROJECT_ROOT / "kb", index, procs=1)
-    return index
-
-
 @pytest.fixture
-def app(tmp_path: Path, kb_index: Path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "KB_DIR": str(PROJECT_ROOT / "kb"),
-        "INDEX_DIR": str(kb_index),
-        "INDEX_REFRESH_SECONDS": 0,
-        "ACTIVITY_DB": str(tmp_path / "activity.sqlite"),
-        "HELPDESK_CONTACT": "helpdesk@example.com",
-    })
-    yield app
-    # The test client serves in this thread: close the searcher it opened here, or it
-    # is closed by the garbage collector, as a ResourceWarning, during a later test.
-    app.extensions["knowledge_base"].close()
+def app(make_kb) -> Flask:
+    """The app on a copy of the repository's kb/, with a help desk to hand over to."""
+    return make_kb({}, with_repository_kb=True,
+                   config={"HELPDESK_CONTACT": "helpdesk@example.com"}).app
 
 
-class Page(HTMLParser):
-    """What a person sees: the heading, the links (text -> href), forms, notices."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.links: list[tuple[str, str]] = []
-        self.forms: list[dict] = []
-        self.h1 = self.h2 = ""
-        self.text_of: dict[str, str] = {}
-        self._href: str | None = None
-        self._text: list[str] = []
-        self._heading: str | None = None
-        self._class: list[str] = []
-        self.feed(html)
-        self.body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a":
-            self._href, self._text = attrs.get("href"), []
-        elif tag in ("h1", "h2"):
-            self._heading, self._text = tag, []
-        elif tag == "form":
-            self.forms.append({"action": attrs.get("action"), "method": attrs.get("method"),
-                               "fields": {}, "buttons": []})
-        elif tag == "input" and self.forms:
-            self.forms[-1]["fields"][attrs.get("name")] = attrs.get("value", "")
-        elif tag == "button" and self.forms:
-            self.forms[-1]["buttons"].append(attrs)
-            self._text = []
-
-    def handle_data(self, data):
-        self._text.append(data)
-
-    def handle_endtag(self, tag):
-        text = " ".join("".join(self._text).split())
-        if tag == "a" and self._href is not None:
-            self.links.append((text, self._href))
-            self._href = None
-        elif tag in ("h1", "h2") and self._heading == tag:
-            if not getattr(self, tag):
-                setattr(self, tag, text)
-            self._heading = None
-        elif tag == "button" and self.forms and self.forms[-1]["buttons"]:
-            self.forms[-1]["buttons"][-1]["text"] = text
-
-    def link(self, starts: str) -> str:
-        found = [href for text, href in self.links if text.startswith(starts)]
-        assert found, f"no link {starts!r} among {[t for t, _ in self.links]}"
-        return found[0]
-
-    def form(self, button: str) -> dict:
-        for form in self.forms:
-            if any(b.get("text", "").startswith(button) for b in form["buttons"]):
-                return form
-        raise AssertionError(f"no form with a button {button!r}")
-
-
-def get(client, url: str) -> Page:
+def get(client, url: str) -> Element:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return Page(response.get_data(as_text=True))
+    return parse(response.get_data(as_text=True))
 
 
 def outcomes(app) -> list[tuple]:
@@ -128,49 +51,50 @@ def rows(app, sql: str) -> list[tuple]:
 
 def test_the_start_page_asks_what_you_see(client):
     page = get(client, "/troubleshoot")
-    assert page.h1 == "What do you see?"
-    assert 'name="q"' in client.get("/troubleshoot").get_data(as_text=True)
+    assert page.find("h1").text == "What do you see?"
+    form = page.form("Find the fix")
+    assert (form.method, form.action, set(form.fields)) == ("get", "/troubleshoot", {"q"})
 
 
 def test_a_shared_code_asks_which_other_code_with_counts_and_not_sure(client):
     page = get(client, "/troubleshoot?q=0x800CCC90")
-    assert page.h1 == "Does the message also show one of these codes?"
+    assert page.find("h1").text == "Does the message also show one of these codes?"
     options = {text: href for text, href in page.links if "code=" in href}
     assert set(options) == {"0x800CCC18", "0x800CCC0F", "0x800CCC92", "Not sure"}
     assert options["0x800CCC18"] == "/troubleshoot?q=0x800CCC90&code=0x800ccc18"
     # The arithmetic is one click away, not in the question.
-    assert "Why this question?" in page.body
-    assert "“0x800CCC18” keeps 1" in page.body
-    assert "About 1 more question" in page.body
+    assert "Why this question?" in page.text
+    assert "“0x800CCC18” keeps 1" in page.text
+    assert "About 1 more question" in page.text
 
 
 @pytest.mark.parametrize("code, article", [("0x800ccc18", "Q198704"), ("0x800ccc0f", "Q900001"),
                                            ("0x800ccc92", "Q900002")])
 def test_each_answer_lands_on_its_article(client, code, article):
     page = get(client, f"/troubleshoot?q=0x800CCC90&code={code}")
-    assert f"Fix from {article}" in page.body
+    assert f"Fix from {article}" in page.text
     assert page.link(article) == f"/kb/{int(article[1:]) // 1000:03d}/{article}/"
-    assert "Why this question?" not in page.body  # no question: straight to the fix
+    assert "Why this question?" not in page.text  # no question: straight to the fix
 
 
 def test_the_seed_articles_tree_walks_both_branches(client, app):
     page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18")
-    assert page.h2 == "Try this"
-    assert "log on using Clear Text" in page.body
-    assert "Can you log on with Clear Text?" in page.body
+    assert page.find("h2").text == "Try this"
+    assert "log on using Clear Text" in page.text
+    assert "Can you log on with Clear Text?" in page.text
     works = get(client, page.link("Yes, Clear Text works"))
-    assert "Change the mailbox alias to the Windows NT account name" in works.body
+    assert "Change the mailbox alias to the Windows NT account name" in works.text
     fails = get(client, page.link("No, it still fails"))
-    assert "The administrator checks for that custom recipient and removes it" in fails.body
-    assert "Did the administrator's change fix it?" in fails.body.replace("&#39;", "'")
+    assert "The administrator checks for that custom recipient and removes it" in fails.text
+    assert "Did the administrator's change fix it?" in fails.text
     # "Yes" is a small POST form that records once and redirects (reloads record nothing).
     form = fails.form("Yes, it works now")
-    assert form["method"] == "post"
-    response = client.post(form["action"], data=form["fields"] | {"outcome": "fixed"})
+    assert (form.method, form.fields["outcome"]) == ("post", "fixed")
+    response = client.post(form.action, data=form.fields)
     assert response.status_code == 303
     assert "end=fixed" in response.location
     done = get(client, response.location)
-    assert done.h1 == "Fixed. Glad it works again."
+    assert done.find("h1").text == "Fixed. Glad it works again."
     get(client, response.location)
     assert outcomes(app) == [(1, "0x800CCC90", "code=0x800ccc18", "Q198704", None)]
 
@@ -179,15 +103,14 @@ def test_nothing_worked_gives_the_help_desk_and_a_summary_to_paste(client, app):
     page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
                        "&at=custom-recipient")
     form = page.form("No")
-    response = client.post(form["action"], data=form["fields"])
+    response = client.post(form.action, data=form.fields)
     assert response.status_code == 303
-    end = client.get(response.location).get_data(as_text=True)
-    dead = Page(end)
-    assert dead.h1 == "Time to ask a person"
+    dead = get(client, response.location)
+    assert dead.find("h1").text == "Time to ask a person"
     mail = next(href for text, href in dead.links if text == "Contact helpdesk@example.com")
     assert mail.startswith("mailto:helpdesk@example.com?subject=Help%20needed%3A%200x800CCC90")
     assert "body=Entered%3A%200x800CCC90" in mail
-    summary = re.search(r"<textarea[^>]*>(.*?)</textarea>", end, re.S).group(1)
+    summary = dead.find("textarea").text
     assert "Entered: 0x800CCC90" in summary
     assert "Other code: 0x800CCC18" in summary
     assert "Tried Q198704" in summary
@@ -197,17 +120,17 @@ def test_nothing_worked_gives_the_help_desk_and_a_summary_to_paste(client, app):
 @pytest.mark.parametrize("code, article", [("0x800ccc18", "Q198704"), ("0x800CCC92", "Q900002")])
 def test_a_pasted_dialog_with_two_codes_needs_no_question(client, code, article):
     page = get(client, "/troubleshoot?q=" + OE_DETAILS.format(code=code).replace(" ", "+"))
-    assert "Why this question?" not in page.body  # no question: straight to the fix
-    assert f"Fix from {article}" in page.body
-    assert f"Why {article} is the fix" in page.body
-    assert f"It carries the error code {code.upper().replace('0X', '0x')} you entered" in page.body
+    assert "Why this question?" not in page.text  # no question: straight to the fix
+    assert f"Fix from {article}" in page.text
+    assert f"Why {article} is the fix" in page.text
+    assert f"It carries the error code {code.upper().replace('0X', '0x')} you entered" in page.text
 
 
 def test_changing_an_earlier_answer_asks_it_again(client):
     page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18")
     change = page.link("change")
     assert dict(parse_qsl(urlsplit(change).query)) == {"q": "0x800CCC90", "ask": "code"}
-    assert get(client, change).h1 == "Does the message also show one of these codes?"
+    assert get(client, change).find("h1").text == "Does the message also show one of these codes?"
 
 
 @pytest.mark.parametrize("query", [
@@ -221,7 +144,8 @@ def test_garbled_or_outdated_links_fall_back_with_a_notice(client, query):
     response = client.get(f"/troubleshoot?{query}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'class="notice" role="status"' in html
+    notices = [n for n in parse(html).by_class("notice") if n.attrs.get("role") == "status"]
+    assert notices and all(notice.text for notice in notices)
     assert "<script>" not in html
 
 
@@ -284,8 +208,8 @@ def test_an_outcome_for_an_article_that_does_not_exist_is_refused(client, app):
     page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
                        "&at=custom-recipient")
     form = page.form("No")
-    fields = dict(form["fields"], state="q=0x800CCC90&article=Q9999999")
-    response = client.post(form["action"], data=fields)
+    fields = dict(form.fields, state="q=0x800CCC90&article=Q9999999")
+    response = client.post(form.action, data=fields)
     assert response.status_code == 400
     assert "no article Q9999999" in response.get_data(as_text=True)
     assert outcomes(app) == []
@@ -296,7 +220,7 @@ def test_outcomes_are_rate_limited_per_client(client, app):
     page = get(client, "/troubleshoot?q=0x800CCC90&code=0x800ccc18&article=Q198704"
                        "&at=custom-recipient")
     form = page.form("No")
-    codes = [client.post(form["action"], data=form["fields"]).status_code for _ in range(3)]
+    codes = [client.post(form.action, data=form.fields).status_code for _ in range(3)]
     assert codes == [303, 303, 429]
     assert len(outcomes(app)) == 2
 
