@@ -145,6 +145,18 @@ class KB:
         self._app: Flask | None = None
         self._built = False
 
+    @classmethod
+    def of(cls, root: Path, articles: dict[str, str], *, with_repository_kb: bool = False,
+           config: dict | None = None) -> KB:
+        """Exactly these articles in root/kb (see `add`), on top of a copy of the
+        repository's kb/ with `with_repository_kb`; `config` adds to the app's settings."""
+        kb = cls(root, config)
+        if with_repository_kb:
+            shutil.copytree(PROJECT_ROOT / "kb", kb.kb_dir, dirs_exist_ok=True)
+        for name, text in articles.items():
+            kb.add(name, text)
+        return kb
+
     def add(self, name: str, text: str) -> Path:
         """Write one file by name: an article id ("Q100001") goes where its format
         lives (an archive article in `100/Q100001/README.md`, a help desk article in
@@ -207,20 +219,15 @@ class KB:
 @pytest.fixture
 def make_kb(tmp_path: Path) -> Iterator[Callable[..., KB]]:
     """`make_kb({"Q100001": archive_article(...), "Q900101": helpdesk_article(...)})`:
-    a knowledge base of exactly these articles (see `KB.add` for where each goes), with
-    `with_repository_kb=True` on top of a copy of the repository's kb/; `config`
-    adds to the app's settings."""
+    a knowledge base in tmp_path of exactly these articles (see `KB.of`)."""
     made: list[KB] = []
 
     def make(articles: dict[str, str], *, with_repository_kb: bool = False,
              config: dict | None = None) -> KB:
-        kb = KB(tmp_path if not made else tmp_path / f"world-{len(made) + 1}", config)
-        if with_repository_kb:
-            shutil.copytree(PROJECT_ROOT / "kb", kb.kb_dir, dirs_exist_ok=True)
-        for name, text in articles.items():
-            kb.add(name, text)
-        made.append(kb)
-        return kb
+        root = tmp_path if not made else tmp_path / f"world-{len(made) + 1}"
+        made.append(KB.of(root, articles, with_repository_kb=with_repository_kb,
+                          config=config))
+        return made[-1]
 
     yield make
     for kb in made:

@@ -1,10 +1,10 @@
 """Browser fixtures: the real app on a real port, driven by Debian's Chromium.
 
 `live_server` is the base URL (``http://127.0.0.1:PORT``) of the app served by
-werkzeug in a thread, on an index of the project's own `kb/` (the seed Q198704 and
-the help desk's articles) built once per session in a tmp folder. `page` is a fresh
-Playwright page (its own context, so no cookies leak between tests) in headless
-Chromium. Nothing here downloads a browser: without /usr/bin/chromium or the
+werkzeug in a thread, on an index of a copy of the project's own `kb/` (the seed
+Q198704 and the help desk's articles) built once per session in a tmp folder. `page`
+is a fresh Playwright page (its own context, so no cookies leak between tests) in
+headless Chromium. Nothing here downloads a browser: without /usr/bin/chromium or the
 playwright package the tests are skipped with the way to get them.
 """
 
@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
-from app import PROJECT_ROOT, create_app
-from app.index.build import build_index
+from tests.conftest import KB
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,20 +34,15 @@ ADMIN_PASSWORD = "browser-test-password"
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory):
-    """The Flask app the live server runs, on an index of PROJECT_ROOT/kb."""
-    root = tmp_path_factory.mktemp("live")
-    index_dir = root / "instance" / "index"
-    build_index(PROJECT_ROOT / "kb", index_dir, procs=1)
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-tests",
-        "KB_DIR": str(PROJECT_ROOT / "kb"),
-        "INDEX_DIR": str(index_dir),
-        "INDEX_REFRESH_SECONDS": 0,
-        "ACTIVITY_DB": str(root / "instance" / "activity.sqlite"),
-        "ADMIN_PASSWORD": ADMIN_PASSWORD,
-    })
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The Flask app the live server runs, on an index of a copy of PROJECT_ROOT/kb
+    (the same world as tests/conftest.py's `make_kb`, once per session)."""
+    kb = KB.of(tmp_path_factory.mktemp("live"), {}, with_repository_kb=True,
+               config={"SECRET_KEY": "browser-tests", "ADMIN_PASSWORD": ADMIN_PASSWORD})
+    try:
+        yield kb.app
+    finally:
+        kb.close()
 
 
 @pytest.fixture(scope="session")
