@@ -81,3 +81,158 @@
     })
     .catch(function () { /* the link stays */ });
 })();
+
+// Suggestions as you type: the search box becomes an ARIA combobox over /api/suggest.
+// Without JavaScript the box is a plain search box and nothing changes.
+(function () {
+  "use strict";
+  if (!window.fetch) return;
+  var counter = 0;
+
+  function enhance(box) {
+    var form = box.form;
+    var list = document.createElement("ul");
+    var id = "suggestions-" + (++counter);
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var asked = "";
+    list.id = id;
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    box.setAttribute("role", "combobox");
+    box.setAttribute("aria-autocomplete", "list");
+    box.setAttribute("aria-expanded", "false");
+    box.setAttribute("aria-controls", id);
+    box.parentNode.classList.add("has-suggestions");
+    box.parentNode.appendChild(list);
+
+    function close() {
+      list.hidden = true;
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function mark(index) {
+      items.forEach(function (item, at) {
+        item.setAttribute("aria-selected", at === index ? "true" : "false");
+      });
+      active = index;
+      if (index >= 0) box.setAttribute("aria-activedescendant", items[index].id);
+      else box.removeAttribute("aria-activedescendant");
+    }
+
+    function show(suggestions) {
+      list.textContent = "";
+      items = suggestions.map(function (suggestion, at) {
+        var item = document.createElement("li");
+        item.id = id + "-" + at;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        item.dataset.url = suggestion.url;
+        var kind = document.createElement("span");
+        kind.className = "suggestion-kind";
+        kind.textContent = suggestion.kind === "code" ? "Error code" : "Article";
+        item.appendChild(kind);
+        item.appendChild(document.createTextNode(" " + suggestion.text));
+        item.addEventListener("mousedown", function (event) {
+          event.preventDefault();  // keep the focus in the box
+          window.location.href = suggestion.url;
+        });
+        list.appendChild(item);
+        return item;
+      });
+      active = -1;
+      list.hidden = items.length === 0;
+      box.setAttribute("aria-expanded", items.length ? "true" : "false");
+    }
+
+    function ask() {
+      var typed = box.value;
+      if (typed.trim().length < 2 || typed.length > 100) { asked = typed; show([]); return; }
+      if (typed === asked) return;
+      asked = typed;
+      fetch(form.getAttribute("data-suggest") + "?q=" + encodeURIComponent(typed),
+            { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
+        .then(function (answer) { if (box.value === typed) show(answer.suggestions || []); })
+        .catch(function () { show([]); });
+    }
+
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 80);
+    });
+    box.addEventListener("keydown", function (event) {
+      if (list.hidden || !items.length) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        var next = active + step;
+        if (next < -1) next = items.length - 1;
+        if (next >= items.length) next = -1;
+        mark(next);
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = items[active].dataset.url;
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    box.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  document.querySelectorAll("form[data-suggest] [data-search-box]").forEach(enhance);
+})();
+
+// A paste longer than the box takes is cut by the browser: say so beside the box.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-search-box][maxlength]").forEach(function (box) {
+    box.addEventListener("paste", function (event) {
+      var pasted = (event.clipboardData || window.clipboardData).getData("text") || "";
+      var limit = parseInt(box.getAttribute("maxlength"), 10);
+      if (pasted.length + box.value.length <= limit) return;
+      var form = box.form;
+      var note = form.querySelector(".cut-note");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "cut-note hint";
+        note.setAttribute("role", "status");
+        form.appendChild(note);
+      }
+      note.textContent = "Only the first " + limit.toLocaleString("en") +
+        " characters are searched; the rest of what you pasted was left out.";
+    });
+  });
+})();
+
+// Results: the product filter is open on wide screens (folded on phones), and the
+// arrow keys move from one result to the next.
+(function () {
+  "use strict";
+  var facets = document.querySelector("details[data-facets]");
+  if (facets && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    facets.open = true;
+  }
+  var links = Array.prototype.slice.call(document.querySelectorAll(".results .result h2 a"));
+  if (!links.length) return;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var current = links.indexOf(document.activeElement);
+    var box = document.activeElement && document.activeElement.matches &&
+      document.activeElement.matches("[data-search-box]");
+    if (box && document.activeElement.getAttribute("aria-expanded") === "true") return;
+    if (current < 0 && !box && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+    if (current < 0 && event.key === "ArrowUp" && !box) return;
+    event.preventDefault();
+    var next = current < 0 ? 0 : current + (event.key === "ArrowDown" ? 1 : -1);
+    if (next < 0) { var top = document.querySelector("[data-search-box]"); if (top) top.focus(); return; }
+    links[Math.min(next, links.length - 1)].focus();
+  });
+})();

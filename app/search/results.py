@@ -52,8 +52,8 @@ WORDS_FIT = 0.25
 # than a word: it weighs like a strong phrase, not like a tier above everything.
 DECISIVE_CODE = 50
 COMMON_CODE = 20.0
-# Of a long paste, the words marked in a snippet: those of the matched pairs, of the
-# title, and the rarest few (not every "error" and "server" of the message).
+# Of a long paste, the words marked in a snippet: those of the title and the rarest
+# few (not every "error" and "server" of the message).
 MARKED_RARE = 6
 MARKED_ALL_UP_TO = 5  # a query of this many words or fewer has every word marked
 
@@ -98,6 +98,7 @@ class SearchResults:
     articles do not fit them (`words_misfit`)."""
     words_misfit: bool = False
     code_articles: int = 0  # articles that carry or mention a typed code
+    articles_per_code: dict[str, int] = field(default_factory=dict)  # ... for each code
 
 # --- scoring -----------------------------------------------------------------------------
 
@@ -210,14 +211,12 @@ def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
 
 def _marked(searcher: Searcher, plan: Plan, docnum: int) -> set[str]:
     """The words to mark in a result's snippet: every word of a short query; of a long
-    one, those that carried the match (its title's, its matched pairs', the rarest)."""
+    one, those that carried the match: the words of its title and the rarest few it has
+    (not every "error", "server" and "was" of a pasted dialog)."""
     if len(plan.stems) <= MARKED_ALL_UP_TO:
         return plan.stems
     postings = postings_of(searcher)
     marked = {stem for stem in plan.stems if postings.has("title", stem, docnum)}
-    for pair in plan.terms.get("pairs", {}):
-        if postings.has("pairs", pair, docnum):
-            marked.update(pair.split("~"))
     rare = sorted(
         (postings.frequency(searcher, "body", stem), stem) for stem in plan.stems
         if any(postings.has(name, stem, docnum) for name in ("symptoms", "body", "messages")))
@@ -293,6 +292,10 @@ def search(
         corrections=plan.corrections, facets=facets, product=product, per_page=per_page,
         words_only=plan.words_only, words_misfit=scored.words_misfit,
         code_articles=int(with_code.sum()),
+        articles_per_code={code: sum(code in scored.carried.get(docnum, ())
+                                     or code in scored.mentioned.get(docnum, ())
+                                     for docnum in {*scored.carried, *scored.mentioned})
+                           for code in plan.codes},
     )
 
 

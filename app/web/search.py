@@ -101,7 +101,8 @@ class Heading:
 
 
 def heading(query: Query) -> Heading:
-    pasted = len(query.text) > PASTE_CHARS or bool(query.codes and query.is_message)
+    pasted = len(query.text) > PASTE_CHARS or bool(
+        query.codes and query.is_message and len(query.text) > PASTE_CHARS // 2)
     return Heading(pasted, [code_label(code) for code in query.codes], query.clipped,
                    MAX_QUERY_CHARS)
 
@@ -114,9 +115,12 @@ def _wizard_url(text: str) -> str:
     return url_for("troubleshoot.wizard", q=text)
 
 
-def _near(codes: list[str]) -> list[tuple[str, list[tuple[NearCode, str]]]]:
+def _near(results: SearchResults) -> list[tuple[str, list[tuple[NearCode, str]]]]:
+    """For each code typed that no article has, carried or mentioned: the near ones."""
     near = []
-    for code in codes:
+    for code in results.codes:
+        if results.articles_per_code.get(code):
+            continue
         found = near_codes(get_kb(), code)
         if found:
             near.append((code, [(each, url_for("search.code", code=each.code)) for each in found]))
@@ -138,7 +142,7 @@ def _links(found: SearchResults, text: str, product: str | None, as_typed: bool)
         pager=pager(found.page, found.pages, lambda page: _search_url(**keep, page=page)),
         wizard=_wizard_url(text),
         words_only=_search_url(q=found.words_only, product=product) if found.words_only else None,
-        near=_near(found.codes) if found.codes else [],
+        near=_near(found) if found.codes else [],
     )
 
 

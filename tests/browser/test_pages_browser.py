@@ -26,7 +26,7 @@ def test_search_from_the_home_page_opens_an_article(page, live_server: str) -> N
 
 def test_typing_an_article_id_opens_it(page, live_server: str) -> None:
     page.goto(live_server + "/")
-    page.get_by_role("searchbox").fill("kb198704")
+    page.get_by_role("combobox").fill("kb198704")
     page.keyboard.press("Enter")
     page.wait_for_url(live_server + ARTICLE)
     assert page.title().startswith("Q198704:")
