@@ -247,7 +247,7 @@ def test_fix_steps_group_a_procedure_and_split_alternative_methods():
     assert steps[2].blocks[1].text == "Method B."
 
 
-def test_codes_read_as_a_person_writes_them():
+def test_a_code_is_labelled_as_a_person_writes_it():
     from app.codes.labels import label as code_label
 
     assert code_label("EVENT-11310") == "Event ID 11310"
