@@ -118,11 +118,12 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
     most = max(c.codes_matched for c in candidates)
     # Then messages: an article quoting the pasted words as they are (in its title,
     # messages or symptoms) outranks one that merely shares some of them.
-    quoting = set()
+    quoting, whole = set(), set()
     if query.is_message:
-        quoting = {c.id for c in candidates if query.phrase in facts[c.id].text}
+        quoting = {c.id for c in candidates if query.quoted_in(facts[c.id].text)}
+        whole = {c for c in quoting if query.phrase in facts[c].text}
     for candidate in candidates:
-        if candidate.id in quoting:      # quoting the whole paste covers its codes too
+        if candidate.id in whole:        # quoting the whole paste covers its codes too
             candidate.codes_matched = max(candidate.codes_matched, most)
         candidate.weight = (max(candidate.score, 0.0) / top) * (
             CODE_PENALTY ** (candidate.codes_matched - most)) * (
@@ -192,5 +193,7 @@ def _with_quoting(source: Source, query: Query, ranked: list[tuple[str, float]]
     head, tail = ranked[:MAX_CANDIDATES], ranked[MAX_CANDIDATES:]
     if not tail or len(set(query.phrase.split()) - CODE_WORDS) < 3:
         return head
-    found = source.quoting([article_id for article_id, _ in tail], query.phrase)
+    ids = [article_id for article_id, _ in tail]
+    found = set().union(*(source.quoting(ids, phrase)
+                          for phrase in (query.phrase, *query.sentences)))
     return head + [pair for pair in tail if pair[0] in found]

@@ -26,7 +26,7 @@ from app.text.analysis import stems
 from app.text.slugs import clip
 from app.wizard.candidates import Candidate, candidates_for, label_of, normalise, weigh
 from app.wizard.facets import FACETS
-from app.wizard.fixes import Fix, fix_for, fix_steps
+from app.wizard.fixes import Fix, fix_for, fix_steps, symptom_sentence
 from app.wizard.questions import (
     MAX_QUESTIONS,
     Question,
@@ -105,8 +105,8 @@ def _evidence(query: Query, candidates: list[Candidate], facts: dict[str, Facts]
     if query.codes and leader.codes_matched >= len(query.codes) and (
             other is None or candidates[1].codes_matched < leader.codes_matched):
         return "code"
-    if query.is_long_message and query.phrase in own.text and (
-            other is None or query.phrase not in other.text):
+    if query.is_long_message and query.quoted_in(own.text) and (
+            other is None or not query.quoted_in(other.text)):
         return "message"
     if any(a.value not in (NOT_SURE, OTHER) and a.value in own.values[a.facet]
            and (other is None or a.value not in other.values[a.facet]) for a in answers):
@@ -243,7 +243,7 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
         return result
     # No article clearly leads: let the person recognise theirs by its symptom.
     result.fits = [
-        Fit(c.id, c.title, c.url, _symptom_of(facts[c.id]), state.at_fix(c.id))
+        Fit(c.id, c.title, c.url, _symptom_of(source, c.id), state.at_fix(c.id))
         for c in remaining[:FITS]
     ]
     result.none_fit = replace(state, end="no-match")
@@ -254,9 +254,9 @@ def _label(product: str | None, candidates: list[Candidate], facts: dict[str, Fa
     return label_of("product", product, candidates, facts) if product else ""
 
 
-def _symptom_of(facts: Facts) -> str:
-    symptom = next(iter(facts.values["symptom"].values()), None)
-    return symptom.label if symptom else ""
+def _symptom_of(source: Source, article_id: str) -> str:
+    found = source.article(article_id)
+    return symptom_sentence(found) if found is not None else ""
 
 
 def _walk_on(result: Step, remaining: list[Candidate]) -> None:

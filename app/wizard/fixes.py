@@ -170,6 +170,11 @@ def _lead_text(section: Section | None, limit: int) -> str:
     return first_sentences(section.text, limit)
 
 
+def symptom_sentence(article: Article, limit: int = 160) -> str:
+    """What the article's symptoms say first, in a sentence or two."""
+    return _lead_text(symptom_section(article), limit)
+
+
 def _summary(article: Article) -> tuple[str, str]:
     return (_lead_text(symptom_section(article), 200),
             _lead_text(article.section("CAUSE"), 200))
