@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask import Flask
 
+from tests.conftest import helpdesk_article
 from tests.htmltools import Element, parse
 
 OE_DETAILS = (
@@ -237,3 +238,22 @@ def test_every_api_step_carries_the_hand_over(client, app):
         assert handover["url"].endswith(data["page"])
     app.config["HELPDESK_CONTACT"] = ""
     assert client.get("/api/troubleshoot?q=0x800CCC90").get_json()["handover"]["contact"] is None
+
+
+def test_a_step_pointing_to_another_article_links_it_and_offers_its_fix(make_kb):
+    world = make_kb({
+        "Q900301": helpdesk_article(
+            "Q900301", "Windows Mail cannot find the outgoing server", codes=["0x800CCC0E"],
+            symptoms="Windows Mail cannot find the SMTP server.",
+            resolution=["Open Tools, then Accounts.", "Check the server name."],
+            then="If the name is right, see Q900302 for the firewall settings."),
+        "Q900302": helpdesk_article(
+            "Q900302", "A firewall blocks outgoing mail", symptoms="Mail stays in the Outbox.",
+            resolution=["Allow port 25 in the firewall."]),
+    })
+    page = world.client.get("/troubleshoot?q=0x800CCC0E&article=Q900301&step=2")
+    html = page.get_data(as_text=True)
+    assert '<a href="/kb/900/Q900302/">Q900302</a>' in html
+    assert ('href="/troubleshoot?q=0x800CCC0E&amp;article=Q900302"'
+            in html.replace("%20", " "))
+    assert "Try the fix of Q900302, which this step points to" in html

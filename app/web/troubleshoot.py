@@ -113,6 +113,7 @@ class StepView:
     admin_action: str                # the step needs an administrator: what to ask for
     not_fixed_url: str               # "No": the next step or article ("" ends the walk)
     not_fixed_label: str
+    referenced: list[tuple[str, str]]  # (article id, its fix in the wizard) a step points to
     candidates: list[CandidateView]
     fix_is_claimed: bool             # "Why X is the fix" only when the evidence says so
 
@@ -140,12 +141,25 @@ def _step_view(result: Step) -> StepView:
         step_html=html,
         node_html=blocks_html(fix.node_steps) if fix is not None else Markup(""),
         admin_action=admin,
+        referenced=_referenced(result),
         not_fixed_url=not_fixed_url,
         not_fixed_label=not_fixed_label,
         candidates=[CandidateView(c.id, c.title, c.url, round(c.weight * 100))
                     for c in result.candidates[:15]],
         fix_is_claimed=bool(result.evidence) or bool(result.state.article),
     )
+
+
+def _referenced(result: Step) -> list[tuple[str, str]]:
+    """Articles the current step points to ("see Q185836"), each with a link that walks
+    its fix in the wizard instead."""
+    fix = result.fix
+    if fix is None or fix.current is None:
+        return []
+    found = dict.fromkeys(f"Q{int(m.group(1))}" for m in ARTICLE_REFERENCE.finditer(
+        fix.current.text))
+    return [(ref, page_url(result.state.at_fix(ref))) for ref in found
+            if ref != fix.article.id][:3]
 
 
 @bp.record_once
