@@ -34,6 +34,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from app.articles.trees import TREE_FILE
+from app.index.arrays import write_arrays
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
@@ -130,6 +131,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
             report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
             write_trees(kb_dir, target, trees, report)
+            write_arrays(target, procs=procs)  # one segment a process: both cores
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -148,6 +150,9 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     report.repaired = len([path for path in applying if path in files])
     write_trees(kb_dir, live, trees, report)
     report.compacted = compact(live)
+    # After Whoosh committed: the arrays of its new segments (and of those a killed
+    # run left without); until then readers derive a missing segment's themselves.
+    write_arrays(live)
     return report
 
 

@@ -19,7 +19,7 @@ from app.text.analysis import StemmingTokenizer
 # Raised whenever what is written changes meaning (fields, analyzers, the stored
 # article's shape, the module a pickled analyzer lives in): an index of another
 # format is rebuilt, never misread.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: postings arrays beside Whoosh (app/index/arrays.py)
 
 
 def make_schema() -> Schema:

@@ -1,12 +1,11 @@
 """BM25 over the index's postings, held as flat arrays.
 
 Whoosh's own matchers cost several Python calls a posting: a union of the fifty
-terms of a pasted message walked every posting of each (1-2 s on the archive). Here
-each term's postings are read once, a block at a time, into two numpy arrays
-(docnums, and the term-frequency part of BM25 for each), cached per set of index
-segments and shared by a process's threads; a query adds them into one score array
-for the whole archive with vectorised operations, so a common word costs
-microseconds once read.
+terms of a pasted message walked every posting of each (1-2 s on the archive). The
+index run writes each field's postings as arrays beside Whoosh (app/index/arrays.py),
+every worker maps them read-only (app/search/arrays.py), and a query adds each
+term's BM25 parts into one score array for the whole archive with vectorised
+operations: no term is read through Whoosh, even the first time.
 """
 
 from __future__ import annotations
@@ -17,9 +16,11 @@ import threading
 import numpy as np
 from whoosh.searching import Searcher
 
-from app.search.whoosh_postings import term_postings
+from app.search.arrays import K1, Postings
+from app.search.whoosh_postings import index_folder
 
-K1 = 1.2
+__all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "best", "bm25", "postings_of"]
+
 # field: (weight, BM25 length normalisation b, largest share of articles a term
 # may appear in and still be scored in this field)
 FIELDS: dict[str, tuple[float, float, float]] = {
@@ -32,128 +33,6 @@ FIELDS: dict[str, tuple[float, float, float]] = {
     "extra": (0.4, 0.75, 0.2),
 }
 MAX_TERMS = 24  # per field: the rarest words of a long paste are the ones that count
-CACHE_POSTINGS = 6_000_000  # about 50 MB of arrays per process
-
-
-class Postings:
-    """The postings of one set of index segments, as arrays: per-field length norms,
-    per term (docnums, BM25 term-frequency parts), per product its articles.
-
-    Readers are the calling thread's own; what is read is shared by all threads.
-    """
-
-    def __init__(self, searcher: Searcher) -> None:
-        reader = searcher.reader()
-        self.size = reader.doc_count_all()
-        self.norms: dict[str, np.ndarray] = {}
-        self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self.cached = 0
-        self.frequencies: dict[tuple[str, str], int] = {}
-        self.products: list[tuple[str, ...]] | None = None
-        self.product_docs: dict[str, np.ndarray] = {}
-        # An in-place update deletes the old copy of each changed article.
-        self.deleted = np.zeros(self.size, dtype=bool)
-        for leaf, offset in reader.leaf_readers():
-            if leaf.has_deletions():
-                for docnum in range(leaf.doc_count_all()):
-                    self.deleted[offset + docnum] = leaf.is_deleted(docnum)
-        self.lock = threading.Lock()
-
-    def norm(self, searcher: Searcher, fieldname: str) -> np.ndarray:
-        norms = self.norms.get(fieldname)
-        if norms is None:
-            reader = searcher.reader()
-            lengths = np.zeros(self.size, dtype=np.float32)
-            for leaf, offset in reader.leaf_readers():
-                length = leaf.doc_field_length
-                lengths[offset : offset + leaf.doc_count_all()] = [
-                    length(docnum, fieldname) or 0 for docnum in range(leaf.doc_count_all())
-                ]
-            b = FIELDS[fieldname][1]
-            average = reader.field_length(fieldname) / max(self.size, 1) or 1.0
-            norms = self.norms[fieldname] = K1 * (1 - b + b * lengths / average)
-        return norms
-
-    def frequency(self, searcher: Searcher, fieldname: str, text: str) -> int:
-        """Articles with the term, remembered: a lookup reads the terms file."""
-        key = (fieldname, text)
-        found = self.frequencies.get(key)
-        if found is None:
-            if len(self.frequencies) > 200_000:
-                self.frequencies.clear()
-            found = self.frequencies[key] = searcher.reader().doc_frequency(fieldname, text)
-        return found
-
-    def term(self, searcher: Searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums in increasing order, BM25 term-frequency part of each)."""
-        key = (fieldname, text)
-        found = self.terms.get(key)
-        if found is not None:
-            return found
-        docnums: list[np.ndarray] = []
-        frequencies: list[np.ndarray] = []
-        if self.frequency(searcher, fieldname, text):
-            for leaf, offset in searcher.reader().leaf_readers():
-                if not leaf.doc_frequency(fieldname, text):
-                    continue
-                in_leaf = term_postings(leaf, fieldname, text)
-                docnums.append(in_leaf.docnums + offset)
-                frequencies.append(in_leaf.frequencies)
-        ids = np.concatenate(docnums) if docnums else np.zeros(0, dtype=np.int64)
-        tf = np.concatenate(frequencies) if frequencies else np.zeros(0, dtype=np.float32)
-        kept = ~self.deleted[ids]
-        ids, tf = ids[kept], tf[kept]
-        parts = tf * (K1 + 1) / (tf + self.norm(searcher, fieldname)[ids])
-        found = (ids.astype(np.int32), parts.astype(np.float32))
-        with self.lock:
-            if self.cached + len(ids) > CACHE_POSTINGS:
-                self.terms.clear()  # rare: the cache holds the common words again soon
-                self.cached = 0
-            self.terms[key] = found
-            self.cached += len(ids)
-        return found
-
-    def has(self, fieldname: str, text: str, docnum: int) -> bool:
-        """Whether a term read for this query is in the article (False if not read)."""
-        found = self.terms.get((fieldname, text))
-        if found is None:
-            return False
-        ids = found[0]
-        at = int(np.searchsorted(ids, docnum))
-        return at < len(ids) and ids[at] == docnum
-
-    def products_of(self, searcher: Searcher, docnum: int) -> tuple[str, ...]:
-        """The products of an article, from the products field's postings: a few
-        hundred lists read once, where stored fields cost a read per article."""
-        if self.products is None:
-            reader = searcher.reader()
-            products: list[tuple[str, ...]] = [()] * self.size
-            if "products" in searcher.schema:
-                for name in reader.lexicon("products"):
-                    product = name.decode("utf-8") if isinstance(name, bytes) else name
-                    for each in reader.postings("products", product).all_ids():
-                        products[each] = (*products[each], product)
-            self.products = products
-        return self.products[docnum]
-
-    def carrying(self, searcher: Searcher, code: str) -> np.ndarray:
-        """Which articles carry a canonical code (its `codes` field), as a mask."""
-        found = np.zeros(self.size, dtype=bool)
-        reader = searcher.reader()
-        if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
-            found[list(reader.postings("codes", code.lower()).all_ids())] = True
-        return found & ~self.deleted
-
-    def of_product(self, searcher: Searcher, product: str) -> np.ndarray:
-        """Which articles are about the product, as a mask over docnums."""
-        found = self.product_docs.get(product)
-        if found is None:
-            reader = searcher.reader()
-            found = np.zeros(self.size, dtype=bool)
-            if "products" in searcher.schema and reader.doc_frequency("products", product):
-                found[list(reader.postings("products", product).all_ids())] = True
-            self.product_docs[product] = found
-        return found
 
 
 _postings: dict[tuple, Postings] = {}
@@ -161,13 +40,15 @@ _postings_lock = threading.Lock()
 
 
 def postings_of(searcher: Searcher) -> Postings:
-    """The arrays of the searcher's segments; a new set when the index changed."""
+    """The arrays of the searcher's segments, shared by the process's threads; a new
+    set when the index changed (the key names the same index as
+    `KnowledgeBase.identity()`: its folder and its segments with their deletions)."""
     reader = searcher.reader()
-    key = tuple(
+    key = (str(index_folder(searcher)), *(
         (leaf.segment().segment_id() if leaf.segment() else id(leaf), offset,
          leaf.doc_count_all(), leaf.doc_count())
         for leaf, offset in reader.leaf_readers()
-    )
+    ))
     found = _postings.get(key)
     if found is None:
         with _postings_lock:
@@ -175,7 +56,8 @@ def postings_of(searcher: Searcher) -> Postings:
             if found is None:
                 if len(_postings) >= 2:  # an older generation nobody reads any more
                     _postings.pop(next(iter(_postings)))
-                found = _postings[key] = Postings(searcher)
+                found = _postings[key] = Postings(
+                    searcher, {name: b for name, (_, b, _) in FIELDS.items()})
     return found
 
 

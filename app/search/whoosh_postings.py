@@ -19,11 +19,13 @@ taken and returns what the public matchers return.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
+from whoosh.searching import Searcher
 
 BLOCK_NAMES = ("_read_ids", "_read_weights", "_next_block", "_atend", "_ids", "_weights")
 
@@ -89,3 +91,10 @@ def _one_at_a_time(matcher) -> TermPostings:
         matcher.next()
     return TermPostings(np.array(docnums, dtype=np.int64),
                         np.array(frequencies, dtype=np.float32), False)
+
+
+def index_folder(searcher: Searcher) -> Path | None:
+    """The generation folder of a searcher opened on a Whoosh index in its `whoosh/`
+    folder there (`_ix.storage.folder`); None for an index held in memory."""
+    folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
+    return Path(folder).parent if folder else None

@@ -1,0 +1,157 @@
+"""The postings of one opened index, from the arrays the index run wrote beside Whoosh
+(app/index/arrays.py): per-field length norms, per term (docnums, BM25 term-frequency
+parts), per product and per code its articles.
+
+The arrays are mapped read-only, so every worker process shares the one copy the
+operating system caches and a new worker answers its first query without reading
+postings through Whoosh. What a process computes from them (the length norms, the
+parts of the longest postings lists, the products of each article) is small and kept
+per index identity.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from app.index.arrays import SegmentArrays
+from app.search.whoosh_postings import index_folder
+
+K1 = 1.2
+CACHE_POSTINGS = 2_000_000  # parts kept per process for long lists: about 16 MB
+CACHED_FROM = 2_000  # lists shorter than this are cheaper to compute than to keep
+
+
+class Postings:
+    """The postings of one set of index segments, read from their arrays."""
+
+    def __init__(self, searcher: Searcher, b: dict[str, float]) -> None:
+        reader = searcher.reader()
+        generation = index_folder(searcher)
+        self.size = reader.doc_count_all()
+        self.b = b
+        self.segments: list[tuple[SegmentArrays, int]] = []
+        # An in-place update deletes the old copy of each changed article.
+        self.deleted = np.zeros(self.size, dtype=bool)
+        for leaf, offset in reader.leaf_readers():
+            self.segments.append((SegmentArrays.of_leaf(generation, leaf), offset))
+            if leaf.has_deletions():
+                gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                self.deleted[gone + offset] = True
+        self.any_deleted = bool(self.deleted.any())
+        self.norms: dict[str, np.ndarray] = {}
+        self.parts: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.cached = 0
+        self.products: tuple[list[str], np.ndarray, np.ndarray] | None = None
+        self.lock = threading.Lock()
+
+    def norm(self, searcher: Searcher | None, fieldname: str) -> np.ndarray:
+        norms = self.norms.get(fieldname)
+        if norms is None:
+            lengths = np.zeros(self.size, dtype=np.float32)
+            total = 0
+            for segment, offset in self.segments:
+                parts = segment.fields.get(fieldname)
+                if parts is not None:
+                    lengths[offset:offset + segment.documents] = parts["lengths"]
+                    total += segment.total_lengths[fieldname]
+            b = self.b[fieldname]
+            average = total / max(self.size, 1) or 1.0
+            norms = self.norms[fieldname] = (K1 * (1 - b + b * lengths / average)).astype(
+                np.float32)
+        return norms
+
+    def frequency(self, searcher: Searcher | None, fieldname: str, text: str) -> int:
+        """Articles with the term, as Whoosh counts them (deleted copies included)."""
+        total = 0
+        for segment, _ in self.segments:
+            start, end = segment.span(fieldname, text)
+            total += end - start
+        return total
+
+    def docs(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums in increasing order, term frequencies) of the live articles."""
+        ids: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        for segment, offset in self.segments:
+            docnums, tf = segment.postings(fieldname, text)
+            if len(docnums):
+                ids.append(docnums + np.int32(offset))
+                tfs.append(tf)
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        found = np.concatenate(ids) if len(ids) > 1 else np.asarray(ids[0])
+        tf = np.concatenate(tfs) if len(tfs) > 1 else np.asarray(tfs[0])
+        if self.any_deleted:
+            kept = ~self.deleted[found]
+            found, tf = found[kept], tf[kept]
+        return found, tf
+
+    def term(self, searcher: Searcher | None, fieldname: str,
+             text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums in increasing order, BM25 term-frequency part of each)."""
+        key = (fieldname, text)
+        found = self.parts.get(key)
+        if found is not None:
+            return found
+        ids, tf = self.docs(fieldname, text)
+        parts = tf * np.float32(K1 + 1) / (tf + self.norm(searcher, fieldname)[ids])
+        found = (ids, parts.astype(np.float32))
+        if len(ids) >= CACHED_FROM:
+            with self.lock:
+                if self.cached + len(ids) > CACHE_POSTINGS:
+                    self.parts.clear()
+                    self.cached = 0
+                self.parts[key] = found
+                self.cached += len(ids)
+        return found
+
+    def has(self, fieldname: str, text: str, docnum: int) -> bool:
+        """Whether the live article has the term in the field."""
+        if self.deleted[docnum]:
+            return False
+        for segment, offset in self.segments:
+            if offset <= docnum < offset + segment.documents:
+                docnums, _ = segment.postings(fieldname, text)
+                at = int(np.searchsorted(docnums, docnum - offset))
+                return at < len(docnums) and int(docnums[at]) == docnum - offset
+        return False
+
+    def _product_table(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(product names sorted, per article the start of its run, the runs' names)."""
+        if self.products is None:
+            names = sorted({name for segment, _ in self.segments
+                            for name in segment.terms("products")})
+            docs, which = [], []
+            for number, name in enumerate(names):
+                found = np.concatenate(
+                    [np.asarray(segment.postings("products", name)[0], dtype=np.int64) + offset
+                     for segment, offset in self.segments] or [np.zeros(0, np.int64)])
+                docs.append(found)
+                which.append(np.full(len(found), number, dtype=np.int32))
+            every = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+            names_of = np.concatenate(which) if which else np.zeros(0, np.int32)
+            order = np.lexsort((names_of, every))
+            starts = np.searchsorted(every[order], np.arange(self.size + 1))
+            self.products = (names, starts, names_of[order])
+        return self.products
+
+    def products_of(self, searcher: Searcher | None, docnum: int) -> tuple[str, ...]:
+        """The products of an article, in name order."""
+        names, starts, which = self._product_table()
+        return tuple(names[i] for i in which[starts[docnum]:starts[docnum + 1]].tolist())
+
+    def carrying(self, searcher: Searcher | None, code: str) -> np.ndarray:
+        """Which live articles carry a canonical code (its `codes` field), as a mask."""
+        found = np.zeros(self.size, dtype=bool)
+        found[self.docs("codes", code.lower())[0]] = True
+        return found
+
+    def of_product(self, searcher: Searcher | None, product: str) -> np.ndarray:
+        """Which live articles are about the product, as a mask over docnums."""
+        found = np.zeros(self.size, dtype=bool)
+        found[self.docs("products", product)[0]] = True
+        return found
+

@@ -1,0 +1,142 @@
+"""The postings arrays written beside Whoosh say exactly what Whoosh says: the same
+docnums and frequencies for every term of every field, the same field lengths and
+deleted articles, after a full build, an in-place update with deletions, and a
+compaction; and a new worker reads none of it through Whoosh."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.index import arrays as index_arrays
+from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, SegmentArrays, write_arrays
+from app.index.build import build_index
+from app.index.upkeep import compact
+from app.search.readers import KnowledgeBase
+from app.search.scoring import FIELDS, postings_of
+from tests.conftest import archive_article, write_article
+
+
+@pytest.fixture
+def kb(index_dir: Path):
+    knowledge = KnowledgeBase(index_dir, refresh_seconds=0)
+    yield knowledge
+    knowledge.close()
+
+
+def assert_same_as_whoosh(kb: KnowledgeBase) -> None:
+    searcher = kb.searcher()
+    reader = searcher.reader()
+    postings = postings_of(searcher)
+    assert postings.size == reader.doc_count_all()
+    assert postings.deleted.tolist() == [reader.is_deleted(d) for d in range(postings.size)]
+    checked = 0
+    for fieldname in ARRAY_FIELDS:
+        for term in reader.lexicon(fieldname):
+            text = term.decode("utf-8")
+            expected = reader.postings(fieldname, text)
+            ids, weights = [], []
+            while expected.is_active():
+                ids.append(expected.id())
+                weights.append(expected.weight())
+                expected.next()
+            found, frequencies = postings.docs(fieldname, text)
+            assert found.tolist() == ids, (fieldname, text)
+            assert frequencies.tolist() == weights, (fieldname, text)
+            assert postings.frequency(searcher, fieldname, text) == reader.doc_frequency(
+                fieldname, text)
+            for docnum in range(postings.size):
+                assert postings.has(fieldname, text, docnum) == (docnum in ids)
+            checked += 1
+        assert postings.frequency(searcher, fieldname, "nosuchword") == 0
+        if fieldname in FIELDS:
+            lengths = np.array([reader.doc_field_length(d, fieldname, 0) or 0
+                                for d in range(postings.size)], dtype=np.float32)
+            b = FIELDS[fieldname][1]
+            average = reader.field_length(fieldname) / postings.size
+            expected_norms = (1.2 * (1 - b + b * lengths / average)).astype(np.float32)
+            assert np.allclose(postings.norm(searcher, fieldname), expected_norms)
+    assert checked > 50
+    for docnum in range(postings.size):
+        if not reader.is_deleted(docnum):
+            stored = searcher.stored_fields(docnum).get("products", "")
+            assert postings.products_of(searcher, docnum) == tuple(
+                sorted(p for p in stored.split(",") if p))
+
+
+def test_the_arrays_of_a_full_build_are_whoosh_s_postings(kb) -> None:
+    folder = kb.index_dir.resolve() / ARRAYS_DIR
+    segments = {leaf.segment().segment_id() for leaf, _ in kb.searcher().reader().leaf_readers()}
+    assert {path.name for path in folder.iterdir()} == segments
+    assert_same_as_whoosh(kb)
+
+
+def test_after_an_update_with_deletions_and_a_compaction_they_still_are(
+    kb, kb_dir: Path, monkeypatch
+) -> None:
+    from app.index import upkeep
+
+    monkeypatch.setattr(upkeep, "MAX_DELETED_SHARE", 1.0)  # keep the deletions
+    edited = write_article(kb_dir, 100003, archive_article(100003, "Printer Smudges", """\
+        SYMPTOMS
+        ========
+
+        Pages come out smudged, error 0x800CCC90.
+        """))
+    os.utime(edited, ns=(1, 1))
+    write_article(kb_dir, 100009, archive_article(100009, "Modem Hangs Up", """\
+        SYMPTOMS
+        ========
+
+        The modem hangs up after a minute.
+        """, product="Windows 95"))
+    build_index(kb_dir, kb.index_dir, procs=1)
+    assert kb.searcher().reader().has_deletions()
+    assert_same_as_whoosh(kb)
+    monkeypatch.setattr(upkeep, "MAX_SEGMENTS", 0)
+    generation = kb.index_dir.resolve()
+    assert compact(generation)
+    write_arrays(generation)
+    assert not kb.searcher().reader().has_deletions()
+    assert_same_as_whoosh(kb)
+
+
+def test_a_segment_without_arrays_is_derived_by_the_reader_until_a_run_writes_them(
+    kb, kb_dir: Path
+) -> None:
+    folder = kb.index_dir.resolve() / ARRAYS_DIR
+    shutil.rmtree(folder)
+    assert_same_as_whoosh(kb)
+    build_index(kb_dir, kb.index_dir, procs=1)   # nothing changed: writes them back
+    assert any(folder.iterdir())
+
+
+def test_a_new_worker_reads_no_postings_through_whoosh(kb, monkeypatch) -> None:
+    searcher = kb.searcher()
+    for leaf, _ in searcher.reader().leaf_readers():
+        monkeypatch.setattr(leaf, "postings", _refuse)
+        monkeypatch.setattr(leaf, "doc_field_length", _refuse)
+    monkeypatch.setattr(index_arrays, "segment_arrays", _refuse)
+    postings_of.__globals__["_postings"].clear()
+    postings = postings_of(searcher)
+    ids, parts = postings.term(searcher, "symptoms", "printer")
+    assert len(ids) == 1 and parts[0] > 0
+    opened = postings.segments[0][0].fields["pairs"]["docs"]
+    assert isinstance(opened, np.memmap)
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("read through Whoosh")
+
+
+def test_a_segment_folder_is_all_or_nothing(kb) -> None:
+    generation = kb.index_dir.resolve()
+    leaf = next(iter(kb.searcher().reader().leaf_readers()))[0]
+    arrays = SegmentArrays.of_leaf(generation, leaf)
+    assert arrays.documents == leaf.doc_count_all()
+    leftovers = [p for p in (generation / ARRAYS_DIR).iterdir() if p.name.startswith(".")]
+    assert leftovers == []
