@@ -117,3 +117,16 @@ def test_a_suggestion_takes_well_under_a_millisecond_or_two_once_built(kb) -> No
     for _ in range(100):
         suggest(kb, "printer dr", str)
     assert (time.perf_counter() - started) / 100 < 0.005
+
+
+def test_everyday_words_find_the_archives_own_wording(kb) -> None:
+    from app.search.phrasing import archive_phrasings, phrasings_by_stem
+    from tests.test_search import PRINTER_NT
+
+    assert "stops responding" in archive_phrasings("the printer freezes")
+    assert "prompted" in archive_phrasings("outlook keeps asking for my password")
+    assert "unavailable" in archive_phrasings("spell check is greyed out")
+    assert set(phrasings_by_stem("it froze")) == {"froze"}
+    assert archive_phrasings("printer prints garbage") == []
+    # "freezes" is nowhere in the articles; "stops responding" is.
+    assert ranked_ids(kb, "my printer freezes on a big document")[0] == f"Q{PRINTER_NT}"

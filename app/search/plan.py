@@ -9,13 +9,14 @@ word articles do use (app/search/spelling.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as q
 
 from app.codes.labels import CODE_WORDS, written_forms
 from app.index.schema import make_schema
 from app.query.typed import Query
+from app.search.phrasing import phrasings_by_stem
 from app.search.readers import KnowledgeBase
 from app.search.scoring import FIELDS
 from app.search.spelling import spelling_fixes
@@ -24,6 +25,11 @@ MAX_QUERY_WORDS = 60
 CODE_IN_TEXT = 0.8  # an article whose text mentions the code, against one carrying it
 CODE_ABOUT = 0.6  # ... or only its query words or references
 CORRECTED_WEIGHT = 0.9
+# The archive's wording of what was said in everyday words (app/search/phrasing.py):
+# searched beside the words typed, never above them; not for a paste (its words are
+# already the archive's).
+PHRASING_WEIGHT = 0.7
+PHRASING_MAX_WORDS = 30
 SCHEMA = make_schema()
 
 
@@ -36,6 +42,8 @@ class Plan:
     title_stems: list[str]  # the words typed (not the codes), for "its title has..."
     beside: frozenset[str] = frozenset()  # stems of the words typed beside the codes
     words_only: str = ""  # the text without its codes: the "words only" search
+    phrasing_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A typed stem's archive phrasings' stems (`freez`: hang, stop, respond)."""
     word_terms: dict[str, dict[str, float]] | None = None
     """The terms without the codes' own words (`1603`, `error`): what decides among
     the articles with a code typed beside other words."""
@@ -132,6 +140,9 @@ def plan_for(kb: KnowledgeBase, query: Query, *, correct: bool = True) -> Plan:
     codes = list(query.codes)
     corrections = spelling_fixes(kb, text, codes) if correct else []
     also = " ".join([*(fixed for _, fixed in corrections), _hex_words(text), _file_names(text)])
+    phrasing_of = (phrasings_by_stem(text)
+                   if len(text.split()) <= PHRASING_MAX_WORDS and correct else {})
+    phrasings = list(dict.fromkeys(p for each in phrasing_of.values() for p in each))
     terms: dict[str, dict[str, float]] = {}
     for fieldname in FIELDS:
         if fieldname not in schema:
@@ -140,6 +151,9 @@ def plan_for(kb: KnowledgeBase, query: Query, *, correct: bool = True) -> Plan:
         if also and fieldname != "pairs":
             for word in analyse(fieldname, also):
                 weights.setdefault(word, CORRECTED_WEIGHT)
+        for phrase in phrasings:
+            for word in analyse(fieldname, phrase):
+                weights.setdefault(word, PHRASING_WEIGHT)
         if weights:
             terms[fieldname] = weights
     typed = [stem for stem in dict.fromkeys(analyse("title", text))
@@ -159,5 +173,8 @@ def plan_for(kb: KnowledgeBase, query: Query, *, correct: bool = True) -> Plan:
                                or _CODE_LIKE.fullmatch(part) for part in term.split("~"))}
             if kept:
                 word_terms[fieldname] = kept
+    stems_of = {stem: tuple(dict.fromkeys(s for phrase in phrases
+                                          for s in analyse("title", phrase)))
+                for stem, phrases in phrasing_of.items()}
     return Plan(codes, terms, corrections, {*typed, *fixed}, said, beside, words_only,
-                word_terms)
+                stems_of, word_terms)

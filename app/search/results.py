@@ -125,8 +125,43 @@ def _code_tiers(searcher: Searcher, code: str) -> tuple[dict[int, float], list[i
     return tiers, carriers
 
 
+COVERAGE_POWER = 1.0
+COVERAGE_MAX_WORDS = 20
+COVERAGE_FIELDS = ("title", "symptoms", "body", "messages", "extra")
+
+
+def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
+    """Of a description, the articles that have more of its words rank above those
+    that have a few of them many times: each score is multiplied by the share of the
+    typed words the article has, in any field (a word's archive phrasing counts)."""
+    typed = [term for term, weight in plan.terms.get("title", {}).items() if weight == 1.0]
+    if plan.codes or not 2 <= len(typed) <= COVERAGE_MAX_WORDS:
+        return
+    postings = postings_of(searcher)
+    matched = np.flatnonzero(scores)
+    if not len(matched):
+        return
+    covered = np.zeros(len(scores), dtype=np.float32)
+    counted = 0
+    for stem in typed:
+        has = np.zeros(len(scores), dtype=bool)
+        for fieldname in COVERAGE_FIELDS:
+            if fieldname in plan.terms and postings.frequency(searcher, fieldname, stem):
+                has[postings.term(searcher, fieldname, stem)[0]] = True
+        for also in plan.phrasing_of.get(stem, ()):
+            for fieldname in COVERAGE_FIELDS:
+                if fieldname in plan.terms and postings.frequency(searcher, fieldname, also):
+                    has[postings.term(searcher, fieldname, also)[0]] = True
+        if has.any():
+            covered += has
+            counted += 1
+    if counted >= 2:
+        scores[matched] *= ((1 + covered[matched]) / (1 + counted)) ** COVERAGE_POWER
+
+
 def scores_for(searcher: Searcher, plan: Plan) -> Scored:
     scores = bm25(searcher, plan.word_terms if plan.beside else plan.terms)
+    _coverage(searcher, plan, scores)
     carried: dict[int, list[str]] = {}
     mentioned: dict[int, list[str]] = {}
     words = scores.copy() if plan.beside else scores
