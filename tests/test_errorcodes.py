@@ -271,3 +271,15 @@ def test_pop3_replies_stop_at_a_blank_line() -> None:
     text = "error message:\n\n      -ERR Ambiguous Alias\n\n    This error message is"
     assert pop3_replies(text) == ["Ambiguous Alias"]
     assert pop3_replies("RETR-ERR-MSG        PIC X(55).") == []
+
+
+@pytest.mark.parametrize(("canonical", "written"), [
+    ("ERROR-1603", "Error 1603"), ("STOP-0x0000007B", "Stop 0x0000007B"),
+    ("EVENT-11310", "Event ID 11310"), ("RUNTIME-429", "Run-time error 429"),
+    ("ASP-0113", "ASP error 0113"), ("HTTP-404", "HTTP 404"), ("0x800CCC90", "0x800CCC90"),
+    ("WSAECONNRESET", "WSAECONNRESET"),
+])
+def test_a_code_is_shown_as_people_write_it(canonical: str, written: str) -> None:
+    from app.codes.labels import label
+
+    assert label(canonical) == written
