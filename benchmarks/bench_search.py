@@ -15,7 +15,10 @@ way users type them. Prints p50/p95 per page and kind:
   of the app's p95 to it, which stays comparable when the machine is busier;
 
 and each gunicorn worker's resident memory (VmRSS, and how much of it is anonymous)
-after the run. Bounded by --max-seconds; only talks to 127.0.0.1.
+after the run. `/api/suggest` is timed on the first 3, 6, 10 and 15 characters of
+the /api/search queries (as the box asks while they are typed), and its p95 is
+given as a share of /api/search's p95 in the same run. Bounded by --max-seconds; only
+talks to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from benchmarks.fts5_baseline import Fts5Baseline  # noqa: E402
 from benchmarks.search_cases import KINDS, Case, generate_cases  # noqa: E402
 
 ENDPOINTS = ("/search", "/api/search")
+SUGGEST = "/api/suggest"
+PREFIXES = (3, 6, 10, 15)  # characters typed when the box asks for suggestions
 WORKERS = 2
 
 
@@ -65,6 +70,12 @@ def split_cases(cases: list[Case], per_kind: int, seed: int, sets: int) -> list[
         for number in range(sets):
             split[number] += of_kind[number * per_kind : (number + 1) * per_kind]
     return split
+
+
+def typed_prefixes(cases: list[Case]) -> list[Case]:
+    """What the box sends /api/suggest while each query is typed: its first characters."""
+    return [case._replace(query=case.query[:length]) for case in cases
+            for length in PREFIXES if len(case.query) > length]
 
 
 def url_for(endpoint: str, text: str) -> str:
@@ -223,8 +234,17 @@ def main() -> int:
         for endpoint in endpoints:  # both workers see every warm-up query, about
             for _ in range(WORKERS):
                 timed(fetch, warm, endpoint, deadline)
+        loopback = {}
         for endpoint, queries in zip(endpoints, measured, strict=False):
-            report("loopback", endpoint, timed(fetch, queries, endpoint, deadline))
+            loopback[endpoint] = timed(fetch, queries, endpoint, deadline)
+            report("loopback", endpoint, loopback[endpoint])
+        if fetch(url_for(SUGGEST, "printer")) == 200 and "/api/search" in loopback:
+            for _ in range(WORKERS):  # each worker reads its suggestion lists once
+                timed(fetch, typed_prefixes(warm[:10]), SUGGEST, deadline)
+            suggested = timed(fetch, typed_prefixes(measured[-1]), SUGGEST, deadline)
+            report("loopback", SUGGEST, suggested)
+            print(f"p95 of {SUGGEST} / p95 of /api/search: "
+                  f"{p95_all(suggested) / p95_all(loopback['/api/search']):.3f}")
         for _ in range(WORKERS):
             timed_articles(fetch, warm, deadline)
         report("loopback", "/kb/…/", timed_articles(fetch, measured[0], deadline))
@@ -254,6 +274,11 @@ def main() -> int:
     for endpoint, queries in zip(endpoints, measured, strict=False):
         in_process_times[endpoint] = timed(in_process, queries, endpoint, deadline)
         report("in process", endpoint, in_process_times[endpoint])
+    if in_process(url_for(SUGGEST, "printer")) == 200 and "/api/search" in in_process_times:
+        suggested = timed(in_process, typed_prefixes(measured[-1]), SUGGEST, deadline)
+        report("in process", SUGGEST, suggested)
+        print(f"in process, p95 of {SUGGEST} / p95 of /api/search: "
+              f"{p95_all(suggested) / p95_all(in_process_times['/api/search']):.3f}")
     timed_articles(in_process, warm, deadline)
     report("in process", "/kb/…/", timed_articles(in_process, measured[0], deadline))
 
