@@ -21,7 +21,7 @@ def test_search_from_the_home_page_opens_an_article(page, live_server: str) -> N
     page.get_by_role("link", name=re.compile("0x800ccc90, 0x800ccc18")).first.click()
     page.wait_for_url(re.compile(re.escape(live_server + ARTICLE)))
     assert page.locator("h1").inner_text().startswith("XCLN: ErrMsg: 0x800ccc90")
-    assert page.get_by_role("heading", name="Workaround").is_visible()
+    expect(page.get_by_role("heading", name="Workaround")).to_be_visible()
 
 
 def test_typing_an_article_id_opens_it(page, live_server: str) -> None:
@@ -74,7 +74,7 @@ def test_feedback_is_saved_and_thanked(page, live_server: str, live_app) -> None
     page.get_by_label("What was missing or wrong?").fill("Worked after switching to Clear Text")
     page.get_by_role("button", name="Yes, it helped").click()
     page.wait_for_url(re.compile(r"\?thanks=1#feedback$"))
-    assert page.get_by_text("Thank you").is_visible()
+    expect(page.get_by_text("Thank you")).to_be_visible()
     with sqlite3.connect(live_app.config["ACTIVITY_DB"]) as db:
         rows = db.execute("SELECT article_id, helpful, comment FROM votes").fetchall()
     assert ("Q198704", 1, "Worked after switching to Clear Text") in rows
@@ -90,7 +90,7 @@ def test_staff_see_the_feedback_behind_the_password(browser, live_server: str) -
         response = staff.goto(live_server + "/admin/")
         assert response is not None and response.status == 200
         staff.get_by_role("link", name="Feedback by article").click()
-        assert staff.get_by_role("heading", name="Feedback on articles").is_visible()
+        expect(staff.get_by_role("heading", name="Feedback on articles")).to_be_visible()
     finally:
         context.close()
 
@@ -100,7 +100,7 @@ def test_keyboard_only_skip_link_then_search(page, live_server: str) -> None:
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.evaluate("el => el === document.activeElement")
-    assert skip.is_visible()  # shown on focus
+    expect(skip).to_be_visible()  # shown on focus
     outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none"  # visible focus
     page.keyboard.press("/")
@@ -134,7 +134,7 @@ def test_without_javascript_links_and_feedback_still_work(browser, live_server: 
         assert plain.url.endswith("#cause")
         plain.get_by_role("button", name="No").click()
         plain.wait_for_url(re.compile(r"thanks=1"))
-        assert plain.get_by_text("Thank you").is_visible()
+        expect(plain.get_by_text("Thank you")).to_be_visible()
     finally:
         context.close()
 
@@ -145,7 +145,7 @@ def test_printing_an_article_leaves_out_the_page_furniture(page, live_server: st
     for hidden in ["header.site", ".toc", ".copy-link", "#feedback", ".related",
                    ".highlight-note"]:
         assert not page.locator(hidden).first.is_visible(), hidden
-    assert page.get_by_role("heading", name="Workaround", exact=True).is_visible()
-    assert page.locator("aside.meta").is_visible()  # products, versions, date stay
+    expect(page.get_by_role("heading", name="Workaround", exact=True)).to_be_visible()
+    expect(page.locator("aside.meta")).to_be_visible()  # products, versions, date stay
     mark = page.locator("mark.hit").first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert mark in ("rgba(0, 0, 0, 0)", "transparent")

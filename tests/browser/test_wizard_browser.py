@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 WIZARD_BUTTON = "Troubleshoot step by step"
 QUESTION = "Does the message also show one of these codes?"
@@ -23,15 +24,15 @@ def answer_and_walk_to_the_administrator(page) -> None:
     assert page.evaluate("document.activeElement.id") == "step-heading"
     page.get_by_role("link", name=re.compile(r"^0x800CCC18$")).click()
     page.wait_for_url(re.compile(r"code=0x800ccc18"))
-    assert page.get_by_role("heading", name="Try this").is_visible()
-    assert page.locator(".fix-step").get_by_text("log on using Clear Text").is_visible()
+    expect(page.get_by_role("heading", name="Try this")).to_be_visible()
+    expect(page.locator(".fix-step").get_by_text("log on using Clear Text")).to_be_visible()
     # A way to a person on every screen, closed until asked for.
-    assert page.get_by_text("Contact the help desk").is_visible()
-    assert page.get_by_role("heading", name="Can you log on with Clear Text?").is_visible()
+    expect(page.get_by_text("Contact the help desk")).to_be_visible()
+    expect(page.get_by_role("heading", name="Can you log on with Clear Text?")).to_be_visible()
     page.get_by_role("link", name="No, it still fails").click()
     page.wait_for_url(re.compile(r"at=custom-recipient"))
-    assert page.locator(".fix-step").get_by_text(
-        "The administrator checks for that custom recipient").is_visible()
+    expect(page.locator(".fix-step").get_by_text(
+        "The administrator checks for that custom recipient")).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "step-heading"
 
 
@@ -54,7 +55,7 @@ def test_paste_answer_and_reach_the_administrators_step(page, live_server: str) 
     answer_and_walk_to_the_administrator(page)
     # Back is safe: the previous step comes back as it was.
     page.go_back()
-    assert page.get_by_role("heading", name="Can you log on with Clear Text?").is_visible()
+    expect(page.get_by_role("heading", name="Can you log on with Clear Text?")).to_be_visible()
 
 
 def test_keyboard_only(page, live_server: str) -> None:
@@ -69,7 +70,7 @@ def test_keyboard_only(page, live_server: str) -> None:
         raise AssertionError("Tab never reached the option 0x800CCC18")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"code=0x800ccc18"))
-    assert page.get_by_role("heading", name="Try this").is_visible()
+    expect(page.get_by_role("heading", name="Try this")).to_be_visible()
 
 
 def test_yes_records_once_and_thanks(page, live_server: str, live_app) -> None:
@@ -79,7 +80,7 @@ def test_yes_records_once_and_thanks(page, live_server: str, live_app) -> None:
               "&at=alias")
     page.get_by_role("button", name="Yes, it works now").click()
     page.wait_for_url(re.compile(r"end=fixed"))
-    assert page.get_by_role("heading", name="Fixed. Glad it works again.").is_visible()
+    expect(page.get_by_role("heading", name="Fixed. Glad it works again.")).to_be_visible()
     page.reload()
     with sqlite3.connect(live_app.config["ACTIVITY_DB"]) as db:
         rows = db.execute("SELECT fixed, article_id FROM outcomes WHERE query = '0x800CCC90'"
@@ -113,7 +114,7 @@ def test_works_without_javascript(browser, live_server: str) -> None:
         page.get_by_role("button", name="Find the fix").click()
         page.get_by_role("link", name=re.compile(r"^0x800CCC18")).click()
         page.get_by_role("link", name="No, it still fails").click()
-        assert page.locator(".fix-step").get_by_text(
-        "The administrator checks for that custom recipient").is_visible()
+        expect(page.locator(".fix-step").get_by_text(
+        "The administrator checks for that custom recipient")).to_be_visible()
     finally:
         context.close()
