@@ -236,3 +236,30 @@
     links[Math.min(next, links.length - 1)].focus();
   });
 })();
+
+// "Copy the summary": the case to paste into a message to the help desk. Without
+// JavaScript the text is still there to select; the button only appears with it.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    var status = button.parentNode.querySelector("[data-copy-status]");
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.value).then(function () {
+        if (status) status.textContent = "Copied. Paste it into your message.";
+      }, function () {
+        source.select();
+        if (status) status.textContent = "Select the text and copy it.";
+      });
+    });
+  });
+  // "No, ask a person" opens the hand-over box it points at.
+  document.querySelectorAll("[data-open-handover]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var box = document.getElementById("handover");
+      if (box) box.open = true;
+    });
+  });
+})();

@@ -139,7 +139,6 @@ def article(folder: int, ident: str):
         token=_tokens().issue(found.id, nonce),
         thanks=request.args.get("thanks") == "1",
         max_comment=MAX_COMMENT,
-        contact=current_app.config.get("HELPDESK_CONTACT", ""),
         handover=handover(f"Read article {found.id}: {found.title}\nThis page: {request.url}",
                           f"Help needed: {found.id} {found.title}", request.url),
     ))
