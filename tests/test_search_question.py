@@ -6,13 +6,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.index.build import build_index
 from app.query.typed import read_query
 from app.search.nearcodes import near_codes, variants
+from app.search.plan import plan_for
 from app.search.readers import KnowledgeBase
-from app.search.results import search
+from app.search.results import _coverage, search
 from app.search.suggest import suggest
 from tests.conftest import archive_article, write_article
 from tests.test_search import ARTICLES, HOST, IMAP, MENTIONS, POP3, PRINTER
@@ -130,3 +132,34 @@ def test_everyday_words_find_the_archives_own_wording(kb) -> None:
     assert archive_phrasings("printer prints garbage") == []
     # "freezes" is nowhere in the articles; "stops responding" is.
     assert ranked_ids(kb, "my printer freezes on a big document")[0] == f"Q{PRINTER_NT}"
+
+
+def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_path) -> None:
+    """A word counts toward a description's coverage as much as one occurrence weighs
+    for the article's length: the short problem article with the words in its title and
+    symptoms ranks above the long readme that has every typed word once, far apart."""
+    kb_dir = tmp_path / "kb"
+    problem = ("SYMPTOMS\n\nWhen you type in Windows 95, the letters appear on the screen "
+               "seconds later. The keyboard response is slow.\n\nCAUSE\n\n"
+               "The keyboard controller is slow on some computers.")
+    filler = " ".join(f"setupnote{n} applies to drivers and files." for n in range(400))
+    readme = (f"SUMMARY\n\nThis is the Windows 95 Setup.txt file. {filler} Typing a path. "
+              f"{filler} Letters of drives. {filler} It shows up later. {filler} Wait a "
+              f"few seconds. {filler} Slow networks. {filler}")
+    others = [(f"Windows 95 note {n}", f"SYMPTOMS\n\nAn unrelated note {n} about drivers.")
+              for n in range(8)]
+    for number, (title, body) in enumerate(
+            [("Slow Keyboard Response on Some Windows 95-Based Computers", problem),
+             ("Windows 95 Setup.txt File", readme), *others], start=700001):
+        write_article(kb_dir, number, archive_article(number, title, body, product="Windows 95"))
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    kb = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+    text = "typing lags, letters show up seconds later in windows 95"
+    assert ranked_ids(kb, text)[0] == "Q700001"
+    searcher = kb.searcher()
+    problem_doc, readme_doc = (next(searcher.document_numbers(id=f"Q{n}"))
+                               for n in (700001, 700002))
+    scores = np.zeros(searcher.doc_count_all())
+    scores[[problem_doc, readme_doc]] = 1.0  # the same words' score: coverage alone decides
+    _coverage(searcher, plan_for(kb, read_query(text)), scores)
+    assert scores[problem_doc] > scores[readme_doc]

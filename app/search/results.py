@@ -133,7 +133,12 @@ COVERAGE_FIELDS = ("title", "symptoms", "body", "messages", "extra")
 def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
     """Of a description, the articles that have more of its words rank above those
     that have a few of them many times: each score is multiplied by the share of the
-    typed words the article has, in any field (a word's archive phrasing counts)."""
+    typed words the article has, in any field (a word's archive phrasing counts).
+
+    A word counts as much as one occurrence weighs in BM25 for the article's length
+    (at most 1): once in a short title or symptoms is all of it, once in the body of a
+    long readme or a list of documentation errors (which has every word) far less. A
+    word of a typed pair the article quotes counts in full (a pasted message)."""
     typed = [term for term, weight in plan.terms.get("title", {}).items() if weight == 1.0]
     if plan.codes or not 2 <= len(typed) <= COVERAGE_MAX_WORDS:
         return
@@ -141,17 +146,22 @@ def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
     matched = np.flatnonzero(scores)
     if not len(matched):
         return
+    quoted: dict[str, list[str]] = {}  # a typed word's typed pairs that articles quote
+    for pair, weight in plan.terms.get("pairs", {}).items():
+        if weight == 1.0 and "~" in pair and postings.frequency(searcher, "pairs", pair):
+            for stem in pair.split("~"):
+                quoted.setdefault(stem, []).append(pair)
     covered = np.zeros(len(scores), dtype=np.float32)
     counted = 0
     for stem in typed:
-        has = np.zeros(len(scores), dtype=bool)
-        for fieldname in COVERAGE_FIELDS:
-            if fieldname in plan.terms and postings.frequency(searcher, fieldname, stem):
-                has[postings.term(searcher, fieldname, stem)[0]] = True
-        for also in plan.phrasing_of.get(stem, ()):
+        has = np.zeros(len(scores), dtype=np.float32)
+        for word in (stem, *plan.phrasing_of.get(stem, ())):
             for fieldname in COVERAGE_FIELDS:
-                if fieldname in plan.terms and postings.frequency(searcher, fieldname, also):
-                    has[postings.term(searcher, fieldname, also)[0]] = True
+                if fieldname in plan.terms and postings.frequency(searcher, fieldname, word):
+                    ids, parts = postings.term(searcher, fieldname, word)
+                    has[ids] = np.maximum(has[ids], np.minimum(parts, 1.0))
+        for pair in quoted.get(stem, ()):
+            has[postings.term(searcher, "pairs", pair)[0]] = 1.0
         if has.any():
             covered += has
             counted += 1
