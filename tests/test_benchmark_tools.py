@@ -12,6 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_throughput import (  # noqa: E402
+    PLAIN_BYTES,
+    article_paths,
+    lua_string,
+    parse_result,
+    plain_app,
+    requests_per_second,
+    search_paths,
+    wrk_script,
+)
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
 from benchmarks.eval_search import evaluate, percentile  # noqa: E402
 from benchmarks.fts5_baseline import Fts5Baseline, fts_query  # noqa: E402
@@ -186,3 +196,33 @@ def test_eval_arithmetic() -> None:
     assert results["description"].rate == 1.0
     assert results["message"].rate == 0.0
     assert "ValueError" in results["message"].failures[0][1]
+
+
+def test_throughput_urls_are_distinct_encoded_and_canonical() -> None:
+    cases = [Case("code", "error 0x800ccc90", "Q1"), Case("message", "error  0x800ccc90", "Q2"),
+             Case("message", 'can\'t open "a&b" ünï?', "Q3"), Case("code", "x" * 1001, "Q4")]
+    assert search_paths(cases) == ["/api/search?q=error+0x800ccc90",
+                                   "/api/search?q=can%27t+open+%22a%26b%22+%C3%BCn%C3%AF%3F"]
+    assert article_paths(["Q198704", "Q5", "Q198704"]) == ["/kb/198/Q198704/", "/kb/000/Q5/"]
+
+
+def test_wrk_script_spreads_paths_over_threads_and_reports() -> None:
+    assert lua_string('a"b\\c\nü') == '"a\\034b\\092c\\010\\195\\188"'
+    script = wrk_script(["/a?q=1", "/b?q=2", "/c?q=3"], threads=2)
+    assert '  "/a?q=1",\n  "/b?q=2",\n  "/c?q=3",\n}' in script
+    assert "position = position + 2" in script and "thread:set('first', threads)" in script
+    assert "function done(summary, latency, requests)" in script
+    assert "function request()" not in wrk_script()  # the plain page: wrk's own URL
+    output = ("Running 20s test @ http://127.0.0.1:5000/\n"
+              "BENCH requests=500 duration_us=2000000 bytes=10 p50_us=1500 p99_us=9000 "
+              "status=3 connect=0 read=1 write=0 timeout=2\n")
+    result = parse_result(output)
+    assert result["requests"] == 500 and result["p99_us"] == 9000 and result["status"] == 3
+    assert requests_per_second(result) == 250.0
+    with pytest.raises(ValueError):
+        parse_result("Running 20s test\n")
+
+
+def test_plain_page_is_ten_kilobytes() -> None:
+    answer = plain_app().test_client().get("/")
+    assert answer.status_code == 200 and len(answer.data) == PLAIN_BYTES
