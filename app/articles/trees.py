@@ -234,39 +234,10 @@ def load_tree(path: Path, label: str | None = None) -> Tree:
     return tree
 
 
-def tree_files(kb_dir: Path) -> list[Path]:
-    """Every authored tree under kb_dir (`tree.yaml`, `Qnnn.tree.yaml`)."""
-    return sorted(p for p in Path(kb_dir).rglob(f"*{TREE_FILE}")
-                  if p.name == TREE_FILE or p.name.endswith(f".{TREE_FILE}"))
-
-
 def article_file_for(tree_file: Path) -> Path:
     if tree_file.name == TREE_FILE:
         return tree_file.with_name("README.md")
     return tree_file.with_name(tree_file.name.removesuffix(f".{TREE_FILE}") + ".md")
-
-
-def check_trees(kb_dir: Path, sections_of: Callable[[str], list[str] | None],
-                article_exists: Callable[[str], bool]) -> tuple[int, list[str]]:
-    """(trees checked, problems) for every tree under kb_dir.
-
-    `sections_of(relative article path)` gives the section anchors of the article in
-    that file (None when no article was indexed from it).
-    """
-    problems: list[str] = []
-    files = tree_files(kb_dir)
-    for path in files:
-        label = str(path.relative_to(kb_dir))
-        article_path = str(article_file_for(path).relative_to(kb_dir))
-        sections = sections_of(article_path)
-        if sections is None:
-            problems.append(f"{label}: no indexed article beside it ({article_path})")
-        text = path.read_text(encoding="utf-8", errors="replace")
-        tree, found = parse_tree(text, label)
-        problems.extend(found)
-        if tree is not None and sections is not None:
-            problems.extend(reference_problems(tree, sections, article_exists))
-    return len(files), problems
 
 
 def check_stored_trees(rows: Iterable, sections_of: Callable[[str], list[str] | None],

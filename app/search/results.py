@@ -38,7 +38,6 @@ from app.search.plan import SCHEMA, Plan, code_queries, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, best, bm25, postings_of
 
-MAX_RESULTS = 300  # ranked at once for the wizard and the benchmark (`rank`)
 RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
 CODE_TIER = 1000.0  # a bare code: an article with it outranks every article without it
 # A code typed with words beside it is strong evidence, but the words decide among the

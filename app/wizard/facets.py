@@ -28,5 +28,3 @@ FACETS = {
         Facet("symptom", "Symptom", "Which of these sounds most like what happens?", 0.6),
     ]
 }
-# Facets the paste can answer by itself (a protocol name, a port, a product named).
-PASTE_FACETS = ("protocol", "product", "os")

@@ -17,8 +17,6 @@ from app.wizard.facets import FACETS
 NOT_SURE = "not-sure"
 OTHER = "something-else"
 
-STATE_KEYS = ("q", "article", "step", "at", "section", "tried", "ask", "end")
-
 
 @dataclass(frozen=True)
 class State:
