@@ -44,7 +44,7 @@ ARRAYS_DIR = "arrays"
 ARRAYS_FORMAT = 1
 # Every field the search path scores or filters on (not `id`: Whoosh looks it up).
 ARRAY_FIELDS = ("title", "symptoms", "messages", "pairs", "body", "applies", "extra",
-                "codes", "products")
+                "codes", "mentions", "mentions_extra", "products")
 PARTS = ("keys", "starts", "docs", "tf", "text", "text_starts", "lengths")
 
 log = logging.getLogger(__name__)
