@@ -283,3 +283,71 @@ def test_a_code_is_shown_as_people_write_it(canonical: str, written: str) -> Non
     from app.codes.labels import label
 
     assert label(canonical) == written
+
+
+# --- codes written as two words, found at index time ------------------------------------
+
+MENTION_TEXTS = [
+    "Setup failed with Error code: 1603 while copying files.",
+    "The error in the log file shows 1603.",  # three kept words between: too far
+    "error occurred 1603",  # one word between
+    "Errors 1603 and 1605",  # stemmed, `errors` is `error`
+    "see file.error 1603",  # `file.error` is one word
+    "error.1603 is a file name",
+    "STOP 0x0000007B INACCESSIBLE_BOOT_DEVICE",
+    "a Stop error 7b on startup",
+    "stop the service 0xde",  # `the` is a stop word: not counted
+    "Event ID: 1020 was logged",
+    "ASP 0178 Server.CreateObject access error",
+    "HTTP 404 Not Found",
+    "Run-time error '13': Type mismatch",
+    "error 4 in the messages field only",
+    "error " + "x" * 450 + " 1603",  # a long word: the text read widens
+    "1603 error",  # the number before the word
+]
+MENTION_CODES = ["ERROR-1603", "RUNTIME-13", "STOP-0x0000007B", "STOP-0x000000DE",
+                 "EVENT-1020", "ASP-0178", "HTTP-404", "ERROR-4", "ERROR-1605"]
+
+
+@pytest.mark.parametrize("fieldname", ["body", "messages"])
+def test_codes_written_as_words_are_found_as_a_phrase_query_finds_them(fieldname) -> None:
+    """The index-time mentions against Whoosh's own phrase query with the slop they
+    replace, over a positional index of the same texts with the same analyzer."""
+    from whoosh import query
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    from app.codes.labels import MENTION_REACH, mention_key, written_forms, written_mentions
+    from app.index.schema import make_schema
+
+    analyzer = make_schema()[fieldname].analyzer
+    index = RamStorage().create_index(
+        Schema(n=ID(stored=True), text=TEXT(analyzer=analyzer, phrase=True)))
+    with index.writer() as writer:
+        for number, text in enumerate(MENTION_TEXTS):
+            writer.add_document(n=str(number), text=text)
+    words = lambda part: (token.text for token in analyzer(part))  # noqa: E731
+    found = {number: written_mentions(text, words) for number, text in enumerate(MENTION_TEXTS)}
+    compared = 0
+    with index.searcher() as searcher:
+        for code in MENTION_CODES:
+            for form in written_forms(code):
+                tokens = [token for part in form for token in words(part)]
+                if len(tokens) != 2 or len([*words(form[1])]) != 1:
+                    continue
+                phrase = query.Phrase("text", tokens, slop=MENTION_REACH)
+                expected = {int(hit["n"]) for hit in searcher.search(phrase, limit=None)}
+                got = {n for n, keys in found.items() if mention_key(tokens) in keys}
+                assert got == expected, (code, form)
+                compared += len(expected)
+    assert compared >= 10  # the texts do hold codes, in both fields
+
+
+def test_every_two_word_form_is_a_code_word_and_one_number() -> None:
+    from app.codes.labels import written_forms, written_mentions
+
+    for code in MENTION_CODES:
+        for form in written_forms(code):
+            if len(form) == 2:
+                assert written_mentions(" ".join(form), lambda t: iter(t.lower().split())) == {
+                    "~".join(form)}

@@ -14,12 +14,13 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from app.articles.model import Article
 from app.articles.sections import BOILERPLATE_SECTIONS, symptom_section
+from app.codes.labels import written_mentions
 from app.text.analysis import StemmingTokenizer
 
 # Raised whenever what is written changes meaning (fields, analyzers, the stored
 # article's shape, the module a pickled analyzer lives in): an index of another
 # format is rebuilt, never misread.
-FORMAT_VERSION = 3  # 3: postings arrays beside Whoosh (app/index/arrays.py)
+FORMAT_VERSION = 4  # 4: codes written as words in `mentions`, no positions
 
 
 def make_schema() -> Schema:
@@ -30,7 +31,10 @@ def make_schema() -> Schema:
     at the cost of a term lookup, where a positional phrase query over the archive
     costs a second. `extra` is what is about an article rather than in it (keywords,
     "Additional query words", the titles it refers to): weighed low, but an error
-    code written there still finds the article. The date is only shown, never
+    code written there still finds the article. `mentions` and `mentions_extra` hold
+    the codes the text (and the extra) writes as two words ("error~1603", see
+    app/codes/labels.py): with them no search needs word positions, so none are
+    stored, which saves a third of the postings. The date is only shown, never
     searched: an indexed date is eight terms an article for range queries nobody makes.
     """
     words = StemmingTokenizer()
@@ -38,14 +42,16 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         permalink=STORED(),
-        title=TEXT(analyzer=words, stored=True, phrase=True),
-        symptoms=TEXT(analyzer=words, phrase=True),
-        body=TEXT(analyzer=words, phrase=True),
-        messages=TEXT(analyzer=exact, phrase=True),
+        title=TEXT(analyzer=words, stored=True, phrase=False),
+        symptoms=TEXT(analyzer=words, phrase=False),
+        body=TEXT(analyzer=words, phrase=False),
+        messages=TEXT(analyzer=exact, phrase=False),
         codes=KEYWORD(lowercase=True, commas=True, scorable=True, stored=True),
+        mentions=KEYWORD(),
+        mentions_extra=KEYWORD(),
         products=KEYWORD(commas=True, stored=True),
-        applies=TEXT(analyzer=words),
-        extra=TEXT(analyzer=words, phrase=True),
+        applies=TEXT(analyzer=words, phrase=False),
+        extra=TEXT(analyzer=words, phrase=False),
         pairs=TEXT(analyzer=StemmingTokenizer() | ShingleFilter(2, sep="~"),
                    phrase=False),
         date=STORED(),
@@ -83,6 +89,9 @@ def _salient_text(article: Article) -> str:
     return "\n".join([article.title, symptoms.text if symptoms else "", *article.messages])
 
 
+TEXT_FIELDS = ("title", "symptoms", "body", "messages")  # what `mentions` is read from
+
+
 def index_document(article: Article) -> dict:
     """The Whoosh fields of one article: symptoms apart so they can weigh more."""
     symptoms = symptom_section(article)
@@ -92,7 +101,7 @@ def index_document(article: Article) -> dict:
         if section is not symptoms and section.title.upper() not in BOILERPLATE_SECTIONS
     ]
     modified = article.last_modified
-    return {
+    document = {
         "id": article.id,
         "permalink": article.permalink,
         "title": article.title,
@@ -109,3 +118,15 @@ def index_document(article: Article) -> dict:
         "pairs": _salient_text(article),
         **({"date": datetime(modified.year, modified.month, modified.day)} if modified else {}),
     }
+    mentions = set().union(*(_mentions(name, document[name]) for name in TEXT_FIELDS))
+    return {**document, "mentions": " ".join(sorted(mentions)),
+            "mentions_extra": " ".join(sorted(_mentions("extra", document["extra"])))}
+
+
+_SCHEMA = make_schema()
+
+
+def _mentions(fieldname: str, text: str) -> set[str]:
+    """The codes a field writes as two words, in that field's own words."""
+    analyzer = _SCHEMA[fieldname].analyzer
+    return written_mentions(text, lambda part: (token.text for token in analyzer(part)))

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as q
-
-from app.codes.labels import CODE_WORDS, written_forms
-from app.index.schema import make_schema
+from app.codes.labels import CODE_WORDS, mention_key, written_forms
+from app.index.schema import TEXT_FIELDS, make_schema
 from app.query.typed import Query
 from app.search.phrasing import phrasings_by_stem
 from app.search.readers import KnowledgeBase
@@ -86,28 +84,28 @@ def analyse(fieldname: str, text: str) -> list[str]:
     return [token.text for token in SCHEMA[fieldname].analyzer(text)]
 
 
-def code_queries(schema, code: str) -> dict[float, q.Query]:
-    """Ways an article may write a canonical code, as queries by tier: its text (title,
-    symptoms, body, messages), then what is about it (query words, references)."""
+def code_terms(code: str) -> dict[float, list[tuple[str, str]]]:
+    """Where an article may write a canonical code, as (field, term) by tier: its text
+    (title, symptoms, body, messages), then what is about it (query words,
+    references). A one-word form is a word of the field; a two-word form the term the
+    index keeps for it in `mentions` (app/codes/labels.py), in each field's own words."""
     forms = written_forms(code)
-    tiers: dict[float, q.Query] = {}
-    for tier, fieldnames in ((CODE_IN_TEXT, ("title", "symptoms", "body", "messages")),
-                             (CODE_ABOUT, ("extra",))):
-        queries: list[q.Query] = []
+    tiers: dict[float, list[tuple[str, str]]] = {}
+    for tier, fieldnames, mentions in ((CODE_IN_TEXT, TEXT_FIELDS, "mentions"),
+                                       (CODE_ABOUT, ("extra",), "mentions_extra")):
+        found: dict[tuple[str, str], None] = {}
         for fieldname in fieldnames:
-            if fieldname not in schema:
-                continue
             for form in forms:
                 words = [analyse(fieldname, part) for part in form]
                 if not all(words):  # `4` in `error 4` is too short for the stemmed fields
                     continue
                 tokens = [token for part in words for token in part]
                 if len(tokens) == 1:
-                    queries.append(q.Term(fieldname, tokens[0]))
-                elif tokens:
-                    queries.append(q.Phrase(fieldname, tokens, slop=3, degrade=True))
-        if queries:
-            tiers[tier] = q.Or(queries)
+                    found[fieldname, tokens[0]] = None
+                else:
+                    found[mentions, mention_key(tokens)] = None
+        if found:
+            tiers[tier] = list(found)
     return tiers
 
 

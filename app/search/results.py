@@ -34,7 +34,7 @@ from app.articles.sections import SYMPTOM_SECTIONS
 from app.codes.labels import label
 from app.query.typed import Query, read_query
 from app.search.counts import product_counts
-from app.search.plan import SCHEMA, Plan, code_queries, plan_for
+from app.search.plan import SCHEMA, Plan, code_terms, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, best, bm25, postings_of
 
@@ -110,17 +110,16 @@ class Scored:
     words_misfit: bool = False  # the code's articles lack the words typed beside it
 
 
-def _code_tiers(searcher: Searcher, code: str) -> tuple[dict[int, float], list[int]]:
-    """Per article, how it has the code (1: carries it, less: its text mentions it)."""
-    reader = searcher.reader()
-    tiers: dict[int, float] = {}
-    for tier, query in code_queries(searcher.schema, code).items():
-        for docnum in searcher.docs_for_query(query):
-            tiers[docnum] = max(tier, tiers.get(docnum, 0.0))
-    carriers: list[int] = []
-    if "codes" in searcher.schema and reader.doc_frequency("codes", code.lower()):
-        carriers = list(reader.postings("codes", code.lower()).all_ids())
-        tiers.update(dict.fromkeys(carriers, 1.0))
+def _code_tiers(postings: Postings, code: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per article, how it has the code (1: carries it, less: its text mentions it, 0:
+    neither), and the docnums of the articles that carry it."""
+    tiers = np.zeros(postings.size, dtype=np.float32)
+    for tier, terms in code_terms(code).items():
+        for fieldname, term in terms:
+            docnums = postings.docs(fieldname, term)[0]
+            tiers[docnums] = np.maximum(tiers[docnums], tier)
+    carriers = postings.docs("codes", code.lower())[0]
+    tiers[carriers] = 1.0
     return tiers, carriers
 
 
@@ -176,21 +175,22 @@ def scores_for(searcher: Searcher, plan: Plan) -> Scored:
     words = scores.copy() if plan.beside else scores
     words_best = float(scores.max()) if len(scores) else 0.0
     with_code = np.zeros(len(scores), dtype=bool)
+    postings = postings_of(searcher)
     for code in plan.codes:
-        tiers, carriers = _code_tiers(searcher, code)
-        for docnum in carriers:
+        tiers, carriers = _code_tiers(postings, code)
+        for docnum in carriers.tolist():
             carried.setdefault(docnum, []).append(code)
-        if len(tiers) > DECISIVE_CODE:
+        having = np.flatnonzero(tiers)
+        if len(having) > DECISIVE_CODE:
             bonus = COMMON_CODE
         elif plan.beside and words_best > 0:
             bonus = CODE_BESIDE_WORDS * words_best
         else:
             bonus = CODE_TIER
-        for docnum, tier in tiers.items():
-            if tier < 1.0:
-                mentioned.setdefault(docnum, []).append(code)
-            scores[docnum] += bonus * tier
-            with_code[docnum] = True
+        for docnum in having[tiers[having] < 1.0].tolist():
+            mentioned.setdefault(docnum, []).append(code)
+        scores[having] += bonus * tiers[having]
+        with_code[having] = True
     misfit = False
     if plan.beside and with_code.any():
         misfit = words_best > 0 and float(words[with_code].max()) < WORDS_FIT * words_best
