@@ -156,7 +156,10 @@ class SegmentArrays:
         if meta.get("format") != ARRAYS_FORMAT:
             raise ValueError(f"arrays at {folder} are of another format")
         fields = {
-            fieldname: {part: np.load(folder / f"{fieldname}.{part}.npy", mmap_mode="r")
+            # As plain arrays over the mapping: np.memmap's own indexing costs a Python
+            # call each time, a microsecond a term lookup and a tenth of a query.
+            fieldname: {part: np.load(folder / f"{fieldname}.{part}.npy",
+                                      mmap_mode="r").view(np.ndarray)
                         for part in PARTS}
             for fieldname in meta["lengths"]
         }
