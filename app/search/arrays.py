@@ -108,17 +108,6 @@ class Postings:
                 self.cached += len(ids)
         return found
 
-    def has(self, fieldname: str, text: str, docnum: int) -> bool:
-        """Whether the live article has the term in the field."""
-        if self.deleted[docnum]:
-            return False
-        for segment, offset in self.segments:
-            if offset <= docnum < offset + segment.documents:
-                docnums, _ = segment.postings(fieldname, text)
-                at = int(np.searchsorted(docnums, docnum - offset))
-                return at < len(docnums) and int(docnums[at]) == docnum - offset
-        return False
-
     def _product_table(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(product names sorted, per article the start of its run, the runs' names)."""
         if self.products is None:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 from markupsafe import escape
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.searching import Searcher
 
 from app.articles.sections import SYMPTOM_SECTIONS
@@ -37,6 +36,7 @@ from app.search.counts import product_counts
 from app.search.plan import SCHEMA, Plan, code_terms, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, best, bm25, postings_of
+from app.search.snippets import SNIPPET_CHARS, marked_passages, matches_in
 
 RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
 CODE_TIER = 1000.0  # a bare code: an article with it outranks every article without it
@@ -55,6 +55,8 @@ COMMON_CODE = 20.0
 # few (not every "error" and "server" of the message).
 MARKED_RARE = 6
 MARKED_ALL_UP_TO = 5  # a query of this many words or fewer has every word marked
+SNIPPET_SOURCE = 1500  # characters of a section a snippet is looked for in
+_SNIPPET_WORDS = SCHEMA["body"].analyzer
 
 
 @dataclass
@@ -207,7 +209,7 @@ def _floor(scores: np.ndarray, only: np.ndarray | None = None) -> float:
 # --- what a results page shows ----------------------------------------------------------
 
 
-def _reasons(postings: Postings, plan: Plan, docnum: int, carried: list[str],
+def _reasons(presence: _Presence, plan: Plan, docnum: int, carried: list[str],
              mentioned: list[str]) -> list[str]:
     reasons = []
     if carried:
@@ -216,15 +218,15 @@ def _reasons(postings: Postings, plan: Plan, docnum: int, carried: list[str],
         reasons.append(f"Its text mentions {', '.join(map(label, mentioned))}.")
     pairs = list(plan.terms.get("pairs", {}))
     if len(pairs) >= 3:
-        quoted = sum(postings.has("pairs", pair, docnum) for pair in pairs)
+        quoted = sum(presence.has("pairs", pair, docnum) for pair in pairs)
         if quoted >= max(3, len(pairs) // 2):
             reasons.append("It quotes the message you typed.")
     stems = plan.title_stems
-    in_title = [stem for stem in stems if postings.has("title", stem, docnum)]
+    in_title = [stem for stem in stems if presence.has("title", stem, docnum)]
     if in_title and len(in_title) * 2 >= len(stems):
         reasons.append(f"Its title has {len(in_title)} of your {len(stems)} words.")
     elif not reasons and stems:
-        in_symptoms = [s for s in stems if postings.has("symptoms", s, docnum)]
+        in_symptoms = [s for s in stems if presence.has("symptoms", s, docnum)]
         if in_symptoms:
             reasons.append(f"Its symptoms have {len(in_symptoms)} of your {len(stems)} words.")
         else:
@@ -241,29 +243,41 @@ def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
         article.sections,
         key=lambda s: (s.title.upper() not in SYMPTOM_SECTIONS, article.sections.index(s)),
     )
-    analyzer = SCHEMA["body"].analyzer
-    fragmenter = ContextFragmenter(maxchars=240, surround=70)
-    formatter = HtmlFormatter(tagname="mark", classname="match", termclass="term", between=" … ")
-    for section in sections[:2]:
-        text = section.text[:1500]
-        marked = highlight(text, stems, analyzer, fragmenter, formatter, top=2) if stems else ""
-        if marked:
-            return marked
+    for section in sections[:2] if stems else ():
+        text = section.text[:SNIPPET_SOURCE]
+        matches = matches_in(text, stems, _SNIPPET_WORDS)
+        if matches:
+            return marked_passages(text, matches)
     plain = " ".join(sections[0].text.split())
-    return str(escape(plain[:240])) + (" …" if len(plain) > 240 else "")
+    return str(escape(plain[:SNIPPET_CHARS])) + (" …" if len(plain) > SNIPPET_CHARS else "")
 
 
-def _marked(searcher: Searcher, plan: Plan, docnum: int) -> set[str]:
+class _Presence:
+    """Which terms the page's articles have: each term's postings are read once for
+    the page, not once for each of its ten articles."""
+
+    def __init__(self, postings: Postings) -> None:
+        self.postings = postings
+        self.docs: dict[tuple[str, str], np.ndarray] = {}
+
+    def has(self, fieldname: str, text: str, docnum: int) -> bool:
+        docs = self.docs.get((fieldname, text))
+        if docs is None:
+            docs = self.docs[fieldname, text] = self.postings.docs(fieldname, text)[0]
+        at = int(np.searchsorted(docs, docnum))
+        return at < len(docs) and int(docs[at]) == docnum
+
+
+def _marked(postings: Postings, presence: _Presence, plan: Plan, docnum: int) -> set[str]:
     """The words to mark in a result's snippet: every word of a short query; of a long
     one, those that carried the match: the words of its title and the rarest few it has
     (not every "error", "server" and "was" of a pasted dialog)."""
     if len(plan.stems) <= MARKED_ALL_UP_TO:
         return plan.stems
-    postings = postings_of(searcher)
-    marked = {stem for stem in plan.stems if postings.has("title", stem, docnum)}
+    marked = {stem for stem in plan.stems if presence.has("title", stem, docnum)}
     rare = sorted(
-        (postings.frequency(searcher, "body", stem), stem) for stem in plan.stems
-        if any(postings.has(name, stem, docnum) for name in ("symptoms", "body", "messages")))
+        (postings.frequency(None, "body", stem), stem) for stem in plan.stems
+        if any(presence.has(name, stem, docnum) for name in ("symptoms", "body", "messages")))
     marked.update(stem for frequency, stem in rare[:MARKED_RARE] if frequency)
     return marked & plan.stems
 
@@ -274,9 +288,12 @@ def _apply_corrections(text: str, corrections: list[tuple[str, str]]) -> str:
     return text
 
 
-def hit_for(kb: KnowledgeBase, docnum: int, score: float, plan: Plan, scored: Scored) -> Hit:
-    """One result as a page or the API shows it."""
+def hit_for(kb: KnowledgeBase, docnum: int, score: float, plan: Plan, scored: Scored,
+            presence: _Presence | None = None) -> Hit:
+    """One result as a page or the API shows it (`presence`: shared by a page's hits)."""
     searcher = kb.searcher()
+    postings = postings_of(searcher)
+    presence = presence or _Presence(postings)
     stored = searcher.stored_fields(docnum)
     carried = scored.carried.get(docnum, [])
     return Hit(
@@ -286,10 +303,9 @@ def hit_for(kb: KnowledgeBase, docnum: int, score: float, plan: Plan, scored: Sc
         products=[p for p in stored.get("products", "").split(",") if p],
         date=stored.get("date"),
         score=round(score, 3),
-        snippet=_snippet(kb, stored["id"], _marked(searcher, plan, docnum)),
+        snippet=_snippet(kb, stored["id"], _marked(postings, presence, plan, docnum)),
         matched_codes=list(carried),
-        reasons=_reasons(postings_of(searcher), plan, docnum, carried,
-                         scored.mentioned.get(docnum, [])),
+        reasons=_reasons(presence, plan, docnum, carried, scored.mentioned.get(docnum, [])),
     )
 
 
@@ -329,7 +345,8 @@ def search(
     pages = max(1, -(-total // per_page)) if total else 0
     page = max(1, page)
     ranked = best(scored.scores, page * per_page, matched) if page <= pages else []
-    hits = [hit_for(kb, docnum, score, plan, scored)
+    presence = _Presence(postings)
+    hits = [hit_for(kb, docnum, score, plan, scored, presence)
             for docnum, score in ranked[(page - 1) * per_page : page * per_page]]
     return SearchResults(
         text, total, hits, page, pages, plan.codes, suggestion=suggestion,
