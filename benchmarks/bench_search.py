@@ -1,6 +1,7 @@
 """Search latency and worker memory on the full archive, served as in production.
 
     python benchmarks/bench_search.py --index DIR [--kb DIR] [--per-kind 40]
+                                      [--memory-queries 5000]
 
 Starts `gunicorn -w 2 'app:create_app()'` on 127.0.0.1 (a free port) over the built
 index, warms each worker with one set of queries, then times another set: codes,
@@ -17,8 +18,9 @@ way users type them. Prints p50/p95 per page and kind:
 and each gunicorn worker's resident memory (VmRSS, and how much of it is anonymous)
 after the run. `/api/suggest` is timed on the first 3, 6, 10 and 15 characters of
 the /api/search queries (as the box asks while they are typed), and its p95 is
-given as a share of /api/search's p95 in the same run. Bounded by --max-seconds; only
-talks to 127.0.0.1.
+given as a share of /api/search's p95 in the same run. With --memory-queries N, last, a
+one-worker gunicorn answers N more distinct queries and its private memory is printed
+as it goes. Bounded by --max-seconds; only talks to 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -165,10 +167,10 @@ def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
     print("  ".join(parts))
 
 
-def serve(index: Path, kb: Path, port: int) -> subprocess.Popen:
+def serve(index: Path, kb: Path, port: int, workers: int = WORKERS) -> subprocess.Popen:
     env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb)}
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS),
+        [sys.executable, "-m", "gunicorn", "-w", str(workers),
          "-b", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -196,6 +198,32 @@ def wait_until_up(fetch: Callable[[str], int], deadline: float) -> None:
     raise SystemExit("gunicorn did not answer in time")
 
 
+def memory_after(index: Path, kb: Path, cases: list[Case], deadline: float) -> None:
+    """One worker's private memory while it answers `cases`, all different, one by one
+    (issue #11: under 300 MB after 5,000 varied queries, whatever the caches keep)."""
+    port = free_port()
+    server = serve(index, kb, port, workers=1)
+    try:
+        fetch = http_fetcher(port)
+        wait_until_up(fetch, time.monotonic() + 120)
+        (pid,) = worker_rss(server.pid)
+        samples = [f"0: {private_kb(pid) / 1024:.0f}"]
+        step = max(1, len(cases) // 5)
+        answered = 0
+        for start in range(0, len(cases), step):
+            answered += sum(map(len, timed(fetch, cases[start:start + step], "/api/search",
+                                           deadline).values()))
+            samples.append(f"{answered}: {private_kb(pid) / 1024:.0f}")
+        print(f"one worker's private memory (MB) after N distinct /api/search queries, "
+              f"N: MB  {'  '.join(samples)}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="built index of the archive")
@@ -203,6 +231,9 @@ def main() -> int:
     parser.add_argument("--per-kind", type=int, default=40, help="queries per kind, each set")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--memory-queries", type=int, default=0,
+                        help="then this many other distinct queries to one worker, for its "
+                             "memory (issue #11 asks 5000)")
     args = parser.parse_args()
     kb = args.kb or corpus_dir()
     if kb is None:
@@ -295,6 +326,14 @@ def main() -> int:
     if "/api/search" in in_process_times:
         ratio = p95_all(in_process_times["/api/search"]) / p95_all(baseline_times)
         print(f"p95 ratio, in-process /api/search to FTS5 on the same queries: {ratio:.2f}")
+    if args.memory_queries:
+        used = {case.query for group in (cold, warm, *measured) for case in group}
+        others = [case for case in generate_cases(
+            articles, seed=args.seed + 1, per_kind=args.memory_queries // len(KINDS) + 50)
+            if case.query not in used]
+        random.Random(args.seed).shuffle(others)
+        memory_after(args.index, kb, others[:args.memory_queries],
+                     time.monotonic() + args.max_seconds)
     if time.monotonic() > deadline:
         print(f"stopped at --max-seconds {args.max_seconds:.0f}: figures cover fewer queries")
     return 0
