@@ -22,6 +22,11 @@ from app.search.whoosh_postings import index_folder
 K1 = 1.2
 CACHE_POSTINGS = 2_000_000  # parts kept per process for long lists: about 16 MB
 CACHED_FROM = 2_000  # lists shorter than this are cheaper to compute than to keep
+# Where each looked-up term's postings lie in the segments: a lookup hashes the term and
+# searches the sorted keys of every segment, and one query asks the same term several
+# times (its frequency, its postings, the page's reasons) and the next query asks the
+# common words again. About 150 bytes an entry: 8 MB at most.
+CACHE_SPANS = 50_000
 
 
 class Postings:
@@ -45,7 +50,19 @@ class Postings:
         self.parts: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.cached = 0
         self.products: tuple[list[str], np.ndarray, np.ndarray] | None = None
+        self.spans: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
         self.lock = threading.Lock()
+
+    def _spans(self, fieldname: str, text: str) -> tuple[tuple[int, int], ...]:
+        """(start, end) of the term's postings in each segment."""
+        key = (fieldname, text)
+        found = self.spans.get(key)
+        if found is None:
+            if len(self.spans) >= CACHE_SPANS:
+                self.spans.clear()
+            found = self.spans[key] = tuple(
+                segment.span(fieldname, text) for segment, _ in self.segments)
+        return found
 
     def norm(self, searcher: Searcher | None, fieldname: str) -> np.ndarray:
         norms = self.norms.get(fieldname)
@@ -65,21 +82,18 @@ class Postings:
 
     def frequency(self, searcher: Searcher | None, fieldname: str, text: str) -> int:
         """Articles with the term, as Whoosh counts them (deleted copies included)."""
-        total = 0
-        for segment, _ in self.segments:
-            start, end = segment.span(fieldname, text)
-            total += end - start
-        return total
+        return sum(end - start for start, end in self._spans(fieldname, text))
 
     def docs(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums in increasing order, term frequencies) of the live articles."""
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
-        for segment, offset in self.segments:
-            docnums, tf = segment.postings(fieldname, text)
-            if len(docnums):
-                ids.append(docnums + np.int32(offset))
-                tfs.append(tf)
+        for (segment, offset), (start, end) in zip(
+                self.segments, self._spans(fieldname, text), strict=True):
+            if start < end:
+                parts = segment.fields[fieldname]
+                ids.append(parts["docs"][start:end] + np.int32(offset))
+                tfs.append(parts["tf"][start:end])
         if not ids:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         found = np.concatenate(ids) if len(ids) > 1 else np.asarray(ids[0])

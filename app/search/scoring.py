@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -37,12 +38,22 @@ MAX_TERMS = 24  # per field: the rarest words of a long paste are the ones that 
 
 _postings: dict[tuple, Postings] = {}
 _postings_lock = threading.Lock()
+_of_searcher: weakref.WeakKeyDictionary[Searcher, Postings] = weakref.WeakKeyDictionary()
 
 
 def postings_of(searcher: Searcher) -> Postings:
     """The arrays of the searcher's segments, shared by the process's threads; a new
     set when the index changed (the key names the same index as
-    `KnowledgeBase.identity()`: its folder and its segments with their deletions)."""
+    `KnowledgeBase.identity()`: its folder and its segments with their deletions).
+    A searcher's segments never change: its set is remembered with it, since a query
+    asks a dozen times."""
+    found = _of_searcher.get(searcher)
+    if found is None:
+        found = _of_searcher[searcher] = _postings_for(searcher)
+    return found
+
+
+def _postings_for(searcher: Searcher) -> Postings:
     reader = searcher.reader()
     key = (str(index_folder(searcher)), *(
         (leaf.segment().segment_id() if leaf.segment() else id(leaf), offset,
