@@ -163,3 +163,18 @@ def test_rules_inside_the_text_are_not_the_footer(tmp_path: Path, renderer) -> N
     article = load_article(path, renderer)
     assert "The note text." in article.sections[0].text
     assert article.technology == ["kbExchangeSearch"]
+
+
+def test_a_snippet_is_drawn_from_the_symptoms_first_then_the_next_section() -> None:
+    from app.articles.model import Article, Section
+    from app.articles.sections import EXCERPT_CHARS, excerpt
+    from app.markup.blocks import Block
+
+    def section(title: str, text: str) -> Section:
+        return Section(title=title, anchor=title.lower(), blocks=[Block("para", text)])
+
+    article = Article(id="Q1", title="T", permalink="/kb/000/Q1/", sections=[
+        section("CAUSE", "the cause"), section("SYMPTOMS", "x" * (EXCERPT_CHARS + 10)),
+        section("RESOLUTION", "the fix")])
+    assert excerpt(article) == ["x" * EXCERPT_CHARS, "the cause"]
+    assert excerpt(Article(id="Q2", title="T", permalink="/kb/000/Q2/")) == []

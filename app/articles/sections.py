@@ -22,3 +22,15 @@ def symptom_section(article: Article) -> Section | None:
         if found is not None:
             return found
     return article.sections[0] if article.sections else None
+
+
+EXCERPT_SECTIONS = 2
+EXCERPT_CHARS = 1500  # of each: a snippet is about what happens, found early
+
+
+def excerpt(article: Article) -> list[str]:
+    """What a search result's snippet is drawn from: the symptom sections, then the
+    others, the first EXCERPT_SECTIONS of them, each cut at EXCERPT_CHARS."""
+    ordered = sorted(range(len(article.sections)), key=lambda at: (
+        article.sections[at].title.upper() not in SYMPTOM_SECTIONS, at))
+    return [article.sections[at].text[:EXCERPT_CHARS] for at in ordered[:EXCERPT_SECTIONS]]

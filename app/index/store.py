@@ -18,6 +18,7 @@ from pathlib import Path
 from app.articles.facts import Facts, facts_from_json, facts_of, facts_to_json
 from app.articles.ids import permalink_for
 from app.articles.model import Article, article_from_dict, article_to_dict
+from app.articles.sections import excerpt
 from app.text.slugs import product_slug
 
 STORE_FILE = "articles.sqlite"
@@ -28,9 +29,10 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT NOT NULL,
     title TEXT NOT NULL,
     date TEXT,
-    data TEXT NOT NULL,
     facts TEXT NOT NULL,
-    said TEXT NOT NULL
+    said TEXT NOT NULL,
+    excerpt TEXT NOT NULL,  -- JSON list: what a result's snippet is drawn from
+    data TEXT NOT NULL      -- last: the short columns are read without its overflow pages
 );
 CREATE TABLE IF NOT EXISTS article_products (
     article_id TEXT NOT NULL,
@@ -89,6 +91,7 @@ class StoredArticle:
     data: str
     facts: str   # what the wizard asks about (app/articles/facts.py), as JSON
     said: str    # title, messages and symptoms, normalised: where a paste is found quoted
+    excerpt: str  # what a search result's snippet is drawn from, as JSON
 
     @classmethod
     def of(cls, article: Article) -> StoredArticle:
@@ -102,6 +105,7 @@ class StoredArticle:
             data=json.dumps(article_to_dict(article), separators=(",", ":")),
             facts=facts_to_json(facts),
             said=facts.text,
+            excerpt=json.dumps(excerpt(article), separators=(",", ":")),
         )
 
 
@@ -150,10 +154,11 @@ class ArticleStore:
     def put(self, article: StoredArticle, mtime_ns: int, size: int) -> None:
         self.db.execute("DELETE FROM article_products WHERE article_id = ?", (article.id,))
         self.db.execute(
-            "INSERT OR REPLACE INTO articles (id, path, title, date, data, facts, said)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article.id, article.path, article.title, article.date, article.data,
-             article.facts, article.said),
+            "INSERT OR REPLACE INTO articles"
+            " (id, path, title, date, facts, said, excerpt, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.path, article.title, article.date, article.facts,
+             article.said, article.excerpt, article.data),
         )
         self.db.executemany(
             "INSERT INTO article_products (article_id, product, slug) VALUES (?, ?, ?)",
@@ -233,6 +238,12 @@ class ArticleStore:
     def get(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_dict(json.loads(row["data"])) if row else None
+
+    def excerpt(self, article_id: str) -> list[str]:
+        """What a search result's snippet is drawn from (app/articles/sections.py)."""
+        row = self.db.execute("SELECT excerpt FROM articles WHERE id = ?",
+                              (article_id,)).fetchone()
+        return json.loads(row[0]) if row else []
 
     def facts(self, article_ids: list[str]) -> dict[str, Facts]:
         """What the wizard asks about, for each of these articles that exists."""

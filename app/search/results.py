@@ -29,7 +29,6 @@ import numpy as np
 from markupsafe import escape
 from whoosh.searching import Searcher
 
-from app.articles.sections import SYMPTOM_SECTIONS
 from app.codes.labels import label
 from app.query.typed import Query, read_query
 from app.search.counts import product_counts
@@ -55,7 +54,6 @@ COMMON_CODE = 20.0
 # few (not every "error" and "server" of the message).
 MARKED_RARE = 6
 MARKED_ALL_UP_TO = 5  # a query of this many words or fewer has every word marked
-SNIPPET_SOURCE = 1500  # characters of a section a snippet is looked for in
 _SNIPPET_WORDS = SCHEMA["body"].analyzer
 
 
@@ -236,19 +234,12 @@ def _reasons(presence: _Presence, plan: Plan, docnum: int, carried: list[str],
 
 def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
     """The symptoms (or the best section) around the matched words, as safe HTML."""
-    article = kb.store().get(article_id)
-    if article is None or not article.sections:
-        return ""
-    sections = sorted(
-        article.sections,
-        key=lambda s: (s.title.upper() not in SYMPTOM_SECTIONS, article.sections.index(s)),
-    )
-    for section in sections[:2] if stems else ():
-        text = section.text[:SNIPPET_SOURCE]
+    sources = kb.store().excerpt(article_id)
+    for text in sources if stems else ():
         matches = matches_in(text, stems, _SNIPPET_WORDS)
         if matches:
             return marked_passages(text, matches)
-    plain = " ".join(sections[0].text.split())
+    plain = " ".join(sources[0].split()) if sources else ""
     return str(escape(plain[:SNIPPET_CHARS])) + (" …" if len(plain) > SNIPPET_CHARS else "")
 
 
