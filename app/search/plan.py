@@ -8,6 +8,7 @@ word articles do use (app/search/spelling.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -81,7 +82,18 @@ def words_beside(query: Query) -> tuple[frozenset[str], str]:
 def analyse(fieldname: str, text: str) -> list[str]:
     """Words of the text as the index has them (the schema of this code, not the one
     pickled with an index, so a fix to an analyzer applies at once)."""
-    return [token.text for token in SCHEMA[fieldname].analyzer(text)]
+    return list(_words(_ANALYSED_AS[fieldname], text))
+
+
+# Five fields share one analyzer: a query's text is analysed once for them all.
+_ANALYSED_AS = {name: next(other for other in SCHEMA.names()
+                           if getattr(SCHEMA[other], "analyzer", None) == SCHEMA[name].analyzer)
+                for name in SCHEMA.names() if getattr(SCHEMA[name], "analyzer", None)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(fieldname: str, text: str) -> tuple[str, ...]:
+    return tuple(token.text for token in SCHEMA[fieldname].analyzer(text))
 
 
 def code_terms(code: str) -> dict[float, list[tuple[str, str]]]:
