@@ -239,11 +239,12 @@ class ArticleStore:
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
         return article_from_dict(json.loads(row["data"])) if row else None
 
-    def excerpt(self, article_id: str) -> list[str]:
-        """What a search result's snippet is drawn from (app/articles/sections.py)."""
-        row = self.db.execute("SELECT excerpt FROM articles WHERE id = ?",
-                              (article_id,)).fetchone()
-        return json.loads(row[0]) if row else []
+    def excerpts(self, article_ids: list[str]) -> dict[str, list[str]]:
+        """What each search result's snippet is drawn from (app/articles/sections.py)."""
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT id, excerpt FROM articles WHERE id IN ({marks})", article_ids)
+        return {row[0]: json.loads(row[1]) for row in rows}
 
     def facts(self, article_ids: list[str]) -> dict[str, Facts]:
         """What the wizard asks about, for each of these articles that exists."""

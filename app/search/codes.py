@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from app.query.typed import read_query
 from app.search.plan import plan_for
 from app.search.readers import KnowledgeBase
-from app.search.results import Hit, hit_for, scores_for
+from app.search.results import Hit, hits_for, scores_for
 from app.search.scoring import best, postings_of
 
 
@@ -33,6 +33,5 @@ def articles_with_code(kb: KnowledgeBase, code: str, *, page: int = 1,
     plan = plan_for(kb, read_query(code), correct=False)
     scored = scores_for(searcher, plan)
     ranked = best(scored.scores, page * per_page, carrying)
-    hits = [hit_for(kb, docnum, score, plan, scored)
-            for docnum, score in ranked[(page - 1) * per_page:]]
+    hits = hits_for(kb, ranked[(page - 1) * per_page:], plan, scored)
     return CodeArticles(code, total, hits, page, pages)

@@ -155,7 +155,7 @@ def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
         has = np.zeros(len(scores), dtype=np.float32)
         for word in (stem, *plan.phrasing_of.get(stem, ())):
             for fieldname in COVERAGE_FIELDS:
-                if fieldname in plan.terms and postings.frequency(searcher, fieldname, word):
+                if fieldname in plan.terms:
                     ids, parts = postings.term(searcher, fieldname, word)
                     has[ids] = np.maximum(has[ids], np.minimum(parts, 1.0))
         for pair in quoted.get(stem, ()):
@@ -232,9 +232,8 @@ def _reasons(presence: _Presence, plan: Plan, docnum: int, carried: list[str],
     return reasons
 
 
-def _snippet(kb: KnowledgeBase, article_id: str, stems: set[str]) -> str:
+def _snippet(sources: list[str], stems: set[str]) -> str:
     """The symptoms (or the best section) around the matched words, as safe HTML."""
-    sources = kb.store().excerpt(article_id)
     for text in sources if stems else ():
         matches = matches_in(text, stems, _SNIPPET_WORDS)
         if matches:
@@ -282,25 +281,31 @@ def _apply_corrections(text: str, corrections: list[tuple[str, str]]) -> str:
     return text
 
 
-def hit_for(kb: KnowledgeBase, docnum: int, score: float, plan: Plan, scored: Scored,
-            presence: _Presence | None = None) -> Hit:
-    """One result as a page or the API shows it (`presence`: shared by a page's hits)."""
+def hits_for(kb: KnowledgeBase, ranked: list[tuple[int, float]], plan: Plan,
+             scored: Scored) -> list[Hit]:
+    """The results as a page or the API shows them: the page's excerpts are read in
+    one query, and each term's presence once for the page."""
     searcher = kb.searcher()
     postings = postings_of(searcher)
-    presence = presence or _Presence(postings, [docnum])
-    stored = searcher.stored_fields(docnum)
-    carried = scored.carried.get(docnum, [])
-    return Hit(
-        id=stored["id"],
-        title=stored.get("title", stored["id"]),
-        url=stored.get("permalink", ""),
-        products=[p for p in stored.get("products", "").split(",") if p],
-        date=stored.get("date"),
-        score=round(score, 3),
-        snippet=_snippet(kb, stored["id"], _marked(postings, presence, plan, docnum)),
-        matched_codes=list(carried),
-        reasons=_reasons(presence, plan, docnum, carried, scored.mentioned.get(docnum, [])),
-    )
+    presence = _Presence(postings, [docnum for docnum, _ in ranked])
+    stored = [searcher.stored_fields(docnum) for docnum, _ in ranked]
+    excerpts = kb.store().excerpts([fields["id"] for fields in stored])
+    hits = []
+    for (docnum, score), fields in zip(ranked, stored, strict=True):
+        carried = scored.carried.get(docnum, [])
+        hits.append(Hit(
+            id=fields["id"],
+            title=fields.get("title", fields["id"]),
+            url=fields.get("permalink", ""),
+            products=[p for p in fields.get("products", "").split(",") if p],
+            date=fields.get("date"),
+            score=round(score, 3),
+            snippet=_snippet(excerpts.get(fields["id"], []),
+                             _marked(postings, presence, plan, docnum)),
+            matched_codes=list(carried),
+            reasons=_reasons(presence, plan, docnum, carried, scored.mentioned.get(docnum, [])),
+        ))
+    return hits
 
 
 def search(
@@ -339,9 +344,7 @@ def search(
     pages = max(1, -(-total // per_page)) if total else 0
     page = max(1, page)
     ranked = best(scored.scores, page * per_page, matched) if page <= pages else []
-    shown = ranked[(page - 1) * per_page : page * per_page]
-    presence = _Presence(postings, [docnum for docnum, _ in shown])
-    hits = [hit_for(kb, docnum, score, plan, scored, presence) for docnum, score in shown]
+    hits = hits_for(kb, ranked[(page - 1) * per_page : page * per_page], plan, scored)
     return SearchResults(
         text, total, hits, page, pages, plan.codes, suggestion=suggestion,
         corrections=plan.corrections, facets=facets, product=product, per_page=per_page,
