@@ -329,7 +329,7 @@ def main() -> int:
     if args.memory_queries:
         used = {case.query for group in (cold, warm, *measured) for case in group}
         others = [case for case in generate_cases(
-            articles, seed=args.seed + 1, per_kind=args.memory_queries // len(KINDS) + 50)
+            articles, seed=args.seed + 1, per_kind=args.memory_queries)
             if case.query not in used]
         random.Random(args.seed).shuffle(others)
         memory_after(args.index, kb, others[:args.memory_queries],
