@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from app.index import arrays as index_arrays
+from app.index import segments
 from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, SegmentArrays, write_arrays
 from app.index.build import build_index
 from app.index.upkeep import compact
@@ -71,6 +72,42 @@ def test_the_arrays_of_a_full_build_are_whoosh_s_postings(kb) -> None:
     segments = {leaf.segment().segment_id() for leaf, _ in kb.searcher().reader().leaf_readers()}
     assert {path.name for path in folder.iterdir()} == segments
     assert_same_as_whoosh(kb)
+
+
+def test_so_are_those_of_a_parallel_build_with_a_duplicate_id_marked_deleted(
+    kb_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(segments, "MIN_PARALLEL_FILES", 1)
+    for number in range(200100, 200140):
+        write_article(kb_dir, number, archive_article(number, f"Article {number}",
+                                                      f"Error 0x8007{number:04X}, pop3 server.\n"))
+    copy = kb_dir / "zzz" / "copy" / "README.md"
+    copy.parent.mkdir(parents=True)
+    copy.write_text((kb_dir / "200" / "Q200100" / "README.md").read_text().replace(
+        "Article 200100", "Another copy"))
+    report = build_index(kb_dir, tmp_path / "index", procs=2)
+    assert [path for path, _ in report.skipped] == ["zzz/copy/README.md"]
+    knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+    try:
+        leaves = [leaf for leaf, _ in knowledge.searcher().reader().leaf_readers()]
+        assert len(leaves) == 2   # one segment a worker
+        assert knowledge.searcher().reader().has_deletions()
+        assert_same_as_whoosh(knowledge)
+    finally:
+        knowledge.close()
+
+
+def test_so_are_those_of_a_build_whose_postings_filled_several_segments(
+    kb_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(segments, "POOL_MB", 0.001)   # a segment an article
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+    try:
+        assert len(list(knowledge.searcher().reader().leaf_readers())) > 1
+        assert_same_as_whoosh(knowledge)
+    finally:
+        knowledge.close()
 
 
 def test_after_an_update_with_deletions_and_a_compaction_they_still_are(

@@ -11,8 +11,10 @@ from whoosh.fields import TEXT
 from whoosh.query import Term
 
 from app.index import build as indexing
+from app.index import segments
 from app.index.build import build_index
 from app.index.generations import WHOOSH_DIR, live_generation
+from app.index.segments import SegmentBuild
 from app.index.store import ArticleStore
 from tests.conftest import FIXTURE_ARTICLES, archive_article, write_article
 
@@ -84,10 +86,28 @@ def test_crash_mid_build_leaves_the_old_index_serving(
         yield from ()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(indexing, "parse_all", explode)
+    monkeypatch.setattr(SegmentBuild, "parse", explode)
     with pytest.raises(KeyboardInterrupt):
         build_index(kb_dir, index_dir, rebuild=True, procs=1)
     assert live_generation(index_dir) == before
+    assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001", "Q100002"]
+
+
+def test_a_failing_worker_fails_the_rebuild_and_leaves_the_old_index_serving(
+    kb_dir: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = live_generation(index_dir)
+    monkeypatch.setattr(segments, "MIN_PARALLEL_FILES", 1)
+
+    def explode(self):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(segments.SegmentMaker, "finish", explode)   # in the forked workers
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_index(kb_dir, index_dir, rebuild=True, procs=2)
+    assert live_generation(index_dir) == before
+    assert [path.name for path in index_dir.parent.iterdir()
+            if path.name.startswith(index_dir.name + ".gen")] == [before.name]
     assert ids_for_code(index_dir, "0x800CCC90") == ["Q100001", "Q100002"]
 
 

@@ -13,9 +13,10 @@ import pytest
 from app.articles.loader import load_article
 from app.articles.trees import TREE_FILE
 from app.index import build as indexing
-from app.index import parsing, upkeep
+from app.index import parsing, segments, upkeep
 from app.index.build import build_index
 from app.index.generations import IndexBusyError, live_generation, lock_path, run_lock
+from app.index.segments import SegmentBuild
 from app.index.store import STORE_FILE, ArticleStore
 from app.index.upkeep import APPLYING_FILE
 from app.markup.rendering import SectionRenderer
@@ -199,6 +200,8 @@ def test_the_earliest_path_holds_a_duplicate_id_in_every_build(
     helpdesk(kb / "helpdesk" / "Q900001.md", "Q900001", "Winner")
     helpdesk(kb / "zzz" / "copy.md", "Q900001", "Loser")
     helpdesk(kb / "aaa" / "early.md", "Q900002", "Other")
+    monkeypatch.setattr(segments, "MIN_PARALLEL_FILES", 1)   # procs 2: the workers' order
+    monkeypatch.setattr(SegmentBuild, "parse", _reversed(SegmentBuild.parse))
     monkeypatch.setattr(indexing, "parse_all", _reversed(parsing.parse_all))
     report = build_index(kb, tmp_path / "index", procs=procs)
     assert dict(report.skipped) == {
@@ -223,8 +226,8 @@ def test_the_earliest_path_holds_a_duplicate_id_in_every_build(
 
 def _reversed(parse_all):
     """Results in reverse path order: the rule must not depend on arrival order."""
-    def parse(kb_dir, items, procs):
-        return list(reversed(list(parse_all(kb_dir, items, procs))))
+    def parse(*args):
+        return list(reversed(list(parse_all(*args))))
     return parse
 
 

@@ -38,7 +38,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import IndexReader
 
 from app.index.generations import WHOOSH_DIR
-from app.index.segment_postings import field_postings
+from app.index.segment_postings import FieldPostings, field_postings
 
 ARRAYS_DIR = "arrays"
 ARRAYS_FORMAT = 1
@@ -54,15 +54,22 @@ def term_key(text: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
 
 
-def segment_arrays(leaf: IndexReader) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
-    """(meta, field -> part -> array) of one Whoosh segment."""
+def segment_arrays(
+    leaf: IndexReader, postings: dict[str, FieldPostings] | None = None,
+) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
+    """(meta, field -> part -> array) of one Whoosh segment: its postings as `postings`
+    gives them (what a full build's writer handed Whoosh, app/index/segments.py) or,
+    without it, as read back from the segment; the field lengths always from it."""
     documents = leaf.doc_count_all()
     meta = {"format": ARRAYS_FORMAT, "documents": documents, "lengths": {}}
     fields: dict[str, dict[str, np.ndarray]] = {}
     for fieldname in ARRAY_FIELDS:
         if fieldname not in leaf.schema:
             continue
-        found = field_postings(leaf, fieldname)
+        if postings is None:
+            found = field_postings(leaf, fieldname)
+        else:
+            found = postings.get(fieldname) or FieldPostings.empty()
         keys = np.fromiter(map(term_key, found.terms), dtype=np.uint64, count=len(found.terms))
         order = np.argsort(keys, kind="stable")
         counts = np.diff(found.starts)[order]
@@ -91,13 +98,15 @@ def segment_folder(generation: Path, segment_id: str) -> Path:
     return generation / ARRAYS_DIR / segment_id
 
 
-def _write_segment(generation: Path, leaf: IndexReader) -> None:
+def write_segment_arrays(generation: Path, leaf: IndexReader,
+                         postings: dict[str, FieldPostings] | None = None) -> None:
+    """The segment's folder of arrays (see `segment_arrays`), all or nothing."""
     segment_id = leaf.segment().segment_id()
     final = segment_folder(generation, segment_id)
     temporary = final.with_name(f".{segment_id}.{os.getpid()}")
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
-    meta, fields = segment_arrays(leaf)
+    meta, fields = segment_arrays(leaf, postings)
     for fieldname, parts in fields.items():
         for part, array in parts.items():
             np.save(temporary / f"{fieldname}.{part}.npy", array)
@@ -105,41 +114,29 @@ def _write_segment(generation: Path, leaf: IndexReader) -> None:
     os.replace(temporary, final)
 
 
-def _write_one(job: tuple[str, str]) -> None:
-    generation, segment_id = job
-    ix = FileStorage(str(Path(generation) / WHOOSH_DIR), supports_mmap=False).open_index()
-    with ix.reader() as reader:
-        for leaf, _ in reader.leaf_readers():
-            if leaf.segment() is not None and leaf.segment().segment_id() == segment_id:
-                _write_segment(Path(generation), leaf)
-
-
-def write_arrays(generation: Path, procs: int = 1) -> int:
+def write_arrays(generation: Path) -> int:
     """Write the arrays of every segment of the generation's committed Whoosh index
-    that has none yet (in `procs` processes), and remove those of segments it no
-    longer has. Returns how many segments were written."""
+    that has none yet, and remove those of segments it no longer has. Returns how
+    many segments were written."""
     ix = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False).open_index()
     with ix.reader() as reader:
-        segments = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()
-                    if leaf.segment() is not None]
-    missing = [segment_id for segment_id in segments
-               if not (segment_folder(generation, segment_id) / "meta.json").is_file()]
-    jobs = [(str(generation), segment_id) for segment_id in missing]
-    if procs > 1 and len(jobs) > 1:
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(procs, len(jobs))) as pool:
-            pool.map(_write_one, jobs, 1)
-    else:
-        for job in jobs:
-            _write_one(job)
+        segments = []
+        missing = 0
+        for leaf, _ in reader.leaf_readers():
+            if leaf.segment() is None:
+                continue
+            segment_id = leaf.segment().segment_id()
+            segments.append(segment_id)
+            if not (segment_folder(generation, segment_id) / "meta.json").is_file():
+                write_segment_arrays(generation, leaf)
+                missing += 1
     folder = generation / ARRAYS_DIR
     if folder.is_dir():
         for old in folder.iterdir():
             if old.name not in segments:
                 # Readers that mapped them keep their pages until they reopen.
                 shutil.rmtree(old, ignore_errors=True)
-    return len(missing)
+    return missing
 
 
 class SegmentArrays:

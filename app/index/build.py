@@ -1,6 +1,7 @@
 """Building the search index and the article store from a folder of articles.
 
-A full build writes a new generation and swaps it in (app/index/generations.py).
+A full build writes a new generation and swaps it in (app/index/generations.py);
+worker processes read the files and write the Whoosh segments (app/index/segments.py).
 An incremental run updates the live generation in place with `update_document` on
 the unique id; Whoosh readers keep the segments they opened, so that is safe under
 a running server too. An index of another format is rebuilt, not updated.
@@ -46,6 +47,7 @@ from app.index.generations import (
 )
 from app.index.parsing import Parsed, parse_all
 from app.index.schema import FORMAT_VERSION, make_schema, same_schema, vocabulary
+from app.index.segments import SegmentBuild
 from app.index.store import ArticleStore
 from app.index.upkeep import (
     APPLYING_FILE,
@@ -129,9 +131,8 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
         target = new_generation(index_dir)
         try:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
-            report = _write(kb_dir, target, ix, files, {}, procs, progress, full=True)
+            report = _write_full(kb_dir, target, ix, files, procs, progress)
             write_trees(kb_dir, target, trees, report)
-            write_arrays(target, procs=procs)  # one segment a process: both cores
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -146,7 +147,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
         if path in known:
             state = known[path]
             known[path] = type(state)(-1, -1, state.article_id, state.skipped)
-    report = _write(kb_dir, live, ix, files, known, procs, progress, full=False)
+    report = _write(kb_dir, live, ix, files, known, procs, progress)
     report.repaired = len([path for path in applying if path in files])
     write_trees(kb_dir, live, trees, report)
     report.compacted = compact(live)
@@ -156,7 +157,76 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     return report
 
 
-def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> BuildReport:
+def _write_full(kb_dir, target, ix, files, procs, progress) -> BuildReport:
+    """Every file into a new generation, read and written into Whoosh segments by the
+    workers of app/index/segments.py; this process keeps the article store and decides
+    duplicate ids: the document of a file that loses its id is marked deleted in its
+    segment before the segments are committed."""
+    report = BuildReport()
+    items = sorted((path, mtime, size) for path, (mtime, size) in files.items())
+    if not items:
+        return report
+    store = ArticleStore(target)
+    writer = ix.writer(limitmb=WRITER_POOL_MB)   # the lock, then the commit
+    words: Counter[str] = Counter()  # articles per word
+    holders: dict[str, tuple[str, tuple | None]] = {}  # id -> the file and place holding it
+    dropped: list[tuple] = []   # (worker, segment, docnum) of documents that lost their id
+
+    def lose(path: str, place, mtime_ns: int, size: int, reason: str) -> None:
+        dropped.append(place)
+        store.record_file(path, mtime_ns, size, skipped=reason)
+        report.skipped.append((path, reason))
+
+    committed = False
+    try:
+        with SegmentBuild(kb_dir, target, ix, procs, len(items)) as build:
+            for done, (parsed, place) in enumerate(build.parse(items), 1):
+                if progress:
+                    progress(done, len(items))
+                path, stored = parsed.path, parsed.stored
+                if stored is None:
+                    store.record_file(path, parsed.mtime_ns, parsed.size, skipped=parsed.reason)
+                    report.skipped.append((path, parsed.reason))
+                    continue
+                if stored.id in holders:
+                    held, held_place = holders[stored.id]
+                    if held < path:
+                        lose(path, place, parsed.mtime_ns, parsed.size,
+                             f"duplicate id {stored.id} (also in {held})")
+                        continue
+                    # This file sorts first: it takes the id over. (Each article's words
+                    # kept for this rare case were 300 MB of the archive's build.)
+                    words.subtract(vocabulary(store.get(stored.id)))
+                    store.forget_file(held)
+                    lose(held, held_place, *files[held],
+                         f"duplicate id {stored.id} (also in {path})")
+                    report.indexed -= 1
+                store.put(stored, parsed.mtime_ns, parsed.size)
+                words.update(parsed.words)
+                holders[stored.id] = (path, place)
+                report.indexed += 1
+            segments = build.finish()
+        for worker, number, docnum in dropped:
+            segments[worker][number].delete_document(docnum)
+        store.count_words(words)
+        # What MpWriter(multisegment=True) does with its workers' segments.
+        writer._close_segment()
+        writer._commit_toc([segment for written in segments for segment in written])
+        writer._finish()
+        committed = True
+        store.commit()
+    except BaseException:
+        if not committed:
+            writer.cancel()
+        raise
+    finally:
+        store.close()
+    report.skipped = sorted(set(report.skipped))
+    return report
+
+
+def _write(kb_dir, target, ix, files, known, procs, progress) -> BuildReport:
+    """The files that changed since the last run, into the live generation in place."""
     report = BuildReport()
     store = ArticleStore(target)
     holders = {state.article_id: path for path, state in known.items() if state.article_id}
@@ -194,10 +264,7 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         if old is not None:
             words.subtract(vocabulary(old))
 
-    if full and procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_POOL_MB)
-    else:
-        writer = ix.writer(limitmb=WRITER_POOL_MB)
+    writer = ix.writer(limitmb=WRITER_POOL_MB)
     committed = False
     try:
         for path in removed:
@@ -252,15 +319,11 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
             owners[stored.id] = path
             if stored.id in taken:
                 taken[stored.id] = parsed.document
-            if full:
-                writer.add_document(**parsed.document)
-                report.indexed += 1
+            writer.update_document(**parsed.document)
+            if replaced and replaced.article_id:
+                report.updated += 1
             else:
-                writer.update_document(**parsed.document)
-                if replaced and replaced.article_id:
-                    report.updated += 1
-                else:
-                    report.indexed += 1
+                report.indexed += 1
 
         for parsed in parse_all(kb_dir, changed, procs):
             done += 1
@@ -276,8 +339,7 @@ def _write(kb_dir, target, ix, files, known, procs, progress, *, full: bool) -> 
         for parsed in sorted(deferred, key=lambda item: item.path):
             apply(parsed)
         store.count_words(words)
-        if not full:
-            write_applying(target, [path for path, _, _ in changed] + removed)
+        write_applying(target, [path for path, _, _ in changed] + removed)
         writer.commit()
         committed = True
         if taken:

@@ -43,6 +43,10 @@ class FieldPostings(NamedTuple):
     docnums: np.ndarray     # int32
     frequencies: np.ndarray  # float32
 
+    @classmethod
+    def empty(cls) -> FieldPostings:
+        return cls([], np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
+
 
 def field_postings(leaf: IndexReader, fieldname: str) -> FieldPostings:
     terms_reader = getattr(leaf, "_terms", None)
@@ -82,8 +86,7 @@ def _bulk(terms_reader, fieldname: str) -> FieldPostings:
             position = value_at + value_length
     terms = [term for term, _, _ in entries]
     if not entries:
-        return FieldPostings([], np.zeros(1, np.int64), np.zeros(0, np.int32),
-                             np.zeros(0, np.float32))
+        return FieldPostings.empty()
     low = min(offset for _, offset, _ in entries)
     high = max(offset + length for _, offset, length in entries)
     region = terms_reader._postfile.get(low, high - low)

@@ -1,0 +1,287 @@
+"""A full build's Whoosh segments, each written by a worker process that also reads
+the files, with its postings arrays taken from what it wrote.
+
+Where the time went before (py-spy per process, 6,000 articles): two processes read
+files and sent each article, Whoosh fields included, to the main process, which
+pickled the fields again into job files for Whoosh's own two writer processes. Those
+spent half their time in Whoosh's posting pool: every posting a tuple, marshalled one
+by one into sorted run files when 64 MB filled, read back and merged. The arrays were
+then read back out of the finished segments.
+
+Here each worker reads its share of the files and adds them to its own segment
+writer, whose pool (`MemoryPostings`) keeps the postings as compact arrays in memory
+and hands Whoosh the same postings in the same order when the segment is written;
+the segment's arrays come from those same postings (app/index/arrays.py), with the
+field lengths read back from the segment. The main process only gets what the article
+store needs. Like Whoosh's own `MpWriter(multisegment=True)`, the main process's
+writer then commits the workers' segments (`_commit_toc`), with any document it
+decided against (a duplicate id) marked deleted in its segment.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+from array import array
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from app.index.arrays import ARRAY_FIELDS, write_segment_arrays
+from app.index.parsing import Parsed, init_worker, parse
+from app.index.segment_postings import FieldPostings
+
+# Files per job handed to a worker, and jobs waiting per worker: enough to keep both
+# busy, few enough that finished articles never pile up in the main process.
+JOB_FILES = 32
+JOBS_AHEAD = 4
+# A worker writes its segment when the postings it holds pass this: on the archive,
+# about two segments a worker.
+POOL_MB = 150
+# Below this many files one process does it all (starting workers costs more).
+MIN_PARALLEL_FILES = 200
+WORKER_POLL_SECONDS = 5.0
+# Postings turned back into Python objects at a time when handed to Whoosh: all of a
+# field at once took the archive's word pairs 200 MB.
+YIELD_CHUNK = 65536
+
+
+class _FieldPool:
+    """One field's postings as they arrive: term number, docnum, weight, value number."""
+
+    __slots__ = ("docnums", "numbers", "terms", "value_numbers", "values", "weights")
+
+    def __init__(self) -> None:
+        self.numbers: dict[bytes, int] = {}
+        self.terms = array("i")
+        self.docnums = array("i")
+        self.weights = array("d")
+        self.value_numbers = array("i")
+        self.values: dict[bytes, int] = {}
+
+
+class MemoryPostings:
+    """Whoosh's posting pool (`whoosh.writing.PostingPool`: `add`, `iter_postings`,
+    `cleanup`, `fieldnames`) for one segment writer, held in memory: about 20 bytes a
+    posting, where the pool's tuples took ten times that and so had to be sorted out
+    to disk. `iter_postings` gives the postings in the pool's order (field, term,
+    docnum), and keeps each array field's as `FieldPostings` for the arrays."""
+
+    def __init__(self) -> None:
+        self.fieldnames: set[str] = set()
+        self._fields: dict[str, _FieldPool] = {}
+        self.kept: dict[str, FieldPostings] = {}
+
+    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
+        fieldname, text, docnum, weight, value = item
+        pool = self._fields.get(fieldname)
+        if pool is None:
+            pool = self._fields[fieldname] = _FieldPool()
+            self.fieldnames.add(fieldname)
+        number = pool.numbers.get(text)
+        if number is None:
+            number = pool.numbers[text] = len(pool.numbers)
+        value_number = pool.values.get(value)
+        if value_number is None:
+            value_number = pool.values[value] = len(pool.values)
+        pool.terms.append(number)
+        pool.docnums.append(docnum)
+        pool.weights.append(weight)
+        pool.value_numbers.append(value_number)
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for fieldname in sorted(self._fields):
+            pool = self._fields.pop(fieldname)   # freed field by field as it is written
+            texts = sorted(pool.numbers, key=pool.numbers.__getitem__)   # by number
+            del pool.numbers
+            by_text = sorted(range(len(texts)), key=texts.__getitem__)
+            rank = np.empty(len(texts), dtype=np.int64)
+            rank[by_text] = np.arange(len(texts))
+            ranks = rank[np.frombuffer(pool.terms, dtype=np.int32)]
+            docnums = np.frombuffer(pool.docnums, dtype=np.int32)
+            order = np.lexsort((docnums, ranks))
+            ranks, docnums = ranks[order], docnums[order]
+            weights = np.frombuffer(pool.weights, dtype=np.float64)[order]
+            value_numbers = np.frombuffer(pool.value_numbers, dtype=np.int32)[order]
+            values = sorted(pool.values, key=pool.values.__getitem__)
+            sorted_texts = [texts[i] for i in by_text]
+            del pool, texts
+            if fieldname in ARRAY_FIELDS:
+                counts = np.bincount(ranks, minlength=len(sorted_texts))
+                starts = np.zeros(len(sorted_texts) + 1, dtype=np.int64)
+                np.cumsum(counts, out=starts[1:])
+                self.kept[fieldname] = FieldPostings(
+                    sorted_texts, starts, docnums.copy(), weights.astype(np.float32))
+            for start in range(0, len(ranks), YIELD_CHUNK):
+                end = start + YIELD_CHUNK
+                for term, docnum, weight, value in zip(
+                        ranks[start:end].tolist(), docnums[start:end].tolist(),
+                        weights[start:end].tolist(), value_numbers[start:end].tolist(),
+                        strict=True):
+                    yield fieldname, sorted_texts[term], docnum, weight, values[value]
+
+    def cleanup(self) -> None:
+        self._fields.clear()
+
+    def megabytes(self) -> float:
+        """About what the postings take: 20 bytes each, and 130 a distinct term."""
+        postings = sum(len(pool.terms) for pool in self._fields.values())
+        terms = sum(len(pool.numbers) for pool in self._fields.values())
+        return (20 * postings + 130 * terms) / 2**20
+
+
+class SegmentMaker:
+    """Reads files and writes them into new segments of `ix` (not committed): what
+    each worker process runs, or the main process itself for a small build. A segment
+    is written whenever its pool passes POOL_MB, which bounds the memory a worker
+    takes whatever the size of the archive."""
+
+    def __init__(self, kb_dir: Path, ix, generation: Path) -> None:
+        init_worker(str(kb_dir))
+        self.ix, self.generation = ix, generation
+        self.segments: list = []
+        self._start()
+
+    def _start(self) -> None:
+        self.writer = SegmentWriter(self.ix, _lk=False)
+        self.pool = self.writer.pool = MemoryPostings()
+
+    def add(self, item: tuple[str, int, int]) -> tuple[Parsed, tuple[int, int] | None]:
+        """The file read (its Whoosh fields left out) and where its document went:
+        (the number of its segment among this maker's, its docnum there)."""
+        parsed = parse(item)
+        if parsed.document is None:
+            return parsed, None
+        if self.pool.megabytes() > POOL_MB:
+            self._write()
+            self._start()
+        docnum = self.writer.docnum
+        self.writer.add_document(**parsed.document)
+        return replace(parsed, document=None), (len(self.segments), docnum)
+
+    def finish(self) -> list:
+        """Write the last segment; returns Whoosh's segment objects, in place order."""
+        if self.writer._added:
+            self._write()
+        else:
+            self.writer._close_segment()
+        return self.segments
+
+    def _write(self) -> None:
+        """The segment and its arrays, the field lengths read back from it (without
+        mmap: whoosh3 copies a mapped segment into memory)."""
+        writer = self.writer
+        segment = writer._finalize_segment()
+        storage = FileStorage(writer.storage.folder, supports_mmap=False)
+        with SegmentReader(storage, writer.schema, segment) as leaf:
+            write_segment_arrays(self.generation, leaf, self.pool.kept)
+        self.segments.append(segment)
+
+
+class SegmentBuild:
+    """The worker processes of a full build (or the main process alone for `procs` 1
+    or a small build). `parse(items)` yields each file read, with where its document
+    went (worker number, segment number, docnum); `finish()` returns the segments
+    written, per worker."""
+
+    def __init__(self, kb_dir: Path, generation: Path, ix, procs: int, files: int) -> None:
+        self.generation = generation
+        self.local: SegmentMaker | None = None
+        self.workers: list = []
+        if procs <= 1 or files < MIN_PARALLEL_FILES:
+            self.local = SegmentMaker(kb_dir, ix, generation)
+            return
+        context = multiprocessing.get_context("fork")
+        self.jobs = context.Queue(procs * JOBS_AHEAD)
+        self.results = context.Queue()
+        for number in range(procs):
+            worker = context.Process(target=_work, daemon=True, args=(
+                number, kb_dir, generation, ix, self.jobs, self.results))
+            worker.start()
+            self.workers.append(worker)
+
+    def __enter__(self) -> SegmentBuild:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None and self.local is not None:
+            # Its files closed, not `cancel()`: that removes the temporary folder the
+            # main process's writer shares (Whoosh names it after the index).
+            self.local.writer._close_segment()
+        for worker in self.workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+    def parse(self, items: list[tuple[str, int, int]]) -> Iterator[tuple[Parsed, tuple | None]]:
+        if self.local is not None:
+            for item in items:
+                parsed, place = self.local.add(item)
+                yield parsed, (None if place is None else (0, *place))
+            return
+        jobs = [items[start:start + JOB_FILES] for start in range(0, len(items), JOB_FILES)]
+        sent = received = 0
+        while received < len(jobs):
+            while sent < len(jobs) and sent - received < len(self.workers) * JOBS_AHEAD:
+                self.jobs.put(jobs[sent])
+                sent += 1
+            number, done = self._receive()
+            received += 1
+            for parsed, place in done:
+                yield parsed, (None if place is None else (number, *place))
+
+    def finish(self) -> list[list]:
+        """Each worker's segments, in worker order."""
+        if self.local is not None:
+            return [self.local.finish()]
+        for _ in self.workers:
+            self.jobs.put(None)
+        segments: list[list] = [[] for _ in self.workers]
+        for _ in self.workers:
+            number, written = self._receive()
+            segments[number] = written
+        return segments
+
+    def _receive(self):
+        while True:
+            try:
+                number, kind, payload = self.results.get(timeout=WORKER_POLL_SECONDS)
+            except queue.Empty:
+                # A worker that is done exits 0 once its answer is sent; any other
+                # end (killed, out of memory) leaves an answer that never comes.
+                if any(worker.exitcode not in (None, 0) for worker in self.workers):
+                    raise RuntimeError("an index worker process died") from None
+                continue
+            if kind == "failed":
+                raise RuntimeError(f"index worker {number} failed:\n{payload}")
+            return number, payload
+
+
+def _work(number: int, kb_dir: Path, generation: Path, ix, jobs, results) -> None:
+    parent = os.getppid()
+    try:
+        maker = SegmentMaker(kb_dir, ix, generation)
+        while (job := _next_job(jobs, parent)) is not None:
+            results.put((number, "done", [maker.add(item) for item in job]))
+        results.put((number, "segments", maker.finish()))
+    except BaseException:
+        results.put((number, "failed", traceback.format_exc()))
+
+
+def _next_job(jobs, parent: int):
+    """The next job; exits when the main process is gone (killed: nobody would ever
+    send the end, and the worker would wait for it for good)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        try:
+            return jobs.get(timeout=WORKER_POLL_SECONDS)
+        except queue.Empty:
+            continue
