@@ -19,7 +19,9 @@ APPLYING_FILE = "APPLYING"
 # Compact the live generation when in-place updates left it this fragmented.
 MAX_SEGMENTS = 8
 MAX_DELETED_SHARE = 0.2
-KEEP_LARGEST = 2   # a parallel full build writes one large segment per process
+# A full build writes about two large segments a worker (app/index/segments.py,
+# POOL_MB): four on the archive with two workers, kept out of compactions.
+KEEP_LARGEST = 4
 # Each Whoosh writer process spills its postings to disk when this pool fills. On
 # the full archive 64 MB keeps the whole build near 730 MB; 160 MB took it to 880 MB
 # with no measurable gain in time (benchmarks/bench_index.py).
