@@ -34,7 +34,7 @@ from app.query.typed import Query, read_query
 from app.search.counts import product_counts
 from app.search.plan import SCHEMA, Plan, code_terms, plan_for
 from app.search.readers import KnowledgeBase
-from app.search.scoring import Postings, best, bm25, postings_of
+from app.search.scoring import Postings, QueryParts, best, bm25, postings_of
 from app.search.snippets import SNIPPET_CHARS, marked_passages, matches_in
 
 RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
@@ -128,7 +128,7 @@ COVERAGE_MAX_WORDS = 20
 COVERAGE_FIELDS = ("title", "symptoms", "body", "messages", "extra")
 
 
-def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
+def _coverage(asked: QueryParts, plan: Plan, scores: np.ndarray) -> None:
     """Of a description, the articles that have more of its words rank above those
     that have a few of them many times: each score is multiplied by the share of the
     typed words the article has, in any field (a word's archive phrasing counts).
@@ -140,13 +140,13 @@ def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
     typed = [term for term, weight in plan.terms.get("title", {}).items() if weight == 1.0]
     if plan.codes or not 2 <= len(typed) <= COVERAGE_MAX_WORDS:
         return
-    postings = postings_of(searcher)
+    postings = asked.postings
     matched = np.flatnonzero(scores)
     if not len(matched):
         return
     quoted: dict[str, list[str]] = {}  # a typed word's typed pairs that articles quote
     for pair, weight in plan.terms.get("pairs", {}).items():
-        if weight == 1.0 and "~" in pair and postings.frequency(searcher, "pairs", pair):
+        if weight == 1.0 and "~" in pair and postings.frequency(None, "pairs", pair):
             for stem in pair.split("~"):
                 quoted.setdefault(stem, []).append(pair)
     covered = np.zeros(len(scores), dtype=np.float32)
@@ -156,10 +156,10 @@ def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
         for word in (stem, *plan.phrasing_of.get(stem, ())):
             for fieldname in COVERAGE_FIELDS:
                 if fieldname in plan.terms:
-                    ids, parts = postings.term(searcher, fieldname, word)
+                    ids, parts = asked.term(fieldname, word)
                     has[ids] = np.maximum(has[ids], np.minimum(parts, 1.0))
         for pair in quoted.get(stem, ()):
-            has[postings.term(searcher, "pairs", pair)[0]] = 1.0
+            has[asked.term("pairs", pair)[0]] = 1.0
         if has.any():
             covered += has
             counted += 1
@@ -168,8 +168,9 @@ def _coverage(searcher: Searcher, plan: Plan, scores: np.ndarray) -> None:
 
 
 def scores_for(searcher: Searcher, plan: Plan) -> Scored:
-    scores = bm25(searcher, plan.word_terms if plan.beside else plan.terms)
-    _coverage(searcher, plan, scores)
+    asked = QueryParts(postings_of(searcher))
+    scores = bm25(searcher, plan.word_terms if plan.beside else plan.terms, asked)
+    _coverage(asked, plan, scores)
     carried: dict[int, list[str]] = {}
     mentioned: dict[int, list[str]] = {}
     words = scores.copy() if plan.beside else scores

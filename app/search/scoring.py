@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from app.search.arrays import K1, Postings
 from app.search.whoosh_postings import index_folder
 
-__all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "best", "bm25", "postings_of"]
+__all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "QueryParts", "best", "bm25", "postings_of"]
 
 # field: (weight, BM25 length normalisation b, largest share of articles a term
 # may appear in and still be scored in this field)
@@ -72,7 +72,24 @@ def _postings_for(searcher: Searcher) -> Postings:
     return found
 
 
-def bm25(searcher: Searcher, terms: dict[str, dict[str, float]]) -> np.ndarray:
+class QueryParts:
+    """The BM25 parts of the terms one query asks for, each computed once for the query:
+    its scoring and its coverage ask for the same words in the same fields. (The
+    process keeps only the long lists, for every query.)"""
+
+    def __init__(self, postings: Postings) -> None:
+        self.postings = postings
+        self.found: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self.found.get((fieldname, text))
+        if found is None:
+            found = self.found[fieldname, text] = self.postings.term(None, fieldname, text)
+        return found
+
+
+def bm25(searcher: Searcher, terms: dict[str, dict[str, float]],
+         asked: QueryParts | None = None) -> np.ndarray:
     """Every article's score for the weighted terms of each field (0: no match).
 
     A term in more than its field's share of the articles cannot tell them apart
@@ -80,6 +97,7 @@ def bm25(searcher: Searcher, terms: dict[str, dict[str, float]]) -> np.ndarray:
     rarest MAX_TERMS words of each field are scored.
     """
     postings = postings_of(searcher)
+    asked = asked or QueryParts(postings)
     size = max(postings.size, 1)
     scores = np.zeros(postings.size, dtype=np.float64)
     for fieldname, weights in terms.items():
@@ -91,7 +109,7 @@ def bm25(searcher: Searcher, terms: dict[str, dict[str, float]]) -> np.ndarray:
             found = sorted(found)[:MAX_TERMS]
         for frequency, text, weight in found:
             idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
-            ids, parts = postings.term(searcher, fieldname, text)
+            ids, parts = asked.term(fieldname, text)
             scores[ids] += (boost * weight * idf) * parts
     return scores
 
