@@ -15,6 +15,7 @@ from app.search.nearcodes import near_codes, variants
 from app.search.plan import plan_for
 from app.search.readers import KnowledgeBase
 from app.search.results import _coverage, search
+from app.search.scoring import QueryParts, postings_of
 from app.search.suggest import suggest
 from tests.conftest import archive_article, write_article
 from tests.test_search import ARTICLES, HOST, IMAP, MENTIONS, POP3, PRINTER
@@ -161,5 +162,5 @@ def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_pat
                                for n in (700001, 700002))
     scores = np.zeros(searcher.doc_count_all())
     scores[[problem_doc, readme_doc]] = 1.0  # the same words' score: coverage alone decides
-    _coverage(searcher, plan_for(kb, read_query(text)), scores)
+    _coverage(QueryParts(postings_of(searcher)), plan_for(kb, read_query(text)), scores)
     assert scores[problem_doc] > scores[readme_doc]
