@@ -14,6 +14,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.writing import SegmentWriter
 
 from app.index import segment_postings, segments
+from app.index.field_words import counted
 from app.index.schema import make_schema
 
 WORDS = [f"w{number}" for number in range(400)]
@@ -35,7 +36,10 @@ def documents(count: int, seed: int) -> list[dict]:
             "messages": common if number % 3 else "",
             "codes": ",".join(f"0x{chance.randint(0, 40):04x}" for _ in range(number % 3)),
             "products": chance.choice(["Exchange", "Outlook", "Windows"]),
-            "pairs": f"{common} {rare}",
+            # As app/index/schema.py writes them (the title's and symptoms' words
+            # found once), or any other text.
+            "pairs": (f"{common} {rare}" if number % 2 else
+                      "\n".join([f"{common} {rare[:60]}", rare, common])),
             "mentions": f"error~{number % 7}" if number % 2 else "",
         })
     return made
@@ -86,3 +90,30 @@ def test_postings_written_in_small_pieces_are_too(tmp_path: Path,
     expected = write(tmp_path / "whoosh", make_schema(), docs, SegmentWriter)
     found = write(tmp_path / "ours", make_schema(), docs, segments._SegmentWriter)
     assert found == expected
+
+
+TEXTS = ["", "the", "Error", "Outlook Express: error 0x800CCC0F. The server said\n'no'",
+         "a an the of", "file.error 1603 at C:\\Windows\\x.dll", "two words",
+         "Ünïcödé wörds, İstanbul ǅ and *wild* cards f*o*o", "x\ny\n\nz  w",
+         "running runs ran; connection connections connected", "1.2.3 v1.0 .net net."]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_counted_words_are_whoosh_s(text: str) -> None:
+    schema = make_schema()
+    for title in TEXTS[:4]:
+        for symptoms in TEXTS[3:6]:
+            fields = {"title": title, "symptoms": symptoms,
+                      "pairs": "\n".join([title, symptoms, text])}
+            seen: dict = {}
+            for name in ("pairs", "symptoms", "title", "body"):
+                value = fields.get(name, text)
+                found = counted(schema[name], value, fields, seen)
+                assert found is not None, name
+                assert sorted(found) == sorted(schema[name].index(value)), (name, value)
+            # Pairs of another text than the fields', however it starts.
+            value = title + "\n" + text
+            assert (sorted(counted(schema["pairs"], value, fields, {}))
+                    == sorted(schema["pairs"].index(value)))
+    for name in ("messages", "codes", "id", "mentions", "products"):
+        assert counted(schema[name], text, {}, {}) is None

@@ -37,6 +37,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from app.index.arrays import ARRAY_FIELDS, write_segment_arrays
+from app.index.field_words import counted
 from app.index.parsing import Parsed, init_worker, parse
 from app.index.segment_postings import (
     FieldPostings,
@@ -106,6 +107,30 @@ class MemoryPostings:
         pool.weights.append(weight)
         pool.value_numbers.append(value_number)
 
+    def add_document(self, fieldname: str, docnum: int, items, boost: float,
+                     scorable: bool) -> int:
+        """`add` for each posting of one document's field, `items` as
+        `FieldType.index` gives them (text, frequency, weight, value), each weight
+        times `boost`; returns the field's length as `add_document` counts it."""
+        pool = self._fields.get(fieldname)
+        if pool is None:
+            pool = self._fields[fieldname] = _FieldPool()
+            self.fieldnames.add(fieldname)
+        numbers, values = pool.numbers, pool.values
+        terms, weights, value_numbers = [], [], []
+        length = 0
+        for text, frequency, weight, value in items:
+            terms.append(numbers.setdefault(text, len(numbers)))
+            weights.append(weight * boost)
+            value_numbers.append(values.setdefault(value, len(values)))
+            if scorable:
+                length += frequency
+        pool.terms.extend(terms)
+        pool.docnums.extend([docnum] * len(terms))
+        pool.weights.extend(weights)
+        pool.value_numbers.extend(value_numbers)
+        return length
+
     def _sorted_fields(self) -> Iterator[tuple[str, SortedField]]:
         """Each field's postings in the pool's order (field, term, docnum), freed
         field by field as it is written; each array field's kept for the arrays."""
@@ -168,7 +193,54 @@ class MemoryPostings:
 
 class _SegmentWriter(SegmentWriter):
     """A segment writer whose postings go from its `MemoryPostings` to the segment
-    through `MemoryPostings.write_fields` rather than Whoosh's per-posting loop."""
+    through `MemoryPostings.write_fields` rather than Whoosh's per-posting loop, and
+    whose documents' words are counted by app/index/field_words.py where it knows
+    the analyzer."""
+
+    def add_document(self, **fields) -> None:
+        """`SegmentWriter.add_document` (whoosh3), step for step, with the postings
+        of a field added to the pool at once, and those of a `StemmingTokenizer`
+        field and of the word pairs counted by `field_words.counted`: the same terms,
+        frequencies, weights and values as the field's `index` gives."""
+        schema = self.schema
+        if any(schema[name].vector or schema[name].separate_spelling()
+               for name in fields if name in schema):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter, docnum, pool = self.perdocwriter, self.docnum, self.pool
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        seen: dict = {}   # words found in this document's texts (app/index/field_words.py)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    items = counted(field, value, fields, seen)
+                    if items is None:
+                        items = field.index(value)
+                    length = pool.add_document(fieldname, docnum, items, fieldboost,
+                                               field.scorable)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                       length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column,
+                                                  field.to_column_value(customval))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
