@@ -10,6 +10,7 @@ variables below). Behind nginx (see the README's "Deploying") bind to loopback.
 from __future__ import annotations
 
 import os
+import time
 
 _cores = os.cpu_count() or 1
 
@@ -49,3 +50,18 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # No control socket: it would sit in the user's home, one path for every instance on
 # the machine; stop and reload with signals (systemd's `kill -HUP`) instead.
 control_socket_disable = True
+
+
+def post_worker_init(worker) -> None:
+    """Each worker maps the index's postings and computes what every query needs before
+    it takes a request: the first person to reach a new (or recycled) worker does not
+    wait for it."""
+    from app.web.knowledge import warm_up
+
+    started = time.monotonic()
+    if warm_up(worker.wsgi):
+        worker.log.info("worker %s: index postings ready in %.2f s", worker.pid,
+                        time.monotonic() - started)
+    else:
+        worker.log.warning("worker %s: no index yet (/healthz says what is missing)",
+                           worker.pid)

@@ -3,8 +3,9 @@
     python benchmarks/bench_search.py --index DIR [--kb DIR] [--per-kind 40]
                                       [--memory-queries 5000]
 
-Starts `gunicorn -w 2 'app:create_app()'` on 127.0.0.1 (a free port) over the built
-index, warms each worker with one set of queries, then times another set: codes,
+Starts gunicorn from the project's gunicorn.conf.py (as `make run` does, 2 workers) on
+127.0.0.1 (a free port) over the built index, warms each worker with one set of
+queries, then times another set: codes,
 messages and descriptions made from the archive by benchmarks/search_cases.py, the
 way users type them. Prints p50/p95 per page and kind:
 
@@ -168,10 +169,12 @@ def report(label: str, endpoint: str, times: dict[str, list[float]]) -> None:
 
 
 def serve(index: Path, kb: Path, port: int, workers: int = WORKERS) -> subprocess.Popen:
-    env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb)}
+    """gunicorn as `make run` starts it (gunicorn.conf.py: its worker class, threads and
+    the warm-up of each worker), with `workers` workers, no access log."""
+    env = {**os.environ, "FLASK_INDEX_DIR": str(index), "FLASK_KB_DIR": str(kb),
+           "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": ""}
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--timeout", "60", "app:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py")],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

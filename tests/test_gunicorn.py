@@ -144,6 +144,12 @@ def test_make_run_serves_with_gunicorn_and_healthz(start, index_dir, kb_dir, tmp
         assert response.headers["Server"].startswith("gunicorn")
         assert b'"articles":3' in response.read()
     assert server.workers() == 2
+    # Each worker readies the index's postings as it boots, before it takes a request.
+    deadline = time.monotonic() + 20
+    while (Path(server.log.name).read_text().count("index postings ready") < 2
+           and time.monotonic() < deadline):
+        time.sleep(0.1)
+    assert Path(server.log.name).read_text().count("index postings ready") == 2
 
 
 def test_exactly_the_limit_with_two_workers(start, index_dir, kb_dir, tmp_path) -> None:

@@ -38,3 +38,21 @@ def test_an_update_is_seen_without_restarting(kb_dir: Path, index_dir: Path) -> 
     build_index(kb_dir, index_dir, rebuild=True, procs=1)
     assert kb.store().get("Q100004").title == "New Article"
     kb.close()
+
+
+def test_a_worker_readies_the_postings_before_serving_and_serves_without_an_index(
+        index_dir: Path, kb_dir: Path, tmp_path: Path) -> None:
+    from app import create_app
+    from app.search.scoring import FIELDS, postings_of
+    from app.web.knowledge import get_kb, warm_up
+
+    app = create_app({"INDEX_DIR": str(index_dir), "KB_DIR": str(kb_dir),
+                      "ACTIVITY_DB": str(tmp_path / "a.sqlite")})
+    assert warm_up(app)
+    with app.app_context():
+        postings = postings_of(get_kb().searcher())
+        assert set(postings.norms) >= set(FIELDS) and postings.product_docs is not None
+    empty = create_app({"INDEX_DIR": str(tmp_path / "none"), "KB_DIR": str(kb_dir),
+                        "ACTIVITY_DB": str(tmp_path / "b.sqlite")})
+    assert not warm_up(empty)
+    assert empty.test_client().get("/healthz").status_code == 503

@@ -27,6 +27,7 @@ CACHED_FROM = 2_000  # lists shorter than this are cheaper to compute than to ke
 # times (its frequency, its postings, the page's reasons) and the next query asks the
 # common words again. About 150 bytes an entry: 8 MB at most.
 CACHE_SPANS = 50_000
+PAGE = 4096
 
 
 class Postings:
@@ -50,6 +51,7 @@ class Postings:
         self.parts: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.cached = 0
         self.products: tuple[list[str], np.ndarray, np.ndarray] | None = None
+        self.product_docs: list[tuple[str, np.ndarray]] | None = None
         self.spans: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
         self.lock = threading.Lock()
 
@@ -122,17 +124,27 @@ class Postings:
                 self.cached += len(ids)
         return found
 
+    def warm(self, fieldnames: list[str]) -> None:
+        """Compute now what every first query would: the fields' length norms and the
+        products table; and read a byte of every page of the mapped arrays, so the
+        first queries do not wait on the disk (the pages are then in the cache every
+        worker shares)."""
+        for fieldname in fieldnames:
+            self.norm(None, fieldname)
+        self._product_table()
+        for segment, _ in self.segments:
+            for parts in segment.fields.values():
+                for array in parts.values():
+                    if array.nbytes:
+                        int(array.reshape(-1).view(np.uint8)[::PAGE].sum())
+
     def _product_table(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(product names sorted, per article the start of its run, the runs' names)."""
         if self.products is None:
-            names = sorted({name for segment, _ in self.segments
-                            for name in segment.terms("products")})
+            names = [name for name, _ in self.by_product()]
             docs, which = [], []
-            for number, name in enumerate(names):
-                found = np.concatenate(
-                    [np.asarray(segment.postings("products", name)[0], dtype=np.int64) + offset
-                     for segment, offset in self.segments] or [np.zeros(0, np.int64)])
-                docs.append(found)
+            for number, (_, found) in enumerate(self.by_product()):
+                docs.append(found.astype(np.int64))
                 which.append(np.full(len(found), number, dtype=np.int32))
             every = np.concatenate(docs) if docs else np.zeros(0, np.int64)
             names_of = np.concatenate(which) if which else np.zeros(0, np.int32)
@@ -140,6 +152,14 @@ class Postings:
             starts = np.searchsorted(every[order], np.arange(self.size + 1))
             self.products = (names, starts, names_of[order])
         return self.products
+
+    def by_product(self) -> list[tuple[str, np.ndarray]]:
+        """Each product, by name, with the docnums of its live articles."""
+        if self.product_docs is None:
+            names = sorted({name for segment, _ in self.segments
+                            for name in segment.terms("products")})
+            self.product_docs = [(name, self.docs("products", name)[0]) for name in names]
+        return self.product_docs
 
     def products_of(self, searcher: Searcher | None, docnum: int) -> tuple[str, ...]:
         """The products of an article, in name order."""

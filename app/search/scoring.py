@@ -20,7 +20,8 @@ from whoosh.searching import Searcher
 from app.search.arrays import K1, Postings
 from app.search.whoosh_postings import index_folder
 
-__all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "QueryParts", "best", "bm25", "postings_of"]
+__all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "QueryParts", "best", "bm25", "postings_of",
+           "warm"]
 
 # field: (weight, BM25 length normalisation b, largest share of articles a term
 # may appear in and still be scored in this field)
@@ -51,6 +52,12 @@ def postings_of(searcher: Searcher) -> Postings:
     if found is None:
         found = _of_searcher[searcher] = _postings_for(searcher)
     return found
+
+
+def warm(searcher: Searcher) -> None:
+    """Have the process's postings ready before its first query (a worker that has
+    just started or was recycled answers it as fast as its thousandth)."""
+    postings_of(searcher).warm(list(FIELDS))
 
 
 def _postings_for(searcher: Searcher) -> Postings:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
 
-from app.search.readers import KnowledgeBase
+from app.search.readers import IndexMissingError, KnowledgeBase
+from app.search.scoring import warm
 
 
 def init_app(app: Flask) -> None:
@@ -24,3 +25,15 @@ def _request_scope() -> object | None:
 
 def get_kb() -> KnowledgeBase:
     return current_app.extensions["knowledge_base"]
+
+
+def warm_up(app: Flask) -> bool:
+    """Open the index and ready its postings in this process before it serves (called
+    by gunicorn.conf.py in each worker). False when there is no index yet: the worker
+    serves anyway, and /healthz says what is missing."""
+    with app.app_context():
+        try:
+            warm(get_kb().searcher())
+        except IndexMissingError:
+            return False
+    return True
