@@ -84,8 +84,10 @@ def test_the_segment_files_are_whoosh_s_byte_for_byte(tmp_path: Path, make) -> N
 
 def test_postings_written_in_small_pieces_are_too(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Postings written in small pieces (WRITE_CHUNK) land where their records say."""
+    """Postings written in small pieces (WRITE_CHUNK), and taken in small pieces
+    (CHUNK_POSTINGS, fewer than a common term has), land where their records say."""
     monkeypatch.setattr(segment_postings, "WRITE_CHUNK", 64)
+    monkeypatch.setattr(segment_postings, "CHUNK_POSTINGS", 50)
     docs = documents(300, seed=5)
     expected = write(tmp_path / "whoosh", make_schema(), docs, SegmentWriter)
     found = write(tmp_path / "ours", make_schema(), docs, segments._SegmentWriter)

@@ -188,8 +188,10 @@ def _walk(matcher) -> Iterator[tuple[int, float]]:
 _TERM_INFO = struct.Struct("!BfIBBfIIqi")
 _TERM_HEAD, _EXTENT = struct.Struct("!BfIBBfII"), struct.Struct("!qi")
 _POINTER = struct.Struct("!Iq").pack   # a hash table slot: hash, record position
-# Bytes of postings or term records gathered before they are written out.
+# Bytes of postings or term records gathered before they are written out, and
+# postings turned into Python objects at a time.
 WRITE_CHUNK = 4 << 20
+CHUNK_POSTINGS = 65536
 
 class SortedField(NamedTuple):
     """One field's postings sorted by (term, docnum): `texts` the terms in order,
@@ -236,15 +238,10 @@ def write_field(fieldwriter: W3FieldWriter, fieldname: str, fieldobj, field: Sor
     texts, values = field.texts, field.values
     if texts and prefix + texts[0] <= table.lastkey:
         raise ValueError(f"Keys must increase: {table.lastkey!r}..{prefix + texts[0]!r}")
-    docnums = field.docnums.tolist()
-    raw = field.weights.tolist()
-    rounded = field.weights.astype(np.float32).tolist()   # as array("f") holds them
-    value_numbers = field.value_numbers.tolist()
-    starts = field.starts.tolist()
-    if length_of is None or not docnums:
+    if length_of is None or not len(field.docnums):
         lengths = None
     else:
-        lengths = [length_of(docnum) for docnum in range(max(docnums) + 1)]
+        lengths = [length_of(docnum) for docnum in range(int(field.docnums.max()) + 1)]
     magic, pack_length, pack_info = WHOOSH3_HEADER_MAGIC, pack_int, _TERM_INFO.pack
     pack_extent = _EXTENT.pack
     pack_record = _RECORD_LENGTHS.pack
@@ -254,90 +251,105 @@ def write_field(fieldwriter: W3FieldWriter, fieldname: str, fieldobj, field: Sor
     # A one-posting term's block (magic included) depends only on its posting: the
     # same (docnum, weight, value) recurs across a document's rare words and pairs.
     singles: dict[tuple[int, float, int], bytes] = {}
-    for number, text in enumerate(texts):
-        start, end = starts[number], starts[number + 1]
-        offset = post_base + len(posts)
-        if end - start == 1:   # most terms: one block of one posting
-            single = (docnums[start], raw[start], value_numbers[start])
-            made = singles.get(single)
-            if made is None:
-                docnum = single[0]
-                made = singles[single] = _single_term(
-                    docnum, raw[start], rounded[start], values[single[2]], fixed, level,
-                    lengths[docnum] if lengths is not None else 0)
-            block, head = made
-            posts += block
-            key = prefix + text
-            value = head + pack_extent(offset, len(block))
-        else:
-            posts += magic
-            total, frequency, shortest, longest, top = 0, 0, None, 0, 0
-            for low in range(start, end, limit):
-                high = min(low + limit, end)
-                ids = docnums[low:high]
-                weights = rounded[low:high]
-                first = weights[0]
-                if all(weight == 1.0 for weight in weights):
-                    block_weights = None
-                elif all(weight == first for weight in weights):
-                    block_weights = first
-                else:
-                    block_weights = tuple(weights)
-                if fixed == 0:
-                    block_values = None
-                else:
-                    kept = [values[value] for value in value_numbers[low:high]]
-                    kept = [value for value in kept if value]
-                    block_values = (tuple(kept) if fixed is None or fixed < 0
-                                    else b"".join(kept))
-                deltas = tuple(docnum - before
-                               for docnum, before in zip(ids, [0, *ids[:-1]], strict=True))
-                data = dumps((deltas, block_weights, block_values), 2)
-                compression = level if len(data) >= COMPRESSION_MIN_SIZE else 0
-                if compression:
-                    data = zlib.compress(data, compression)
-                highest = max(raw[low:high])
-                block_top = highest if highest > 0 else 0
-                if lengths is None:
-                    block_shortest, block_longest = None, 0
-                else:
-                    present = [lengths[docnum] for docnum in ids if lengths[docnum]]
-                    block_shortest = min(present) if present else None
-                    block_longest = max(present) if present else 0
-                info = dumps((len(ids), ids[-1], block_top, compression,
-                              length_to_byte(block_shortest), length_to_byte(block_longest)),
-                             2)
-                size = len(info) + len(data)
-                posts += pack_length(-size if high == end else size)
-                posts += info
-                posts += data
-                # W3TermInfo.add_block
-                total += sum(weights)
-                frequency += len(ids)
-                shortest = (block_shortest if shortest is None
-                            else min(shortest, block_shortest))
-                longest = max(longest, block_longest)
-                top = max(top, block_top)
-            key = prefix + text
-            value = pack_info(False, total, frequency, length_to_byte(shortest),
-                              length_to_byte(longest), top, docnums[start], docnums[end - 1],
-                              offset, post_base + len(posts) - offset)
-        position = record_base + len(records)
-        records += pack_record(len(key), len(value))
-        records += key
-        records += value
-        hashed = (int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
-                  if hashfn is md5_hash else hashfn(key))
-        buckets[hashed & 255].append((hashed, position))
-        positions.append(position)
-        if len(posts) > WRITE_CHUNK:
-            postfile.write(bytes(posts))
-            post_base += len(posts)
-            posts = bytearray()
-        if len(records) > WRITE_CHUNK:
-            table.dbfile.write(bytes(records))
-            record_base += len(records)
-            records = bytearray()
+    term_starts, first = field.starts, 0
+    while first < len(texts):
+        # The terms whose postings come to about CHUNK_POSTINGS, as Python objects
+        # (all of a field's at once took the archive's word pairs 200 MB).
+        low_posting = int(term_starts[first])
+        last = int(np.searchsorted(term_starts, low_posting + CHUNK_POSTINGS, "right")) - 1
+        last = min(max(last, first + 1), len(texts))
+        high_posting = int(term_starts[last])
+        docnums = field.docnums[low_posting:high_posting].tolist()
+        raw = field.weights[low_posting:high_posting].tolist()
+        # As array("f") holds them:
+        rounded = field.weights[low_posting:high_posting].astype(np.float32).tolist()
+        value_numbers = field.value_numbers[low_posting:high_posting].tolist()
+        starts = (term_starts[first:last + 1] - low_posting).tolist()
+        for number, text in enumerate(texts[first:last]):
+            start, end = starts[number], starts[number + 1]
+            offset = post_base + len(posts)
+            if end - start == 1:   # most terms: one block of one posting
+                single = (docnums[start], raw[start], value_numbers[start])
+                made = singles.get(single)
+                if made is None:
+                    docnum = single[0]
+                    made = singles[single] = _single_term(
+                        docnum, raw[start], rounded[start], values[single[2]], fixed, level,
+                        lengths[docnum] if lengths is not None else 0)
+                block, head = made
+                posts += block
+                key = prefix + text
+                value = head + pack_extent(offset, len(block))
+            else:
+                posts += magic
+                total, frequency, shortest, longest, top = 0, 0, None, 0, 0
+                for low in range(start, end, limit):
+                    high = min(low + limit, end)
+                    ids = docnums[low:high]
+                    weights = rounded[low:high]
+                    first = weights[0]
+                    if all(weight == 1.0 for weight in weights):
+                        block_weights = None
+                    elif all(weight == first for weight in weights):
+                        block_weights = first
+                    else:
+                        block_weights = tuple(weights)
+                    if fixed == 0:
+                        block_values = None
+                    else:
+                        kept = [values[value] for value in value_numbers[low:high]]
+                        kept = [value for value in kept if value]
+                        block_values = (tuple(kept) if fixed is None or fixed < 0
+                                        else b"".join(kept))
+                    deltas = tuple(docnum - before
+                                   for docnum, before in zip(ids, [0, *ids[:-1]], strict=True))
+                    data = dumps((deltas, block_weights, block_values), 2)
+                    compression = level if len(data) >= COMPRESSION_MIN_SIZE else 0
+                    if compression:
+                        data = zlib.compress(data, compression)
+                    highest = max(raw[low:high])
+                    block_top = highest if highest > 0 else 0
+                    if lengths is None:
+                        block_shortest, block_longest = None, 0
+                    else:
+                        present = [lengths[docnum] for docnum in ids if lengths[docnum]]
+                        block_shortest = min(present) if present else None
+                        block_longest = max(present) if present else 0
+                    info = dumps((len(ids), ids[-1], block_top, compression,
+                                  length_to_byte(block_shortest), length_to_byte(block_longest)),
+                                 2)
+                    size = len(info) + len(data)
+                    posts += pack_length(-size if high == end else size)
+                    posts += info
+                    posts += data
+                    # W3TermInfo.add_block
+                    total += sum(weights)
+                    frequency += len(ids)
+                    shortest = (block_shortest if shortest is None
+                                else min(shortest, block_shortest))
+                    longest = max(longest, block_longest)
+                    top = max(top, block_top)
+                key = prefix + text
+                value = pack_info(False, total, frequency, length_to_byte(shortest),
+                                  length_to_byte(longest), top, docnums[start], docnums[end - 1],
+                                  offset, post_base + len(posts) - offset)
+            position = record_base + len(records)
+            records += pack_record(len(key), len(value))
+            records += key
+            records += value
+            hashed = (int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+                      if hashfn is md5_hash else hashfn(key))
+            buckets[hashed & 255].append((hashed, position))
+            positions.append(position)
+            if len(posts) > WRITE_CHUNK:
+                postfile.write(bytes(posts))
+                post_base += len(posts)
+                posts = bytearray()
+            if len(records) > WRITE_CHUNK:
+                table.dbfile.write(bytes(records))
+                record_base += len(records)
+                records = bytearray()
+        first = last
     postfile.write(bytes(posts))
     table.dbfile.write(bytes(records))
     if texts:
