@@ -68,11 +68,13 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
     key = (kb.identity(), word)
     if key in _CORRECTIONS:
         return _CORRECTIONS[key]
-    edits = _one_edit(word)
-    frequencies = kb.store().word_frequencies([word, *edits])
-    seen = frequencies.get(word, 0)
+    seen = kb.store().word_frequencies([word]).get(word, 0)
     chosen: tuple[bool, int, str] | None = None
+    # A word articles use is no slip: most typed words are, and their few hundred
+    # edits are then never looked up.
     if seen <= 2 and not searcher.reader().doc_frequency("title", word):
+        edits = _one_edit(word)
+        frequencies = kb.store().word_frequencies(edits)
         for candidate in edits:
             frequency = frequencies.get(candidate, 0)
             if frequency >= max(2, 20 * seen):
