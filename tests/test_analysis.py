@@ -53,3 +53,22 @@ def test_word_pairs_and_a_pickled_copy_agree() -> None:
     copy = pickle.loads(pickle.dumps(StemmingTokenizer() | ShingleFilter(2, sep="~")))
     assert [t.text for t in copy(text)] == expected
     assert "auth~protocol" in expected
+
+
+SNIPPET_TEXTS = [
+    "The Printer printing PRINTS garbage; the printers' queue is stuck at 99%.",
+    "Happy hopping conflated relational ies xies os s a an the sizes sized sizing",
+    "error.log file.error C:\\WINDOWS\\system32 0x800CCC90 Q198704 e-mail re-install",
+    "Über naïve café résumé ﬁnance",
+]
+
+
+@pytest.mark.parametrize("text", SNIPPET_TEXTS)
+def test_stems_found_are_the_analyzers_words_with_those_stems(text: str) -> None:
+    from app.text.analysis import StemmingTokenizer, stems_found
+
+    words = [(t.startchar, t.endchar, t.text) for t in StemmingTokenizer()(text, chars=True)]
+    every = {stem for _, _, stem in words}
+    for wanted in [every, {stem for stem in every if len(stem) < 3}, {"print", "garbag"},
+                   {"i", "xi", "o"}, set()]:
+        assert stems_found(text, wanted) == [w for w in words if w[2] in wanted]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from app.index.schema import make_schema
-from app.search.snippets import SNIPPET_CHARS, marked_passages, matches_in
+from app.search.snippets import SNIPPET_CHARS, marked_passages
+from app.text.analysis import stems_found
 
-WORDS = make_schema()["body"].analyzer
 PAD = " ".join(["nothing to see here"] * 30)
 
 
 def snippet(text: str, *stems: str) -> str:
-    return marked_passages(text, matches_in(text, set(stems), WORDS))
+    return marked_passages(text, stems_found(text, set(stems)))
 
 
 def test_the_passage_with_the_most_different_words_is_shown() -> None:

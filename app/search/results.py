@@ -32,10 +32,11 @@ from whoosh.searching import Searcher
 from app.codes.labels import label
 from app.query.typed import Query, read_query
 from app.search.counts import product_counts
-from app.search.plan import SCHEMA, Plan, code_terms, plan_for
+from app.search.plan import Plan, code_terms, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, QueryParts, best, bm25, postings_of
-from app.search.snippets import SNIPPET_CHARS, marked_passages, matches_in
+from app.search.snippets import SNIPPET_CHARS, marked_passages
+from app.text.analysis import stems_found
 
 RELEVANCE_FLOOR = 0.2  # of the best score: below it a hit is noise, not a result
 CODE_TIER = 1000.0  # a bare code: an article with it outranks every article without it
@@ -54,7 +55,6 @@ COMMON_CODE = 20.0
 # few (not every "error" and "server" of the message).
 MARKED_RARE = 6
 MARKED_ALL_UP_TO = 5  # a query of this many words or fewer has every word marked
-_SNIPPET_WORDS = SCHEMA["body"].analyzer
 
 
 @dataclass
@@ -236,7 +236,7 @@ def _reasons(presence: _Presence, plan: Plan, docnum: int, carried: list[str],
 def _snippet(sources: list[str], stems: set[str]) -> str:
     """The symptoms (or the best section) around the matched words, as safe HTML."""
     for text in sources if stems else ():
-        matches = matches_in(text, stems, _SNIPPET_WORDS)
+        matches = stems_found(text, stems)
         if matches:
             return marked_passages(text, matches)
     plain = " ".join(sources[0].split()) if sources else ""

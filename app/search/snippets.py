@@ -9,8 +9,7 @@ matched words alone: the window of text that holds the most different matched wo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from markupsafe import escape
 
@@ -18,12 +17,6 @@ SNIPPET_CHARS = 240  # of one passage
 CONTEXT = 70  # characters kept before a passage's first match and after its last
 PASSAGES = 2
 Match = tuple[int, int, str]  # start, end, stem
-
-
-def matches_in(text: str, stems: set[str], analyzer: Callable[..., Iterable[Any]]) -> list[Match]:
-    """Where the text has one of the stems, as the analyzer reads its words."""
-    return [(token.startchar, token.endchar, token.text)
-            for token in analyzer(text, chars=True) if token.text in stems]
 
 
 def marked_passages(text: str, matches: list[Match]) -> str:

@@ -110,6 +110,25 @@ def stem_word(word: str) -> str:
     return stem(word.lower())
 
 
+def stems_found(text: str, wanted: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of each word of the text whose stem is wanted, the words as
+    the analyzer splits them (stop words and one-letter words are no words).
+
+    Only words that begin as a wanted stem begins are stemmed: the Porter stemmer
+    changes a word's ending, never its first letters (two of them when the stem keeps
+    two). Stemming every word of a result's text was most of its snippet's cost."""
+    starts = {stem[:2] for stem in wanted}
+    found = []
+    for match in _ANALYZER.expression.finditer(text):
+        word = match.group(0).lower()
+        if ((word[:2] in starts or word[:1] in starts) and len(word) >= _ANALYZER.minsize
+                and word not in STOPWORDS):
+            stemmed = stem_word(word)
+            if stemmed in wanted:
+                found.append((match.start(), match.end(), stemmed))
+    return found
+
+
 def normal(text: str) -> str:
     """Lower-case words only: how a pasted message is compared with an article's text."""
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
