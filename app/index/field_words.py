@@ -1,7 +1,8 @@
 """The postings of one document's field, counted without Whoosh's token chain where
 the field is analysed by `StemmingTokenizer` (app/text/analysis.py) alone, or by it
-and a two-word `ShingleFilter` (the word pairs): what a full build's segment writers
-(app/index/segments.py) add for most of an article's words.
+and a two-word `ShingleFilter` (the word pairs), or by the words lower-cased (the
+messages): what a full build's segment writers (app/index/segments.py) add for most
+of an article's words.
 
 `FieldType.index` hands each word down a chain of generators as a Token object, and
 the pairs' filter copies every token: over the archive that was about a fifth of
@@ -21,8 +22,9 @@ import re
 from collections import Counter
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.analysis.filters import LowercaseFilter
 from whoosh.analysis.intraword import ShingleFilter
-from whoosh.analysis.tokenizers import default_pattern
+from whoosh.analysis.tokenizers import RegexTokenizer, default_pattern
 from whoosh.formats import Frequency
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
@@ -69,11 +71,17 @@ def counted(field, value, fields: dict, seen: dict) -> list | None:
     analyzer = field.analyzer
     if _known(analyzer):
         found = _seen_words(analyzer, value, seen)
-    elif (type(analyzer) is CompositeAnalyzer and len(analyzer.items) == 2
-            and _known(analyzer.items[0]) and type(analyzer.items[1]) is ShingleFilter
+    elif type(analyzer) is not CompositeAnalyzer or len(analyzer.items) != 2:
+        return None
+    elif (_known(analyzer.items[0]) and type(analyzer.items[1]) is ShingleFilter
             and analyzer.items[1].size == 2):
         found = _pairs(_pair_words(analyzer.items[0], value, fields, seen),
                        analyzer.items[1].sep)
+    elif (type(analyzer.items[0]) is RegexTokenizer and not analyzer.items[0].gaps
+            and (analyzer.items[0].expression.pattern, analyzer.items[0].expression.flags)
+            == _KNOWN_PATTERN and type(analyzer.items[1]) is LowercaseFilter):
+        # StandardAnalyzer(stoplist=None), the messages': every word, lower-cased.
+        found = [word.lower() for word in _WORDS.findall(value)]
     else:
         return None
     boost = field.format.field_boost
