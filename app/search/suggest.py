@@ -4,7 +4,8 @@ Everything is read once per index identity into sorted lists (the titles' words,
 each with its articles as an array; the carried codes under every way they are
 typed; the ids), so a keystroke is a few bisections and array operations, never a
 Whoosh query: well under a millisecond on the archive once built (about a second,
-at the first suggestion after an index changes).
+when a worker starts, see `prepare`, and at the first suggestion after an index
+changes). A short prefix joins many titles: the join is kept per prefix.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ MAX_CODES = 3
 MAX_IDS = 3
 MAX_PREFIX_WORDS = 40  # of the words a last, unfinished word may be: the commonest
 MAX_TYPED = 100  # characters of the box read for a suggestion
+PREFIXES_KEPT = 5_000  # prefixes' titles kept, the oldest dropped first: a few MB
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#.-]*[a-z0-9+#]|[a-z0-9]")
 _ID_TYPED = re.compile(r"(?:kb|q)\s*0*(\d{2,7})|0*(\d{4,7})")
 
@@ -73,6 +75,8 @@ class _Lexicon:
                 typed |= {f"stop 0x{int(code[5:], 16):x}"}
             keys += [(key, code) for key in typed]
         self.codes = sorted(keys)
+        self.by_prefix: dict[str, np.ndarray | None] = {}
+        self.lock = threading.Lock()
 
     def code_suggestions(self, typed: str) -> list[str]:
         found: dict[str, None] = {}
@@ -96,6 +100,19 @@ class _Lexicon:
         return found
 
     def _prefixed(self, prefix: str) -> np.ndarray | None:
+        """The titles with a word that starts so (of its MAX_PREFIX_WORDS commonest
+        words). Kept per prefix: everyone's first letters are the same few prefixes,
+        and a short one joins tens of thousands of titles."""
+        if prefix in self.by_prefix:
+            return self.by_prefix[prefix]
+        found = self._join(prefix)
+        with self.lock:
+            self.by_prefix[prefix] = found
+            if len(self.by_prefix) > PREFIXES_KEPT:
+                del self.by_prefix[next(iter(self.by_prefix))]
+        return found
+
+    def _join(self, prefix: str) -> np.ndarray | None:
         low = bisect_left(self.words, prefix)
         high = bisect_left(self.words, prefix + "\uffff")
         if low == high:
@@ -153,6 +170,12 @@ def _lexicon(kb: KnowledgeBase) -> _Lexicon:
                 _lexicons.clear()  # one index at a time is served
                 _lexicons[identity] = found
     return found
+
+
+def prepare(kb: KnowledgeBase) -> None:
+    """Read the suggestion lists now (about a second on the archive), not at the first
+    keystroke a worker is asked about."""
+    _lexicon(kb)
 
 
 def suggest(kb: KnowledgeBase, typed: str, code_url) -> list[Suggestion]:

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from app.search.readers import IndexMissingError, KnowledgeBase
 from app.search.scoring import warm
+from app.search.suggest import prepare as prepare_suggestions
 
 
 def init_app(app: Flask) -> None:
@@ -28,12 +29,13 @@ def get_kb() -> KnowledgeBase:
 
 
 def warm_up(app: Flask) -> bool:
-    """Open the index and ready its postings in this process before it serves (called
-    by gunicorn.conf.py in each worker). False when there is no index yet: the worker
-    serves anyway, and /healthz says what is missing."""
+    """Open the index and ready its postings and suggestion lists in this process
+    before it serves (called by gunicorn.conf.py in each worker). False when there is
+    no index yet: the worker serves anyway, and /healthz says what is missing."""
     with app.app_context():
         try:
             warm(get_kb().searcher())
+            prepare_suggestions(get_kb())
         except IndexMissingError:
             return False
     return True
