@@ -183,9 +183,7 @@ def _walk(matcher) -> Iterator[tuple[int, float]]:
 
 # Writing: a field of a new segment, as whoosh3 writes it.
 
-# Whoosh3's term record (W3TermInfo's struct, then the postings' offset and length)
-# and its terms table's record header (whoosh.filedb.filetables: key, value lengths).
-_TERM_INFO = struct.Struct("!BfIBBfIIqi")
+# _TERMINFO in two: W3TermInfo's own fields, then the postings' offset and length.
 _TERM_HEAD, _EXTENT = struct.Struct("!BfIBBfII"), struct.Struct("!qi")
 _POINTER = struct.Struct("!Iq").pack   # a hash table slot: hash, record position
 # Bytes of postings or term records gathered before they are written out, and
@@ -242,7 +240,7 @@ def write_field(fieldwriter: W3FieldWriter, fieldname: str, fieldobj, field: Sor
         lengths = None
     else:
         lengths = [length_of(docnum) for docnum in range(int(field.docnums.max()) + 1)]
-    magic, pack_length, pack_info = WHOOSH3_HEADER_MAGIC, pack_int, _TERM_INFO.pack
+    magic, pack_length, pack_info = WHOOSH3_HEADER_MAGIC, pack_int, _TERMINFO.pack
     pack_extent = _EXTENT.pack
     pack_record = _RECORD_LENGTHS.pack
     posts, post_base = bytearray(), postfile.tell()

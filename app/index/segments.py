@@ -62,8 +62,6 @@ WORKER_POLL_SECONDS = 5.0
 YIELD_CHUNK = 65536
 
 
-
-
 class _FieldPool:
     """One field's postings as they arrive: term number, docnum, weight, value number."""
 
