@@ -134,7 +134,7 @@ class MemoryPostings:
         field by field as it is written; each array field's kept for the arrays."""
         for fieldname in sorted(self._fields):
             pool = self._fields.pop(fieldname)
-            texts = sorted(pool.numbers, key=pool.numbers.__getitem__)   # by number
+            texts = list(pool.numbers)   # by number: numbered in insertion order
             del pool.numbers
             by_text = sorted(range(len(texts)), key=texts.__getitem__)
             rank = np.empty(len(texts), dtype=np.int64)
@@ -145,7 +145,7 @@ class MemoryPostings:
             ranks, docnums = ranks[order], docnums[order]
             weights = np.frombuffer(pool.weights, dtype=np.float64)[order]
             value_numbers = np.frombuffer(pool.value_numbers, dtype=np.int32)[order]
-            values = sorted(pool.values, key=pool.values.__getitem__)
+            values = list(pool.values)   # by number, likewise
             sorted_texts = [texts[i] for i in by_text]
             del pool, texts
             counts = np.bincount(ranks, minlength=len(sorted_texts))
