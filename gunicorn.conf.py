@@ -59,9 +59,14 @@ def post_worker_init(worker) -> None:
     from app.web.knowledge import warm_up
 
     started = time.monotonic()
-    if warm_up(worker.wsgi):
+    try:
+        ready = warm_up(worker.wsgi)
+    except Exception:  # a worker that cannot warm up still serves
+        worker.log.exception("worker %s: warm-up failed; serving cold", worker.pid)
+        return
+    if ready:
         worker.log.info("worker %s: index postings ready in %.2f s", worker.pid,
                         time.monotonic() - started)
     else:
-        worker.log.warning("worker %s: no index yet (/healthz says what is missing)",
+        worker.log.warning("worker %s: no index to warm up (/healthz says what is missing)",
                            worker.pid)

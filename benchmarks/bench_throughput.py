@@ -25,9 +25,11 @@ Then, one after another, each preceded by a warm-up (--warmup, 5 s) on other URL
    is asked twice unless the run outlasts the list; the output says when it did);
 3. article pages of distinct, mixed articles, the same way.
 
-Prints, with each wrk command line, requests/s, p50/p99 latency and the requests wrk
-counts as failed (status >= 400: "non-2xx/3xx") or socket errors, then /api/search's
-requests/s as a share of the plain page's (issue #11: about 7% before, target 21%).
+Prints, with each wrk command line, requests/s, p50/p99 latency, the requests wrk
+counts as failed (status >= 400: "non-2xx/3xx") or socket errors, and the server's CPU
+time a request (from /proc, recycled workers included); then /api/search's requests/s
+as a share of the plain page's (issue #11: about 7% before, target 21%), and the same
+share from CPU a request, which other load on the machine does not move.
 Loopback only; bounded (each run --seconds, warm-ups --warmup); every process it
 starts runs in its own process group and is stopped on exit, errors and Ctrl-C.
 """
@@ -228,6 +230,28 @@ def start_gunicorn(processes: Processes, port: int, env: dict[str, str], log: Pa
                            stderr=subprocess.STDOUT)
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of a gunicorn: its master and live workers, and the workers it has
+    reaped (recycled by max_requests), from /proc. Unlike requests/s it does not
+    depend on what else the machine runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    own = fields(master)  # from the state on: utime is [11], stime [12], cutime [13], cstime [14]
+    total = sum(int(value) for value in own[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = fields(int(entry.name))
+            except OSError:
+                continue
+            if int(stat[1]) == master:
+                total += int(stat[11]) + int(stat[12])
+    return total / ticks
+
+
 def run_wrk(processes: Processes, port: int, path: str, script: Path, seconds: int,
             latency: bool = True) -> tuple[list[str], dict[str, int]]:
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s"]
@@ -244,7 +268,8 @@ def run_wrk(processes: Processes, port: int, path: str, script: Path, seconds: i
     return command, parse_result(output)
 
 
-def report(label: str, command: list[str], result: dict[str, int], distinct: int = 0) -> float:
+def report(label: str, command: list[str], result: dict[str, int], distinct: int = 0,
+           cpu: float = 0.0) -> float:
     rate = requests_per_second(result)
     socket_errors = sum(result[key] for key in ("connect", "read", "write", "timeout"))
     print(f"\n{label}\n  $ {shlex.join(command)}")
@@ -256,6 +281,8 @@ def report(label: str, command: list[str], result: dict[str, int], distinct: int
     print(f"  non-2xx/3xx {result['status']}   socket errors {socket_errors} "
           f"(connect {result['connect']}, read {result['read']}, write {result['write']}, "
           f"timeout {result['timeout']})")
+    if cpu and result["requests"]:
+        print(f"  server CPU {cpu:.1f} s: {cpu / result['requests'] * 1000:.2f} ms a request")
     if distinct:
         repeated = max(0, result["requests"] - distinct)
         print(f"  {distinct} distinct URLs; " + (
@@ -344,12 +371,16 @@ def main() -> int:
                     ("article pages, mixed articles", app_port, "/",
                      write_script(work, "warm-articles.lua", warm_pages),
                      write_script(work, "articles.lua", pages), len(pages))]
-            rates = []
+            rates, costs = [], []
+            masters = {app_port: app.pid, plain_port: plain.pid}
             for label, port, path, warm, measured, distinct in runs:
                 if args.warmup > 0:
                     run_wrk(processes, port, path, warm, args.warmup, latency=False)
+                before = server_cpu_seconds(masters[port])
                 command, result = run_wrk(processes, port, path, measured, args.seconds)
-                rates.append(report(label, command, result, distinct))
+                cpu = server_cpu_seconds(masters[port]) - before
+                rates.append(report(label, command, result, distinct, cpu))
+                costs.append(cpu / max(result["requests"], 1))
             restarts = {name: log.read_text(errors="replace").count("Autorestarting worker")
                         for name, log in (("plain", plain_log), ("app", app_log))}
         finally:
@@ -361,6 +392,11 @@ def main() -> int:
           f"(target {TARGET_SHARE:.0%}: {'met' if share >= TARGET_SHARE else 'NOT met'})")
     print(f"article page requests/s as a share of the plain page's: "
           f"{article_rate / plain_rate if plain_rate else 0.0:.1%}")
+    plain_cost, search_cost, _ = costs
+    print(f"server CPU a request: plain {plain_cost * 1000:.2f} ms, /api/search "
+          f"{search_cost * 1000:.2f} ms; the plain page's as a share of /api/search's: "
+          f"{plain_cost / search_cost if search_cost else 0.0:.1%} (what the share of "
+          f"requests/s would be with the cores to themselves)")
     return 0
 
 

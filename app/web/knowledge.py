@@ -31,7 +31,10 @@ def get_kb() -> KnowledgeBase:
 def warm_up(app: Flask) -> bool:
     """Open the index and ready its postings and suggestion lists in this process
     before it serves (called by gunicorn.conf.py in each worker). False when there is
-    no index yet: the worker serves anyway, and /healthz says what is missing."""
+    no index yet (the worker serves anyway, and /healthz says what is missing) and for
+    an app that has no knowledge base (another app served with the same settings)."""
+    if "knowledge_base" not in getattr(app, "extensions", {}):
+        return False
     with app.app_context():
         try:
             warm(get_kb().searcher())
