@@ -41,6 +41,7 @@ def documents(count: int, seed: int) -> list[dict]:
             "pairs": (f"{common} {rare}" if number % 2 else
                       "\n".join([f"{common} {rare[:60]}", rare, common])),
             "mentions": f"error~{number % 7}" if number % 2 else "",
+            "mentions_extra": "",   # a field without a posting in the segment
         })
     return made
 

@@ -110,19 +110,21 @@ class MemoryPostings:
         """`add` for each posting of one document's field, `items` as
         `FieldType.index` gives them (text, frequency, weight, value), each weight
         times `boost`; returns the field's length as `add_document` counts it."""
+        items = list(items)
+        if not items:   # as `add` never called: no pool, and no field in the segment
+            return 0
         pool = self._fields.get(fieldname)
         if pool is None:
             pool = self._fields[fieldname] = _FieldPool()
             self.fieldnames.add(fieldname)
-        numbers, values = pool.numbers, pool.values
-        terms, weights, value_numbers = [], [], []
-        length = 0
-        for text, frequency, weight, value in items:
-            terms.append(numbers.setdefault(text, len(numbers)))
-            weights.append(weight * boost)
-            value_numbers.append(values.setdefault(value, len(values)))
-            if scorable:
-                length += frequency
+        texts, frequencies, weights, values = zip(*items, strict=True)
+        numbers, number_of = pool.numbers, pool.numbers.setdefault
+        terms = [number_of(text, len(numbers)) for text in texts]
+        known, value_of = pool.values, pool.values.setdefault
+        value_numbers = [value_of(value, len(known)) for value in values]
+        if boost != 1.0:   # times 1.0 a weight stays as it is
+            weights = [weight * boost for weight in weights]
+        length = sum(frequencies) if scorable else 0
         pool.terms.extend(terms)
         pool.docnums.extend([docnum] * len(terms))
         pool.weights.extend(weights)
