@@ -52,18 +52,21 @@ class Postings:
         self.cached = 0
         self.products: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self.product_docs: list[tuple[str, np.ndarray]] | None = None
-        self.spans: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+        self.spans: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
         self.lock = threading.Lock()
 
-    def _spans(self, fieldname: str, text: str) -> tuple[tuple[int, int], ...]:
-        """(start, end) of the term's postings in each segment."""
+    def _spans(self, fieldname: str, text: str) -> tuple[tuple[int, int, int], ...]:
+        """(segment number, start, end) of the term's postings in each segment that has
+        it: with a full build's four segments, most words are in all of them, most
+        rare ones in one."""
         key = (fieldname, text)
         found = self.spans.get(key)
         if found is None:
             if len(self.spans) >= CACHE_SPANS:
                 self.spans.clear()
             found = self.spans[key] = tuple(
-                segment.span(fieldname, text) for segment, _ in self.segments)
+                (number, start, end) for number, (segment, _) in enumerate(self.segments)
+                for start, end in (segment.span(fieldname, text),) if start < end)
         return found
 
     def norm(self, searcher: Searcher | None, fieldname: str) -> np.ndarray:
@@ -84,22 +87,22 @@ class Postings:
 
     def frequency(self, searcher: Searcher | None, fieldname: str, text: str) -> int:
         """Articles with the term, as Whoosh counts them (deleted copies included)."""
-        return sum(end - start for start, end in self._spans(fieldname, text))
+        return sum(end - start for _, start, end in self._spans(fieldname, text))
 
     def docs(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums in increasing order, term frequencies) of the live articles."""
+        spans = self._spans(fieldname, text)
+        if not spans:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
-        for (segment, offset), (start, end) in zip(
-                self.segments, self._spans(fieldname, text), strict=True):
-            if start < end:
-                parts = segment.fields[fieldname]
-                ids.append(parts["docs"][start:end] + np.int32(offset))
-                tfs.append(parts["tf"][start:end])
-        if not ids:
-            return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        found = np.concatenate(ids) if len(ids) > 1 else np.asarray(ids[0])
-        tf = np.concatenate(tfs) if len(tfs) > 1 else np.asarray(tfs[0])
+        for number, start, end in spans:
+            segment, offset = self.segments[number]
+            parts = segment.fields[fieldname]
+            ids.append(parts["docs"][start:end] + np.int32(offset))
+            tfs.append(parts["tf"][start:end])
+        found = np.concatenate(ids) if len(ids) > 1 else ids[0]
+        tf = np.concatenate(tfs) if len(tfs) > 1 else tfs[0]
         if self.any_deleted:
             kept = ~self.deleted[found]
             found, tf = found[kept], tf[kept]
