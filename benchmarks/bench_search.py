@@ -179,6 +179,14 @@ def serve(index: Path, kb: Path, port: int, workers: int = WORKERS) -> subproces
     )
 
 
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def http_fetcher(port: int) -> Callable[[str], int]:
     def fetch(path: str) -> int:
         try:
@@ -220,11 +228,7 @@ def memory_after(index: Path, kb: Path, cases: list[Case], deadline: float) -> N
         print(f"one worker's private memory (MB) after N distinct /api/search queries, "
               f"N: MB  {'  '.join(samples)}")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
 
 def main() -> int:
@@ -288,11 +292,7 @@ def main() -> int:
                   f"(anonymous {anonymous / 1024:.0f} MB, private "
                   f"{private_kb(pid) / 1024:.0f} MB)")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
     os.environ["FLASK_INDEX_DIR"], os.environ["FLASK_KB_DIR"] = str(args.index), str(kb)
     from app import create_app
