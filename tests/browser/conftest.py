@@ -45,10 +45,27 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         kb.close()
 
 
+def _closing(app: Flask):
+    """The app with each response closed by the iteration itself.
+
+    Werkzeug's development server closes a response only after draining the socket;
+    when Chromium drops a connection mid-file (a stylesheet it no longer needs), that
+    drain raises first and the static file is left to the garbage collector, whose
+    ResourceWarning then fails whichever test is running."""
+    def serve(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
     """Base URL of the app, served on 127.0.0.1 and a free port for the session."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
