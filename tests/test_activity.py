@@ -155,17 +155,17 @@ def _open_and_vote(url: str) -> None:
 
 
 def test_workers_starting_together_migrate_once(tmp_path) -> None:
-    """Four processes open a new database at once, as gunicorn's workers do."""
+    """Eight processes open a new database at once, as gunicorn's workers do."""
     url = database_url({"ACTIVITY_DB": str(tmp_path / "fresh.sqlite")})
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_open_and_vote, args=(url,)) for _ in range(4)]
+    processes = [context.Process(target=_open_and_vote, args=(url,)) for _ in range(8)]
     for process in processes:
         process.start()
     for process in processes:
         process.join(60)
-    assert [process.exitcode for process in processes] == [0] * 4
+    assert [process.exitcode for process in processes] == [0] * 8
     log = ActivityLog(url)
     try:
-        assert log.vote_totals().helpful == 4
+        assert log.vote_totals().helpful == 8
     finally:
         log.close()

@@ -9,7 +9,9 @@ adopted in place: the first migration creates only the tables it lacks.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event, text
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: the advisory lock PostgreSQL holds while one process migrates.
 MIGRATION_LOCK = 713_013
+# How long a SQLite connection waits for another's lock before it gives up.
+SQLITE_BUSY_SECONDS = 30
 
 _migrated: set[str] = set()
 _migrated_lock = threading.Lock()
@@ -44,7 +48,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS,
+                                                  "check_same_thread": False})
         _sqlite_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
@@ -59,13 +64,32 @@ def _sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        _enter_wal(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
         immediate = connection.get_execution_options().get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _enter_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging, retrying while another process holds it.
+
+    SQLite answers "database is locked" at once, without waiting out the busy timeout,
+    when this pragma meets a connection that is switching the same new file or
+    recovering its log: which is what gunicorn's workers starting together do.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def writer(engine: Engine) -> Engine:
