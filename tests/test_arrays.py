@@ -14,8 +14,9 @@ import pytest
 
 from app.index import arrays as index_arrays
 from app.index import segments
-from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, SegmentArrays, write_arrays
+from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
 from app.index.build import build_index
+from app.index.packs import write_pack
 from app.index.upkeep import compact
 from app.search.readers import KnowledgeBase
 from app.search.scoring import FIELDS, postings_of
@@ -67,6 +68,18 @@ def assert_same_as_whoosh(kb: KnowledgeBase) -> None:
                 sorted(p for p in stored.split(",") if p))
 
 
+def assert_packed(kb: KnowledgeBase) -> None:
+    """The reader scores from one pack over the index's segments, not from each."""
+    leaves = list(kb.searcher().reader().leaf_readers())
+    assert len(leaves) > 1
+    postings = postings_of(kb.searcher())
+    assert len(postings.segments) == 1
+    assert postings.segments[0][0].documents == kb.searcher().reader().doc_count_all()
+    packs = [p for p in (kb.index_dir.resolve() / ARRAYS_DIR).iterdir()
+             if p.name.startswith(PACK_PREFIX)]
+    assert len(packs) == 1
+
+
 def test_the_arrays_of_a_full_build_are_whoosh_s_postings(kb) -> None:
     folder = kb.index_dir.resolve() / ARRAYS_DIR
     segments = {leaf.segment().segment_id() for leaf, _ in kb.searcher().reader().leaf_readers()}
@@ -92,6 +105,7 @@ def test_so_are_those_of_a_parallel_build_with_a_duplicate_id_marked_deleted(
         leaves = [leaf for leaf, _ in knowledge.searcher().reader().leaf_readers()]
         assert len(leaves) == 2   # one segment a worker
         assert knowledge.searcher().reader().has_deletions()
+        assert_packed(knowledge)
         assert_same_as_whoosh(knowledge)
     finally:
         knowledge.close()
@@ -105,6 +119,7 @@ def test_so_are_those_of_a_build_whose_postings_filled_several_segments(
     knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
     try:
         assert len(list(knowledge.searcher().reader().leaf_readers())) > 1
+        assert_packed(knowledge)
         assert_same_as_whoosh(knowledge)
     finally:
         knowledge.close()
@@ -131,13 +146,55 @@ def test_after_an_update_with_deletions_and_a_compaction_they_still_are(
         """, product="Windows 95"))
     build_index(kb_dir, kb.index_dir, procs=1)
     assert kb.searcher().reader().has_deletions()
+    assert_packed(kb)   # the first run's segment and the update's
     assert_same_as_whoosh(kb)
     monkeypatch.setattr(upkeep, "MAX_SEGMENTS", 0)
     generation = kb.index_dir.resolve()
+    old_pack = postings_of(kb.searcher()).segments[0][0]
     assert compact(generation)
-    write_arrays(generation)
+    write_pack(generation)
     assert not kb.searcher().reader().has_deletions()
+    assert postings_of(kb.searcher()).segments[0][0] is not old_pack
     assert_same_as_whoosh(kb)
+
+
+def test_an_update_s_new_segment_is_read_beside_the_pack(kb, kb_dir: Path) -> None:
+    write_article(kb_dir, 100009, archive_article(100009, "Modem Hangs Up", """\
+        SYMPTOMS
+        ========
+
+        The modem hangs up after a minute.
+        """))
+    build_index(kb_dir, kb.index_dir, procs=1)
+    assert_packed(kb)
+    write_article(kb_dir, 100010, archive_article(100010, "Modem Dials Twice", """\
+        SYMPTOMS
+        ========
+
+        The modem dials the number twice.
+        """))
+    build_index(kb_dir, kb.index_dir, procs=1)
+    postings = postings_of(kb.searcher())
+    assert [arrays.documents for arrays, _ in postings.segments][1:] == [1]
+    assert_same_as_whoosh(kb)
+    assert kb.searcher().stored_fields(int(postings.docs("title", "dial")[0][0]))["id"] == (
+        "Q100010")
+
+
+def test_terms_whose_keys_collide_are_not_packed_and_still_found(
+    kb_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(index_arrays, "term_key", lambda text: len(text) % 5)
+    monkeypatch.setattr(segments, "POOL_MB", 0.001)   # a segment an article
+    build_index(kb_dir, tmp_path / "index", procs=1)
+    knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+    try:
+        assert not [p for p in (tmp_path / "index" / ARRAYS_DIR).iterdir()
+                    if p.name.startswith(PACK_PREFIX)]
+        assert len(postings_of(knowledge.searcher()).segments) > 1
+        assert_same_as_whoosh(knowledge)
+    finally:
+        knowledge.close()
 
 
 def test_a_segment_without_arrays_is_derived_by_the_reader_until_a_run_writes_them(

@@ -20,7 +20,8 @@ page. Per field of a segment:
     <field>.text_starts.npy int64
     <field>.lengths.npy   float32 each document's field length, as Whoosh stores it
 
-and `meta.json` (documents, each field's total length, the format).
+and `meta.json` (documents, each field's total length, the format). A pack
+(app/index/packs.py, `arrays/pack-…/`) is the same files over several segments.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from app.index.segment_postings import FieldPostings, field_postings
 
 ARRAYS_DIR = "arrays"
 ARRAYS_FORMAT = 1
+PACK_PREFIX = "pack-"  # a folder of arrays over several segments, not one
 # Every field the search path scores or filters on (not `id`: Whoosh looks it up).
 ARRAY_FIELDS = ("title", "symptoms", "messages", "pairs", "body", "applies", "extra",
                 "codes", "mentions", "mentions_extra", "products")
@@ -101,12 +103,15 @@ def segment_folder(generation: Path, segment_id: str) -> Path:
 def write_segment_arrays(generation: Path, leaf: IndexReader,
                          postings: dict[str, FieldPostings] | None = None) -> None:
     """The segment's folder of arrays (see `segment_arrays`), all or nothing."""
-    segment_id = leaf.segment().segment_id()
-    final = segment_folder(generation, segment_id)
-    temporary = final.with_name(f".{segment_id}.{os.getpid()}")
+    write_folder(segment_folder(generation, leaf.segment().segment_id()),
+                 *segment_arrays(leaf, postings))
+
+
+def write_folder(final: Path, meta: dict, fields: dict[str, dict[str, np.ndarray]]) -> None:
+    """A folder of arrays, all or nothing: readers see it whole or not at all."""
+    temporary = final.with_name(f".{final.name}.{os.getpid()}")
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
-    meta, fields = segment_arrays(leaf, postings)
     for fieldname, parts in fields.items():
         for part, array in parts.items():
             np.save(temporary / f"{fieldname}.{part}.npy", array)
@@ -114,14 +119,14 @@ def write_segment_arrays(generation: Path, leaf: IndexReader,
     os.replace(temporary, final)
 
 
-def write_arrays(generation: Path) -> int:
+def write_arrays(generation: Path) -> list[str]:
     """Write the arrays of every segment of the generation's committed Whoosh index
-    that has none yet, and remove those of segments it no longer has. Returns how
-    many segments were written."""
+    that has none yet, and remove those of segments it no longer has (packs are
+    app/index/packs.py's to keep or remove). Returns the segment ids, in index
+    order."""
     ix = FileStorage(str(generation / WHOOSH_DIR), supports_mmap=False).open_index()
     with ix.reader() as reader:
         segments = []
-        missing = 0
         for leaf, _ in reader.leaf_readers():
             if leaf.segment() is None:
                 continue
@@ -129,14 +134,13 @@ def write_arrays(generation: Path) -> int:
             segments.append(segment_id)
             if not (segment_folder(generation, segment_id) / "meta.json").is_file():
                 write_segment_arrays(generation, leaf)
-                missing += 1
     folder = generation / ARRAYS_DIR
     if folder.is_dir():
         for old in folder.iterdir():
-            if old.name not in segments:
+            if old.name not in segments and not old.name.startswith(PACK_PREFIX):
                 # Readers that mapped them keep their pages until they reopen.
                 shutil.rmtree(old, ignore_errors=True)
-    return missing
+    return segments
 
 
 class SegmentArrays:
@@ -147,11 +151,16 @@ class SegmentArrays:
         self.total_lengths: dict[str, int] = meta["lengths"]
         self.fields = fields
 
-    @classmethod
-    def open(cls, folder: Path) -> SegmentArrays:
+    @staticmethod
+    def read_meta(folder: Path) -> dict:
         meta = json.loads((folder / "meta.json").read_text())
         if meta.get("format") != ARRAYS_FORMAT:
             raise ValueError(f"arrays at {folder} are of another format")
+        return meta
+
+    @classmethod
+    def open(cls, folder: Path) -> SegmentArrays:
+        meta = cls.read_meta(folder)
         fields = {
             # As plain arrays over the mapping: np.memmap's own indexing costs a Python
             # call each time, a microsecond a term lookup and a tenth of a query.

@@ -35,7 +35,6 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from app.articles.trees import TREE_FILE
-from app.index.arrays import write_arrays
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
@@ -45,6 +44,7 @@ from app.index.generations import (
     run_lock,
     swap,
 )
+from app.index.packs import write_pack
 from app.index.parsing import Parsed, parse_all
 from app.index.schema import FORMAT_VERSION, make_schema, same_schema, vocabulary
 from app.index.segments import SegmentBuild
@@ -133,6 +133,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
             ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
             report = _write_full(kb_dir, target, ix, files, procs, progress)
             write_trees(kb_dir, target, trees, report)
+            write_pack(target)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -153,7 +154,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
     report.compacted = compact(live)
     # After Whoosh committed: the arrays of its new segments (and of those a killed
     # run left without); until then readers derive a missing segment's themselves.
-    write_arrays(live)
+    write_pack(live)
     return report
 
 

@@ -16,7 +16,8 @@ import threading
 import numpy as np
 from whoosh.searching import Searcher
 
-from app.index.arrays import SegmentArrays
+from app.index.arrays import ARRAYS_DIR, SegmentArrays
+from app.index.packs import open_pack
 from app.search.whoosh_postings import index_folder
 
 K1 = 1.2
@@ -38,11 +39,22 @@ class Postings:
         generation = index_folder(searcher)
         self.size = reader.doc_count_all()
         self.b = b
+        leaves = list(reader.leaf_readers())
+        # The full build's segments as one pack when there is one (a term looked up
+        # once, not once a segment), then any an in-place update appended.
         self.segments: list[tuple[SegmentArrays, int]] = []
+        packed = 0
+        if generation is not None:
+            pack = open_pack(generation / ARRAYS_DIR, [
+                leaf.segment().segment_id() if leaf.segment() else "" for leaf, _ in leaves])
+            if pack is not None:
+                self.segments.append((pack[0], 0))
+                packed = pack[1]
         # An in-place update deletes the old copy of each changed article.
         self.deleted = np.zeros(self.size, dtype=bool)
-        for leaf, offset in reader.leaf_readers():
-            self.segments.append((SegmentArrays.of_leaf(generation, leaf), offset))
+        for number, (leaf, offset) in enumerate(leaves):
+            if number >= packed:
+                self.segments.append((SegmentArrays.of_leaf(generation, leaf), offset))
             if leaf.has_deletions():
                 gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 self.deleted[gone + offset] = True
@@ -91,9 +103,23 @@ class Postings:
 
     def docs(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums in increasing order, term frequencies) of the live articles."""
+        found, tf = self.every_doc(fieldname, text)
+        if self.any_deleted:
+            kept = ~self.deleted[found]
+            found, tf = found[kept], tf[kept]
+        return found, tf
+
+    def every_doc(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`docs`, deleted copies included: for scoring, which zeroes them once."""
         spans = self._spans(fieldname, text)
         if not spans:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(spans) == 1:
+            number, start, end = spans[0]
+            segment, offset = self.segments[number]
+            parts = segment.fields[fieldname]
+            ids = parts["docs"][start:end]
+            return (ids + np.int32(offset) if offset else ids), parts["tf"][start:end]
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         for number, start, end in spans:
@@ -101,21 +127,17 @@ class Postings:
             parts = segment.fields[fieldname]
             ids.append(parts["docs"][start:end] + np.int32(offset))
             tfs.append(parts["tf"][start:end])
-        found = np.concatenate(ids) if len(ids) > 1 else ids[0]
-        tf = np.concatenate(tfs) if len(tfs) > 1 else tfs[0]
-        if self.any_deleted:
-            kept = ~self.deleted[found]
-            found, tf = found[kept], tf[kept]
-        return found, tf
+        return np.concatenate(ids), np.concatenate(tfs)
 
     def term(self, searcher: Searcher | None, fieldname: str,
              text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums in increasing order, BM25 term-frequency part of each)."""
+        """(docnums in increasing order, BM25 term-frequency part of each), deleted
+        copies included (`bm25` zeroes their scores)."""
         key = (fieldname, text)
         found = self.parts.get(key)
         if found is not None:
             return found
-        ids, tf = self.docs(fieldname, text)
+        ids, tf = self.every_doc(fieldname, text)
         parts = tf * np.float32(K1 + 1) / (tf + self.norm(searcher, fieldname)[ids])
         found = (ids, parts.astype(np.float32))
         if len(ids) >= CACHED_FROM:

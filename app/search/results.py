@@ -160,6 +160,8 @@ def _coverage(asked: QueryParts, plan: Plan, scores: np.ndarray) -> None:
                     has[ids] = np.maximum(has[ids], np.minimum(parts, 1.0))
         for pair in quoted.get(stem, ()):
             has[asked.term("pairs", pair)[0]] = 1.0
+        if postings.any_deleted:  # a word only the old copy of an article had
+            has[postings.deleted] = 0
         if has.any():
             covered += has
             counted += 1

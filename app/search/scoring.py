@@ -118,6 +118,8 @@ def bm25(searcher: Searcher, terms: dict[str, dict[str, float]],
             idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
             ids, parts = asked.term(fieldname, text)
             scores[ids] += (boost * weight * idf) * parts
+    if postings.any_deleted:  # the old copies an in-place update left in its segments
+        scores[postings.deleted] = 0
     return scores
 
 

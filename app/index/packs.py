@@ -1,0 +1,191 @@
+"""One set of postings arrays over several Whoosh segments (a pack), so that a query
+looks each of its terms up once instead of once per segment.
+
+A full build writes about four large segments (app/index/segments.py: two a worker).
+With arrays per segment (app/index/arrays.py) each term of a pasted message was
+looked up in every segment, its slices shifted by their segments' docnum offsets and
+joined: a third of the message's scoring. The pack is those segments' arrays merged,
+its docnums counted from the first segment's: the same files as a segment's folder
+(`SegmentArrays` opens it), in `arrays/pack-<hash of the segment ids>/`, its
+meta.json naming the segments it covers, in index order.
+
+Derived, like every array, and never required: a reader whose index does not begin
+with a pack's segments (a compaction merged them, a run was killed before packing)
+reads the segments' own arrays. Each index run ends with `write_pack`: it packs every
+segment when no pack covers at least the first two. An in-place update only appends
+small segments after the pack, which readers take separately; a compaction merges
+some of the packed ones, and the run packs the result anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from app.index.arrays import (
+    ARRAYS_DIR,
+    ARRAYS_FORMAT,
+    PACK_PREFIX,
+    SegmentArrays,
+    segment_folder,
+    write_arrays,
+    write_folder,
+)
+
+log = logging.getLogger(__name__)
+
+
+def write_pack(generation: Path) -> bool:
+    """The arrays of the generation's segments written (`write_arrays`), then packed
+    unless a pack already covers at least the first two; packs no reader can use any
+    more are removed. Returns whether a pack was written."""
+    segment_ids = write_arrays(generation)
+    arrays_dir = generation / ARRAYS_DIR
+    current = usable_pack(arrays_dir, segment_ids)
+    written = False
+    if current is None and len(segment_ids) >= 2:
+        merged = merged_arrays(segment_ids, [SegmentArrays.open(segment_folder(generation, i))
+                                             for i in segment_ids])
+        if merged is not None:
+            folder = arrays_dir / pack_name(segment_ids)
+            write_folder(folder, *merged)
+            current, written = (folder, len(segment_ids)), True
+    for folder in arrays_dir.iterdir() if arrays_dir.is_dir() else ():
+        if folder.name.startswith(PACK_PREFIX) and (current is None or folder != current[0]):
+            # Readers that mapped it keep its pages until they reopen.
+            shutil.rmtree(folder, ignore_errors=True)
+    return written
+
+
+def pack_name(segment_ids: list[str]) -> str:
+    digest = hashlib.blake2b("\n".join(segment_ids).encode(), digest_size=8).hexdigest()
+    return f"{PACK_PREFIX}{digest}"
+
+
+def packed_segments(folder: Path) -> list[str]:
+    """The segment ids a pack folder covers (none when it is unreadable)."""
+    try:
+        return list(SegmentArrays.read_meta(folder).get("segments", []))
+    except (OSError, ValueError):
+        return []
+
+
+def usable_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[Path, int] | None:
+    """(folder, segments covered) of the pack covering the longest leading run of the
+    index's segments, at least two."""
+    found = None
+    if not arrays_dir.is_dir():
+        return None
+    for folder in arrays_dir.iterdir():
+        if not folder.name.startswith(PACK_PREFIX):
+            continue
+        covered = packed_segments(folder)
+        if (len(covered) >= 2 and covered == segment_ids[:len(covered)]
+                and (found is None or len(covered) > found[1])):
+            found = (folder, len(covered))
+    return found
+
+
+def open_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[SegmentArrays, int] | None:
+    """The pack a reader should use, mapped, with how many leading segments it covers;
+    None (the segments' own arrays) when there is none or it went away meanwhile."""
+    found = usable_pack(arrays_dir, segment_ids)
+    if found is None:
+        return None
+    try:
+        return SegmentArrays.open(found[0]), found[1]
+    except (OSError, ValueError):
+        return None
+
+
+def merged_arrays(segment_ids: list[str], parts: list[SegmentArrays],
+                  ) -> tuple[dict, dict[str, dict[str, np.ndarray]]] | None:
+    """(meta, field -> part -> array) of the segments merged, in their order; None when
+    two different terms share a key (then the segments stay as they are)."""
+    offsets = np.cumsum([0, *(segment.documents for segment in parts)])
+    meta = {"format": ARRAYS_FORMAT, "documents": int(offsets[-1]), "lengths": {},
+            "segments": segment_ids}
+    fields: dict[str, dict[str, np.ndarray]] = {}
+    names = dict.fromkeys(name for segment in parts for name in segment.fields)
+    for fieldname in names:
+        merged = _merged_field(fieldname, parts, offsets)
+        if merged is None:
+            log.warning("two terms of %s share a key: the segments are not packed", fieldname)
+            return None
+        fields[fieldname] = merged
+        meta["lengths"][fieldname] = sum(segment.total_lengths.get(fieldname, 0)
+                                         for segment in parts)
+    return meta, fields
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices start, start + 1, ... of each range, the ranges one after another."""
+    total = int(counts.sum())
+    ends = np.cumsum(counts)
+    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
+
+
+def _merged_field(fieldname: str, parts: list[SegmentArrays],
+                  offsets: np.ndarray) -> dict[str, np.ndarray] | None:
+    arrays = [segment.fields.get(fieldname) or _empty(segment.documents) for segment in parts]
+    keys = np.concatenate([field["keys"] for field in arrays])
+    # Where each segment's postings and text begin in the concatenations.
+    posting_base = np.cumsum([0, *(int(field["starts"][-1]) for field in arrays)])
+    text_base = np.cumsum([0, *(int(field["text_starts"][-1]) for field in arrays)])
+    posting_starts = np.concatenate([field["starts"][:-1] + base
+                                     for field, base in zip(arrays, posting_base, strict=False)])
+    counts = np.concatenate([np.diff(field["starts"]) for field in arrays])
+    text_starts = np.concatenate([field["text_starts"][:-1] + base
+                                  for field, base in zip(arrays, text_base, strict=False)])
+    text_lengths = np.concatenate([np.diff(field["text_starts"]) for field in arrays])
+    text = np.concatenate([field["text"] for field in arrays])
+    lengths = np.concatenate([field["lengths"] for field in arrays])
+    if not len(keys):
+        return {**_empty(0), "lengths": lengths}
+
+    # Stable: a term's entries stay in segment order, so its docnums stay increasing.
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    same = keys[1:] == keys[:-1]
+    if not _same_texts(text, text_starts[order], text_lengths[order], same):
+        return None
+    first = np.flatnonzero(np.concatenate([[True], ~same]))
+    counts = counts[order]
+    starts = np.zeros(len(first) + 1, dtype=np.int64)
+    np.cumsum(np.add.reduceat(counts, first), out=starts[1:])
+    gather = _ranges(posting_starts[order], counts)
+    docs = np.concatenate([field["docs"] + np.int32(offset)
+                           for field, offset in zip(arrays, offsets[:-1], strict=False)])
+    tf = np.concatenate([field["tf"] for field in arrays])
+    term_text = text[_ranges(text_starts[order][first], text_lengths[order][first])]
+    merged_text_starts = np.zeros(len(first) + 1, dtype=np.int64)
+    np.cumsum(text_lengths[order][first], out=merged_text_starts[1:])
+    return {
+        "keys": keys[first], "starts": starts,
+        "docs": docs[gather], "tf": tf[gather],
+        "text": term_text, "text_starts": merged_text_starts,
+        "lengths": lengths,
+    }
+
+
+def _empty(documents: int) -> dict[str, np.ndarray]:
+    """A field no document of the segment has."""
+    return {"keys": np.zeros(0, np.uint64), "starts": np.zeros(1, np.int64),
+            "docs": np.zeros(0, np.int32), "tf": np.zeros(0, np.float32),
+            "text": np.zeros(0, np.uint8), "text_starts": np.zeros(1, np.int64),
+            "lengths": np.zeros(documents, np.float32)}
+
+
+def _same_texts(text: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                same_key: np.ndarray) -> bool:
+    """Whether every pair of neighbours with the same key also has the same text."""
+    left = np.flatnonzero(same_key)
+    right = left + 1
+    if not np.array_equal(lengths[left], lengths[right]):
+        return False
+    return bool(np.array_equal(text[_ranges(starts[left], lengths[left])],
+                               text[_ranges(starts[right], lengths[right])]))
