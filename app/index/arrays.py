@@ -56,6 +56,14 @@ def term_key(text: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
 
 
+def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices of several slices, one after another (`starts[i]`, `starts[i] + 1`,
+    … `counts[i]` of them): to gather many terms' postings in one operation."""
+    ends = np.cumsum(counts)
+    return (np.repeat(starts - (ends - counts), counts)
+            + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64))
+
+
 def segment_arrays(
     leaf: IndexReader, postings: dict[str, FieldPostings] | None = None,
 ) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
@@ -78,8 +86,7 @@ def segment_arrays(
         starts = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         # The postings in key order: gather each term's slice.
-        gather = (np.repeat(found.starts[:-1][order] - starts[:-1], counts)
-                  + np.arange(int(starts[-1]), dtype=np.int64))
+        gather = concatenated_ranges(found.starts[:-1][order], counts)
         encoded = [found.terms[i] for i in order.tolist()]
         text_starts = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(term) for term in encoded], out=text_starts[1:])

@@ -31,6 +31,7 @@ from app.index.arrays import (
     ARRAYS_FORMAT,
     PACK_PREFIX,
     SegmentArrays,
+    concatenated_ranges,
     segment_folder,
     write_arrays,
     write_folder,
@@ -122,13 +123,6 @@ def merged_arrays(segment_ids: list[str], parts: list[SegmentArrays],
     return meta, fields
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indices start, start + 1, ... of each range, the ranges one after another."""
-    total = int(counts.sum())
-    ends = np.cumsum(counts)
-    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)
-
-
 def _merged_field(fieldname: str, parts: list[SegmentArrays],
                   offsets: np.ndarray) -> dict[str, np.ndarray] | None:
     arrays = [segment.fields.get(fieldname) or _empty(segment.documents) for segment in parts]
@@ -157,11 +151,11 @@ def _merged_field(fieldname: str, parts: list[SegmentArrays],
     counts = counts[order]
     starts = np.zeros(len(first) + 1, dtype=np.int64)
     np.cumsum(np.add.reduceat(counts, first), out=starts[1:])
-    gather = _ranges(posting_starts[order], counts)
+    gather = concatenated_ranges(posting_starts[order], counts)
     docs = np.concatenate([field["docs"] + np.int32(offset)
                            for field, offset in zip(arrays, offsets[:-1], strict=False)])
     tf = np.concatenate([field["tf"] for field in arrays])
-    term_text = text[_ranges(text_starts[order][first], text_lengths[order][first])]
+    term_text = text[concatenated_ranges(text_starts[order][first], text_lengths[order][first])]
     merged_text_starts = np.zeros(len(first) + 1, dtype=np.int64)
     np.cumsum(text_lengths[order][first], out=merged_text_starts[1:])
     return {
@@ -187,5 +181,5 @@ def _same_texts(text: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
     right = left + 1
     if not np.array_equal(lengths[left], lengths[right]):
         return False
-    return bool(np.array_equal(text[_ranges(starts[left], lengths[left])],
-                               text[_ranges(starts[right], lengths[right])]))
+    return bool(np.array_equal(text[concatenated_ranges(starts[left], lengths[left])],
+                               text[concatenated_ranges(starts[right], lengths[right])]))

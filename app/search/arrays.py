@@ -156,14 +156,14 @@ class Postings:
         worker shares)."""
         for fieldname in fieldnames:
             self.norm(None, fieldname)
-        self._product_table()
+        self.product_table()
         for segment, _ in self.segments:
             for parts in segment.fields.values():
                 for array in parts.values():
                     if array.nbytes:
                         int(array.reshape(-1).view(np.uint8)[::PAGE].sum())
 
-    def _product_table(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def product_table(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(product names sorted, per article the start of its run, the runs' names)."""
         if self.products is None:
             names = [name for name, _ in self.by_product()]
@@ -188,7 +188,7 @@ class Postings:
 
     def products_of(self, searcher: Searcher | None, docnum: int) -> tuple[str, ...]:
         """The products of an article, in name order."""
-        names, starts, which = self._product_table()
+        names, starts, which = self.product_table()
         return tuple(names[i] for i in which[starts[docnum]:starts[docnum + 1]].tolist())
 
     def carrying(self, searcher: Searcher | None, code: str) -> np.ndarray:

@@ -1,9 +1,9 @@
 """How many of a search's articles each product has: true counts, not a top page's.
 
-Each product's articles come from the postings arrays (one array of docnums per
-product, a few hundred in all, kept with the postings), so counting a search's
-matches per product is a few hundred vectorised lookups, a millisecond or two on the
-archive.
+Each article's products come from the postings arrays (a table kept with the
+postings: per article, the numbers of its products), so counting a search's matches
+per product is one gather and one count over the matches, not a lookup per product
+(a few hundred of them, half a millisecond a search).
 """
 
 from __future__ import annotations
@@ -11,11 +11,16 @@ from __future__ import annotations
 import numpy as np
 from whoosh.searching import Searcher
 
+from app.index.arrays import concatenated_ranges
 from app.search.scoring import postings_of
 
 
 def product_counts(searcher: Searcher, matched: np.ndarray) -> list[tuple[str, int]]:
     """(product, articles of `matched` about it), most first, then by name."""
-    counts = [(product, int(matched[docnums].sum()))
-              for product, docnums in postings_of(searcher).by_product()]
-    return sorted(((p, n) for p, n in counts if n), key=lambda item: (-item[1], item[0]))
+    names, starts, which = postings_of(searcher).product_table()
+    docnums = np.flatnonzero(matched)
+    firsts = starts[docnums]
+    counts = np.bincount(which[concatenated_ranges(firsts, starts[docnums + 1] - firsts)],
+                         minlength=len(names))
+    return sorted(((names[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()),
+                  key=lambda item: (-item[1], item[0]))
