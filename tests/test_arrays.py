@@ -36,6 +36,7 @@ def assert_same_as_whoosh(kb: KnowledgeBase) -> None:
     postings = postings_of(searcher)
     assert postings.size == reader.doc_count_all()
     assert postings.deleted.tolist() == [reader.is_deleted(d) for d in range(postings.size)]
+    assert postings.ids == [searcher.stored_fields(d)["id"] for d in range(postings.size)]
     checked = 0
     for fieldname in ARRAY_FIELDS:
         for term in reader.lexicon(fieldname):

@@ -109,6 +109,7 @@ def merged_arrays(segment_ids: list[str], parts: list[SegmentArrays],
     two different terms share a key (then the segments stay as they are)."""
     offsets = np.cumsum([0, *(segment.documents for segment in parts)])
     meta = {"format": ARRAYS_FORMAT, "documents": int(offsets[-1]), "lengths": {},
+            "ids": [article_id for segment in parts for article_id in segment.ids],
             "segments": segment_ids}
     fields: dict[str, dict[str, np.ndarray]] = {}
     names = dict.fromkeys(name for segment in parts for name in segment.fields)

@@ -20,7 +20,8 @@ from app.text.analysis import StemmingTokenizer
 # Raised whenever what is written changes meaning (fields, analyzers, the stored
 # article's shape, the module a pickled analyzer lives in): an index of another
 # format is rebuilt, never misread.
-FORMAT_VERSION = 5  # 5: snippets' excerpts in the store; 4: `mentions`, no positions
+# 6: article ids beside the arrays; 5: snippets' excerpts in the store; 4: `mentions`
+FORMAT_VERSION = 6
 
 
 def make_schema() -> Schema:

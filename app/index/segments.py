@@ -269,6 +269,7 @@ class SegmentMaker:
     def _start(self) -> None:
         self.writer = _SegmentWriter(self.ix, _lk=False)
         self.pool = self.writer.pool = MemoryPostings()
+        self.ids: list[str] = []  # the segment's article ids, by docnum
 
     def add(self, item: tuple[str, int, int]) -> tuple[Parsed, tuple[int, int] | None]:
         """The file read (its Whoosh fields left out) and where its document went:
@@ -281,6 +282,7 @@ class SegmentMaker:
             self._start()
         docnum = self.writer.docnum
         self.writer.add_document(**parsed.document)
+        self.ids.append(parsed.document["id"])
         return replace(parsed, document=None), (len(self.segments), docnum)
 
     def finish(self) -> list:
@@ -298,7 +300,7 @@ class SegmentMaker:
         segment = writer._finalize_segment()
         storage = FileStorage(writer.storage.folder, supports_mmap=False)
         with SegmentReader(storage, writer.schema, segment) as leaf:
-            write_segment_arrays(self.generation, leaf, self.pool.kept)
+            write_segment_arrays(self.generation, leaf, self.pool.kept, self.ids)
         self.segments.append(segment)
 
 

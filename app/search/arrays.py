@@ -59,6 +59,7 @@ class Postings:
                 gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 self.deleted[gone + offset] = True
         self.any_deleted = bool(self.deleted.any())
+        self.ids = [article_id for segment, _ in self.segments for article_id in segment.ids]
         self.norms: dict[str, np.ndarray] = {}
         self.parts: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.cached = 0

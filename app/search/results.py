@@ -366,10 +366,9 @@ def rank(kb: KnowledgeBase, query: Query, limit: int) -> list[tuple[str, float]]
     plan = plan_for(kb, query)
     if not plan.terms and not plan.codes:
         return []
-    return [
-        (searcher.stored_fields(docnum)["id"], round(score, 3))
-        for docnum, score in best(scores_for(searcher, plan).scores, limit)
-    ]
+    ids = postings_of(searcher).ids
+    return [(ids[docnum], round(score, 3))
+            for docnum, score in best(scores_for(searcher, plan).scores, limit)]
 
 
 def search_ids(index_dir: Path, query: str, limit: int) -> list[str]:
