@@ -257,7 +257,9 @@ class _Presence:
     def has(self, fieldname: str, text: str, docnum: int) -> bool:
         having = self.having.get((fieldname, text))
         if having is None:
-            docs = self.postings.docs(fieldname, text)[0]
+            # Deleted copies included: the page's articles are live, and filtering
+            # them out copied every posting of a common word.
+            docs = self.postings.every_doc(fieldname, text)[0]
             at = np.minimum(np.searchsorted(docs, self.page), max(len(docs) - 1, 0))
             found = self.page[docs[at] == self.page] if len(docs) else self.page[:0]
             having = self.having[fieldname, text] = frozenset(found.tolist())
