@@ -234,3 +234,38 @@ def test_a_segment_folder_is_all_or_nothing(kb) -> None:
     assert arrays.documents == leaf.doc_count_all()
     leftovers = [p for p in (generation / ARRAYS_DIR).iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_damaged_pack_is_passed_over_and_the_next_run_writes_it_anew(
+    kb, kb_dir: Path
+) -> None:
+    write_article(kb_dir, 100009, archive_article(100009, "Modem Hangs Up", """\
+        SYMPTOMS
+        ========
+
+        The modem hangs up after a minute.
+        """))
+    build_index(kb_dir, kb.index_dir, procs=1)
+    generation = kb.index_dir.resolve()
+    [pack] = [p for p in (generation / ARRAYS_DIR).iterdir() if p.name.startswith(PACK_PREFIX)]
+    (pack / "title.docs.npy").unlink()
+    # What a pack write killed with -9 leaves: its temporary folder, half written.
+    killed = generation / ARRAYS_DIR / f".{pack.name}.99999"
+    killed.mkdir()
+    (killed / "title.keys.npy").write_bytes(b"\x93NUMPY")
+    fresh = KnowledgeBase(kb.index_dir, refresh_seconds=0)
+    try:
+        assert len(postings_of(fresh.searcher()).segments) == 2   # the segments' own
+        assert_same_as_whoosh(fresh)
+    finally:
+        fresh.close()
+    build_index(kb_dir, kb.index_dir, procs=1)   # nothing changed in the articles
+    assert not killed.exists() and (pack / "title.docs.npy").is_file()
+    # A worker keeps the postings it opened until the index changes or it restarts.
+    postings_of.__globals__["_postings"].clear()
+    again = KnowledgeBase(kb.index_dir, refresh_seconds=0)
+    try:
+        assert_packed(again)
+        assert_same_as_whoosh(again)
+    finally:
+        again.close()

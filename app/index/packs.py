@@ -42,24 +42,25 @@ log = logging.getLogger(__name__)
 
 def write_pack(generation: Path) -> bool:
     """The arrays of the generation's segments written (`write_arrays`), then packed
-    unless a pack already covers at least the first two; packs no reader can use any
-    more are removed. Returns whether a pack was written."""
+    unless a pack that opens already covers at least the first two; packs no reader
+    can use any more (or that no longer open) are removed first. Returns whether a
+    pack was written."""
     segment_ids = write_arrays(generation)
     arrays_dir = generation / ARRAYS_DIR
-    current = usable_pack(arrays_dir, segment_ids)
-    written = False
-    if current is None and len(segment_ids) >= 2:
-        merged = merged_arrays(segment_ids, [SegmentArrays.open(segment_folder(generation, i))
-                                             for i in segment_ids])
-        if merged is not None:
-            folder = arrays_dir / pack_name(segment_ids)
-            write_folder(folder, *merged)
-            current, written = (folder, len(segment_ids)), True
+    found = usable_pack(arrays_dir, segment_ids)
+    current = found[0] if found and _opened(found[0]) is not None else None
     for folder in arrays_dir.iterdir() if arrays_dir.is_dir() else ():
-        if folder.name.startswith(PACK_PREFIX) and (current is None or folder != current[0]):
+        if folder.name.startswith(PACK_PREFIX) and folder != current:
             # Readers that mapped it keep its pages until they reopen.
             shutil.rmtree(folder, ignore_errors=True)
-    return written
+    if current is not None or len(segment_ids) < 2:
+        return False
+    merged = merged_arrays(segment_ids, [SegmentArrays.open(segment_folder(generation, i))
+                                         for i in segment_ids])
+    if merged is None:
+        return False
+    write_folder(arrays_dir / pack_name(segment_ids), *merged)
+    return True
 
 
 def pack_name(segment_ids: list[str]) -> str:
@@ -67,39 +68,29 @@ def pack_name(segment_ids: list[str]) -> str:
     return f"{PACK_PREFIX}{digest}"
 
 
-def packed_segments(folder: Path) -> list[str]:
-    """The segment ids a pack folder covers (none when it is unreadable)."""
-    try:
-        return list(SegmentArrays.read_meta(folder).get("segments", []))
-    except (OSError, ValueError):
-        return []
-
-
 def usable_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[Path, int] | None:
     """(folder, segments covered) of the pack covering the longest leading run of the
-    index's segments, at least two."""
-    found = None
-    if not arrays_dir.is_dir():
-        return None
-    for folder in arrays_dir.iterdir():
-        if not folder.name.startswith(PACK_PREFIX):
-            continue
-        covered = packed_segments(folder)
-        if (len(covered) >= 2 and covered == segment_ids[:len(covered)]
-                and (found is None or len(covered) > found[1])):
-            found = (folder, len(covered))
-    return found
+    index's segments, at least two: a pack is named after the segments it covers, so
+    no pack's meta.json is read to find it."""
+    for covered in range(len(segment_ids), 1, -1):
+        folder = arrays_dir / pack_name(segment_ids[:covered])
+        if (folder / "meta.json").is_file():
+            return folder, covered
+    return None
 
 
 def open_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[SegmentArrays, int] | None:
     """The pack a reader should use, mapped, with how many leading segments it covers;
     None (the segments' own arrays) when there is none or it went away meanwhile."""
     found = usable_pack(arrays_dir, segment_ids)
-    if found is None:
-        return None
+    opened = _opened(found[0]) if found else None
+    return (opened, found[1]) if found and opened is not None else None
+
+
+def _opened(folder: Path) -> SegmentArrays | None:
     try:
-        return SegmentArrays.open(found[0]), found[1]
-    except (OSError, ValueError):
+        return SegmentArrays.open(folder)
+    except (OSError, ValueError, KeyError):  # removed meanwhile, or damaged
         return None
 
 
