@@ -40,7 +40,7 @@ from app.query.typed import read_query  # noqa: E402
 from app.search.readers import KnowledgeBase  # noqa: E402
 from app.wizard.engine import step  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
-from app.wizard.state import NOT_SURE, State  # noqa: E402
+from app.wizard.state import NOT_SURE, State, parse_state  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
 from benchmarks.eval_search import percentile  # noqa: E402
 from benchmarks.search_cases import (  # noqa: E402
@@ -181,6 +181,7 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
     result = None
     found, success, first_fix, landed = False, False, "", ""
     while screens < 40:
+        state, _ = parse_state(state.params())  # as the link the person followed reads
         started = time.perf_counter()
         result = step(source, state)
         times.append((time.perf_counter() - started) * 1000)

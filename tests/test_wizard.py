@@ -260,6 +260,8 @@ def give_up_walk(source, query):
     until the hand-over."""
     state = State(query)
     for screens in range(1, 40):
+        state, notices = parse_state(state.params())  # each screen is a link followed
+        assert not notices
         result = step(source, state)
         if result.dead_end:
             return screens

@@ -15,6 +15,9 @@ from app.text.slugs import clip
 from app.wizard.facets import FACETS
 
 NOT_SURE = "not-sure"
+# How a walk ended: "fixed" or "dead-end" once the outcome was posted, "no-match" when
+# the person said none of the articles that might fit is theirs (the hand-over).
+ENDS = ("fixed", "dead-end", "no-match")
 OTHER = "something-else"
 
 
@@ -28,7 +31,7 @@ class State:
     section: str | None = None       # a tree sent the walk to this section's steps
     tried: tuple[str, ...] = ()
     ask: str | None = None           # re-ask this question (changing an answer)
-    end: str | None = None           # "fixed" or "dead-end", after the outcome was posted
+    end: str | None = None           # one of ENDS
 
     def params(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [("q", self.query)]
@@ -112,7 +115,7 @@ def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
         elif key == "ask":
             ask = value if value in FACETS else None
         elif key == "end":
-            end = value if value in ("fixed", "dead-end") else None
+            end = value if value in ENDS else None
         elif key in ("page",):
             continue
         # Other keys (tracking parameters and the like) are ignored silently.
