@@ -1,4 +1,5 @@
-"""The real archive: every one of its 60,335 articles must parse.
+"""The real archive: every one of its 60,335 articles must parse, and every answer the
+wizard can offer about it must survive the link a person follows.
 
 Uses ../shared/corpus/mskb.tar.gz (extracted once into /tmp/mskb) or MSKB_DIR;
 skipped, with the reason, where the archive is absent.
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from app.articles.facts import facts_of
 from app.articles.loader import load_article
 from app.markup.rendering import SectionRenderer
+from app.wizard.facets import FACETS
+from app.wizard.state import State, parse_state
 from benchmarks.corpus import SKIP_MESSAGE, corpus_dir
 
 ARCHIVE_SIZE = 60_335
@@ -39,7 +43,21 @@ def _parse(path: str) -> tuple[str, str, int, int]:
         article = load_article(Path(path), _renderer)
     except Exception as error:  # the test reports every failure, not the first
         return path, f"{type(error).__name__}: {error}", 0, 0
-    return path, "" if article.title else "no title", len(article.sections), len(article.codes)
+    lost = _answers_lost_in_a_link(article)
+    problem = "no title" if not article.title else f"answers lost in a link: {lost}" if lost else ""
+    return path, problem, len(article.sections), len(article.codes)
+
+
+def _answers_lost_in_a_link(article) -> list[tuple[str, str]]:
+    """The wizard's answers about the article that its step links do not carry: the
+    question would be asked again, for ever."""
+    lost = []
+    for facet, values in facts_of(article).values.items():
+        for value in values if facet in FACETS else ():
+            state = State("q", ((facet, value),))
+            if parse_state(state.params())[0] != state:
+                lost.append((facet, value))
+    return lost
 
 
 def test_every_archive_article_parses(archive: Path) -> None:

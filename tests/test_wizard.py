@@ -389,3 +389,20 @@ def test_what_the_text_says_the_person_was_doing_is_not_asked(source):
 def test_four_words_found_quoted_are_no_evidence_of_the_fix(source):
     result = step(source, State("printer prints pages of garbage"))
     assert result.evidence != "message"
+
+
+@pytest.mark.parametrize("facet, value", [
+    ("code", "ds_e_busy"), ("code", "0x800ccc90"), ("protocol", "tcp/ip"),
+    ("os", "windows-nt-4.0"),
+    ("message", "function-connectionpointcontainer-findconnectionpoint-error-rpc-s-server-"
+                "unavailable"),
+])
+def test_an_answer_survives_the_link_that_carries_it(facet, value):
+    state = State("q", ((facet, value),))
+    assert parse_state(state.params()) == (state, [])
+
+
+@pytest.mark.parametrize("value", ["<script>", "../etc", "DS_E_BUSY", ""])
+def test_an_answer_no_fact_could_have_is_dropped_with_a_notice(value):
+    state, notices = parse_state([("q", "q"), ("code", value)])
+    assert state.answers == () and "could not be read" in notices[0]

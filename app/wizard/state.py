@@ -73,6 +73,10 @@ class State:
 
 
 ARTICLE_ID = re.compile(r"^Q\d{5,7}$")
+# An answer as the facts key it (app/articles/facts.py): slugs of up to eight words
+# (some long: a message's identifiers), codes as they are written (DS_E_BUSY ->
+# ds_e_busy), "tcp/ip". Whether it fits is the engine's to say, against the candidates.
+ANSWER_VALUE = re.compile(r"[a-z0-9][a-z0-9._/\-]*")
 
 
 def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
@@ -90,7 +94,7 @@ def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
         if key == "q":
             query = value
         elif key in FACETS:
-            if re.fullmatch(r"[a-z0-9][a-z0-9.\-]{0,80}", value):
+            if ANSWER_VALUE.fullmatch(value):
                 answers = [(k, v) for k, v in answers if k != key] + [(key, value)]
             else:
                 notices.append(f"The answer “{clip(value, 40)}” could not be read; "
