@@ -150,6 +150,13 @@ def test_garbled_or_outdated_links_fall_back_with_a_notice(client, query):
     assert "<script>" not in html
 
 
+def test_a_long_answer_no_article_has_is_set_aside_and_shown_clipped(client):
+    page = get(client, "/troubleshoot?" + urlencode({"q": "0x800CCC90", "code": "a_b" * 300}))
+    [notice] = [n.text for n in page.by_class("notice") if n.attrs.get("role") == "status"]
+    assert "set aside" in notice and len(notice) < 150
+    assert page.find("h1").text == "Does the message also show one of these codes?"  # again
+
+
 def test_the_api_answers_a_step_with_links_to_the_next(client):
     data = client.get("/api/troubleshoot?q=0x800CCC90").get_json()
     assert data["query"] == "0x800CCC90"

@@ -148,7 +148,8 @@ def step(source: Source, state: State, notices: Sequence[str] = ()) -> Step:
     for facet, value in state.answers:
         applied = apply_answer(facet, value, candidates, facts)
         if applied is None or (not applied and value != NOT_SURE):
-            notices.append(f"The answer “{value.replace('-', ' ')}” to “{FACETS[facet].name}” "
+            notices.append(f"The answer “{clip(value.replace('-', ' '), 40)}” to "
+                           f"“{FACETS[facet].name}” "
                            "no longer fits what is left, so it was set aside.")
             continue
         label = label_of(facet, value, candidates, facts)
