@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ADMIN_PASSWORD = "browser-test-password"
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +37,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The Flask app the live server runs, on an index of a copy of PROJECT_ROOT/kb
     (the same world as tests/conftest.py's `make_kb`, once per session)."""
     kb = KB.of(tmp_path_factory.mktemp("live"), {}, with_repository_kb=True,
-               config={"SECRET_KEY": "browser-tests", "ADMIN_PASSWORD": ADMIN_PASSWORD})
+               config={"SECRET_KEY": "browser-tests"})
     try:
         yield kb.app
     finally:
