@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from app.staff.accounts import ROLES, add_account, disable, list_accounts, set_password
 from app.staff.audit import RefusedError
@@ -19,9 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(staff_command)
 
 
-@click.group("staff")
-def staff_command() -> None:
-    """Staff accounts: who may sign in to /staff/, with which role."""
+staff_command = AppGroup("staff", help="Staff accounts: who may sign in to /staff/, "
+                                        "with which role.")
 
 
 def _run(change) -> None:
