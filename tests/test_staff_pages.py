@@ -93,7 +93,8 @@ def test_the_pin_picker_searches_and_pins_the_chosen_article(app, client) -> Non
     assert codes["articles"][0]["id"] == "Q100003" and codes["total"] == 3
     wizard = parse(html_of(client.get("/troubleshoot?q=0x800CCC90")))
     assert wizard.find("h1", id="fix-title").text == "Printer Prints Garbage Characters"
-    assert "Recommended by your help desk for “0x800CCC90”" in wizard.find("main").text
+    assert "Recommended by your help desk for “0x800CCC90” (Pinned by ed on" in wizard.find(
+        "main").text
 
 
 def test_unpinning_restores_the_archives_order(app, client) -> None:

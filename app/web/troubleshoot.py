@@ -59,9 +59,10 @@ def api_url(state: State) -> str:
 def current_step() -> Step:
     state, notices = parse_state(request.args.items(multi=True))
     state, pin = lead_with_pin(state, get_overlays())
-    if pin is not None:
-        notices.append(f"Recommended by your help desk for “{pin.typed}” ({pin.credit}).")
-    return step(source(), state, notices)
+    result = step(source(), state, notices)
+    if pin is not None and result.fix is not None and result.fix.article.id == pin.article_id:
+        result.reasons = [f"Recommended by your help desk for “{pin.typed}” ({pin.credit})."]
+    return result
 
 
 def _linked(text: str) -> Markup:
