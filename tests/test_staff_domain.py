@@ -192,3 +192,17 @@ def test_search_puts_the_pin_first_and_the_replacement_where_the_retired_ranked(
     edits.unretire(engine, "Q100001", actor="ed")
     restored = search(kb, query, shaping=load(engine).shaping_for(query))
     assert [hit.id for hit in restored.hits] == before
+
+
+def test_readers_keep_the_last_overlays_while_the_database_is_away(engine, caplog) -> None:
+    edits.save_note(engine, "Q100001", "kept", 0, actor="ann", exists=exists)
+    now = [0.0]
+    live = LiveOverlays(engine, check_seconds=1.0, clock=lambda: now[0])
+    assert live.current().notes["Q100001"].text == "kept"
+    engine.dispose()
+    live.engine = make_engine("postgresql+psycopg://kb:kb@127.0.0.1:1/nowhere")
+    now[0] = 5.0
+    assert live.current().notes["Q100001"].text == "kept"
+    assert "help-desk overlays not refreshed" in caplog.text
+    never = LiveOverlays(live.engine)
+    assert never.current().notes == {}  # no database yet: no overlays, no error

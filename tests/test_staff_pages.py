@@ -241,3 +241,19 @@ def test_a_lead_adds_an_editor_who_can_then_sign_in(app) -> None:
 def test_the_old_admin_address_moves_to_the_staff_pages(client) -> None:
     response = client.get("/admin/feedback")
     assert response.status_code == 301 and response.headers["Location"] == "/staff/feedback"
+
+
+def test_a_lead_disables_an_account_and_enables_it_with_a_new_password(app) -> None:
+    lead = signed_in(app, "lea", "lead")
+    bob = signed_in(app, "bob", "agent")
+    disable = parse(html_of(lead.get("/staff/accounts"))).form("Disable bob")
+    assert lead.post(disable.action, data=disable.fields).status_code == 303
+    assert bob.get("/staff/").status_code == 302  # his session ended with it
+    page = parse(html_of(lead.get("/staff/accounts")))
+    enable = page.form("Enable with this password")
+    enable.fields["password"] = "bob's new password"
+    assert lead.post(enable.action, data=enable.fields).status_code == 303
+    assert sign_in(app.test_client(), "bob", "bob's new password").status_code == 303
+    own = lead.post("/staff/accounts/lea/role", data={"token": token_on(lead, "/staff/"),
+                                                      "role": "agent"})
+    assert own.status_code == 409 and "Another lead changes your own role" in html_of(own)

@@ -10,6 +10,7 @@ index rebuild and no restart.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.activity.database import ensure_schema
 from app.query.typed import Query
@@ -24,6 +26,8 @@ from app.search.shaping import Shaping
 from app.staff.audit import version
 from app.staff.pins import keys_of
 from app.staff.tables import notes, pins, retired, reviews
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,12 +136,17 @@ class LiveOverlays:
             now = self.clock()
             if now - self._checked < self.check_seconds:
                 return self._snapshot
-            ensure_schema(self.engine)
-            with self.engine.connect() as db:
-                counter = version(db)
-            if counter != self._snapshot.version:
-                self._snapshot = load(self.engine)
             self._checked = now
+            try:
+                ensure_schema(self.engine)
+                with self.engine.connect() as db:
+                    counter = version(db)
+                if counter != self._snapshot.version:
+                    self._snapshot = load(self.engine)
+            except SQLAlchemyError as error:
+                # Readers keep the last overlays (none before the first read) while the
+                # database is away: search and articles never fail for want of a note.
+                log.warning("help-desk overlays not refreshed: %s", error)
             return self._snapshot
 
     def changed(self) -> None:

@@ -120,7 +120,8 @@ def article_forms(identifier: str, *, text: str | None = None, revision: int | N
                key=lambda p: p.typed))
 
 
-def render_article(forms: ArticleForms, problem: str = "", status: int = 200):
+def render_article(forms: ArticleForms, problem: str = "", status: int = 200
+                   ) -> tuple[str, int]:
     overlays = get_overlays()
     return render_template(
         "staff/article.html", forms=forms, problem=problem, staff=current_staff(),

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     g,
@@ -166,7 +167,7 @@ def check_form(who: str) -> None:
 
 
 @bp.after_request
-def private(response):
+def private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

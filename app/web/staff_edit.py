@@ -158,9 +158,9 @@ def add_account():
 @staff_required("lead")
 def change_account(name: str, action: str):
     try:
+        if action in ("disable", "role") and name == _actor():
+            raise RefusedError("Another lead changes your own role or account.", 409)
         if action == "disable":
-            if name == _actor():
-                raise RefusedError("You cannot disable your own account.", 409)
             accounts.disable(engine(), name, actor=_actor())
         elif action == "role":
             accounts.set_role(engine(), name, request.form.get("role", ""), actor=_actor())
