@@ -149,6 +149,8 @@ def test_two_people_saving_one_note_the_second_gets_a_409_with_both_texts(app) -
 
 
 def test_a_retired_article_leaves_search_and_its_permalink_points_on(app, client) -> None:
+    related = parse(html_of(client.get("/kb/100/Q100002/related"))).find("main")
+    assert "/kb/100/Q100001/" in [href for _, href in related.links]
     editor = signed_in(app, "ed", "editor")
     form = parse(html_of(editor.get("/staff/articles/Q100001"))).form("Retire this article")
     form.fields.update(replacement="q100003", reason="Outdated since Exchange 5.5 SP3.")
@@ -165,6 +167,9 @@ def test_a_retired_article_leaves_search_and_its_permalink_points_on(app, client
     assert client.get("/api/articles/Q100001").get_json()["retired"]["replacement"] == "Q100003"
     wizard = client.get("/api/troubleshoot?q=0x800CCC90").get_json()
     assert "Q100001" not in [c["id"] for c in wizard["candidates"]]
+    for path in ("/kb/100/Q100002/", "/kb/100/Q100002/related"):
+        links = parse(html_of(client.get(path))).find("main").links
+        assert "/kb/100/Q100001/" not in [href for _, href in links], path
 
 
 def test_review_dates_list_the_oldest_first(app) -> None:

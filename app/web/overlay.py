@@ -8,6 +8,7 @@ One `LiveOverlays` per process in `app.extensions`; a request takes its snapshot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from flask import Flask, current_app, g
 from markupsafe import Markup
@@ -20,6 +21,13 @@ from app.staff.overlays import LiveOverlays, Note, Overlays
 from app.staff.shaped import ShapedSource
 from app.web.knowledge import get_kb
 from app.wizard.source import KnowledgeSource
+
+
+class _HasId(Protocol):
+    id: str
+
+
+T = TypeVar("T", bound=_HasId)
 
 
 def init_app(app: Flask) -> None:
@@ -51,6 +59,12 @@ def shaped_source() -> ShapedSource:
 def without_retired(found: list[Suggestion]) -> list[Suggestion]:
     retired = get_overlays().retired
     return [s for s in found if not (s.kind == "article" and s.id in retired)]
+
+
+def not_retired(articles: list[T]) -> list[T]:
+    """Related articles and the like, without those the help desk retired."""
+    retired = get_overlays().retired
+    return [each for each in articles if each.id not in retired]
 
 
 @dataclass(frozen=True)
