@@ -4,18 +4,20 @@ and the per-process snapshot that follows the change counter."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from app.activity.database import make_engine, sqlite_url
+from app.activity.database import database_url, make_engine
 from app.query.typed import read_query
 from app.search.results import search
 from app.staff import accounts, edits
 from app.staff.audit import RefusedError, entries
 from app.staff.overlays import LiveOverlays, load
 from app.staff.pins import pin_key
+from tests.activity_db import BACKENDS, backend_config
 
 KNOWN = {"Q100001", "Q100002", "Q100003"}
 
@@ -24,9 +26,10 @@ def exists(identifier: str) -> bool:
     return identifier in KNOWN
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    made = make_engine(sqlite_url(tmp_path / "staff.sqlite"))
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path: Path) -> Engine:
+    """The staff tables on SQLite, and on PostgreSQL when TEST_DATABASE_URL names one."""
+    made = make_engine(database_url(backend_config(request.param, tmp_path)))
     yield made
     made.dispose()
 
@@ -206,3 +209,24 @@ def test_readers_keep_the_last_overlays_while_the_database_is_away(engine, caplo
     assert "help-desk overlays not refreshed" in caplog.text
     never = LiveOverlays(live.engine)
     assert never.current().notes == {}  # no database yet: no overlays, no error
+
+
+def test_of_eight_saves_over_one_revision_exactly_one_wins(engine) -> None:
+    """Saved at once, each over the note it read: one is stored, seven get the 409."""
+    start, outcomes = threading.Barrier(8), []
+
+    def save(n: int) -> None:
+        start.wait()
+        try:
+            edits.save_note(engine, "Q100002", f"text {n}", 0, actor=f"e{n}", exists=exists)
+            outcomes.append("saved")
+        except RefusedError as refused:
+            outcomes.append(refused.status)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [409] * 7 + ["saved"]
+    assert load(engine).notes["Q100002"].revision == 1
