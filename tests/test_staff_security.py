@@ -160,3 +160,24 @@ def test_the_sso_header_counts_only_from_a_trusted_proxy(archive_kb, hops, peer,
         assert response.status_code == 200 and signed_in_as in response.get_data(as_text=True)
     else:
         assert response.status_code == 302
+
+
+STAFF_PAGES = ["/staff/", "/staff/feedback", "/staff/feedback/Q100001", "/staff/pins",
+               "/staff/reviews", "/staff/articles/Q100001", "/staff/articles?id=Q100001",
+               "/staff/drafts/Q100001.yaml", "/staff/audit", "/staff/accounts"]
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_every_staff_page_sends_a_stranger_to_sign_in(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/sign-in?next=")
+
+
+def test_lead_pages_refuse_agents_and_editors_and_nothing_leaks(app) -> None:
+    for role in ("agent", "editor"):
+        client = signed_in(app, role + "1", role)
+        for path in ("/staff/audit", "/staff/accounts"):
+            response = client.get(path)
+            assert response.status_code == 403, (role, path)
+            assert "data-audit" not in response.get_data(as_text=True)
