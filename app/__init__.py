@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         health,
         hosts,
+        insights,
         knowledge,
         overlay,
         pages,
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(staff.old)
     app.register_blueprint(staff_auth.bp)
     app.register_blueprint(staff_edit.bp)
+    app.register_blueprint(insights.bp)
     app.register_blueprint(troubleshoot.bp)
     app.register_blueprint(health.bp)
     return app

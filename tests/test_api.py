@@ -139,7 +139,7 @@ def test_the_answers_have_exactly_the_documented_fields(client) -> None:
                           "results"}
     assert set(found["results"][0]) == {"id", "title", "url", "products", "date", "score",
                                         "snippet", "matched_codes", "matched_code_labels",
-                                        "recommended"}
+                                        "recommended", "follow"}
     article = client.get("/api/articles/Q100001").get_json()
     assert set(article) == {"id", "title", "url", "products", "versions",
                             "operating_systems", "applies_to", "keywords", "last_modified",

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from app.activity.database import database_url, make_engine, ping, upgrade
 from app.activity.guard import RateLimiter, SharedWindow
 from app.activity.log import ActivityLog
+from app.insights.facts import prune as prune_insights
 
 PRUNE_EVERY = 3600.0
 
@@ -75,6 +76,7 @@ def _prune_now_and_then(log: ActivityLog) -> None:
     try:
         pruning.last = now
         log.prune(float(current_app.config["ACTIVITY_RETENTION_DAYS"]))
+        prune_insights(log.engine, float(current_app.config["ACTIVITY_RETENTION_DAYS"]))
     finally:
         pruning.lock.release()
 
@@ -97,5 +99,5 @@ def migrate_command() -> None:
 def prune_command(days: float | None) -> None:
     """Fold activity older than the retention into daily counts and delete it."""
     days = float(current_app.config["ACTIVITY_RETENTION_DAYS"]) if days is None else days
-    deleted = ActivityLog(engine()).prune(days)
+    deleted = ActivityLog(engine()).prune(days) + prune_insights(engine(), days)
     click.echo(f"deleted {deleted} rows older than {days:g} days (their counts are kept)")

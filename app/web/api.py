@@ -7,6 +7,8 @@ The shapes are built in `app.web.presenters`; the views here only read arguments
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, jsonify, request
 
 from app.articles.ids import article_id
@@ -26,6 +28,7 @@ from app.web.presenters import (
     search_json,
     suggestion_json,
 )
+from app.web.visits import record_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -69,7 +72,12 @@ def search_articles():
     found = search(get_kb(), query, page=page, per_page=limit,
                    product=_product_name(product) if product else None,
                    shaping=shaping_for(query))
-    return jsonify(search_json(text, found))
+    if page == 1 and not product:
+        record_search(text, found.total, [hit.id for hit in found.hits])
+    answer = search_json(text, found)
+    for hit in answer["results"]:  # following it tells the help desk the search worked
+        hit["follow"] = f"{hit['url']}?{urlencode({'q': text})}"
+    return jsonify(answer)
 
 
 @bp.get("/suggest")

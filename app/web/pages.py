@@ -38,6 +38,7 @@ from app.web.knowledge import get_kb
 from app.web.overlay import not_retired
 from app.web.presenters import code_url, pager
 from app.web.search import page_argument
+from app.web.visits import record_click, record_vote
 
 bp = Blueprint("pages", __name__)
 
@@ -126,6 +127,8 @@ def article(folder: int, ident: str):
     if found is None:
         abort(404, description=f"There is no article {identifier} in this knowledge base.")
     query = " ".join(request.args.get("q", "").split())[:200]
+    if query:
+        record_click(found.id, query)  # a search's result followed (its links carry ?q=)
     sections, marked = _sections(found, query)
     nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
     response = Response(render_template(
@@ -182,6 +185,7 @@ def feedback(folder: int, ident: str):
             max_comment=MAX_COMMENT,
         ), 400
     get_activity().record_vote(identifier, helpful == "yes", comment)
+    record_vote(identifier, helpful == "yes", request.form.get("q", "")[:200])
     return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
 
 

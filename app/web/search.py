@@ -26,6 +26,7 @@ from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import shaping_for
 from app.web.presenters import Pager, SearchBox, pager
+from app.web.visits import record_search
 
 bp = Blueprint("search", __name__)
 
@@ -168,6 +169,8 @@ def results():
                    correct=not as_typed, shaping=shaping_for(query))
     if found.total == 0 and product is None and any(c.isalnum() for c in text):
         get_activity().record_missed_search(text)  # what is missing, not who asked
+    if page == 1 and product is None:
+        record_search(text, found.total, [hit.id for hit in found.hits])
     return render_template(
         "search/results.html", results=found, text=text, product=product,
         decoded=[decode(code) for code in found.codes], heading=heading(query),

@@ -32,6 +32,13 @@ from app.web.activity import get_activity, rate_limiter
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays, shaped_source
+from app.web.visits import (
+    current_walk,
+    record_fixed,
+    record_recommend,
+    record_screen,
+    walk_params,
+)
 from app.wizard.engine import Step, answers_text, step, summary_text
 from app.wizard.state import State, parse_state
 
@@ -49,7 +56,8 @@ def source() -> ShapedSource:
 
 
 def page_url(state: State) -> str:
-    return f"{url_for('troubleshoot.wizard')}?{urlencode(state.params())}"
+    """A wizard link; on the wizard's own pages it carries the walk's id (insights)."""
+    return f"{url_for('troubleshoot.wizard')}?{urlencode(state.params() + walk_params())}"
 
 
 def api_url(state: State) -> str:
@@ -137,6 +145,8 @@ def _step_view(result: Step) -> StepView:
         not_fixed_url = page_url(fix.next_state)
         not_fixed_label = ("No, try the next article" if fix.next_is_article
                            else "No, next thing to try")
+    elif fix is not None:  # "No" is the hand-over: a page of its own, so it is recorded
+        not_fixed_url, not_fixed_label = page_url(fix.state.ended("no-match")), ""
     subject = "Help needed: " + (", ".join(result.codes) or result.state.query)
     return StepView(
         result=result,
@@ -185,10 +195,12 @@ def wizard():
     result = current_step()
     if not result.state.query.strip():
         return render_template("troubleshoot/start.html", notices=result.notices)
+    record_screen(result)
     nonce = request.cookies.get(FORM_COOKIE) or new_nonce()
     response = make_response(render_template(
         "troubleshoot/step.html", view=_step_view(result), result=result, page_url=page_url,
-        voted=request.args.get("voted"), token=_tokens().issue(FORM_SUBJECT, nonce)))
+        voted=request.args.get("voted"), token=_tokens().issue(FORM_SUBJECT, nonce),
+        walk=current_walk()))
     if request.cookies.get(FORM_COOKIE) != nonce:
         response.set_cookie(FORM_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
                             samesite="Lax", secure=request.is_secure, path="/troubleshoot")
@@ -232,16 +244,19 @@ def outcome():
         fixed=fixed, query=state.query, answers=answers_text(state),
         article_id=state.article, step=step_number,
     )
+    if fixed:
+        record_fixed(state)
     return redirect(page_url(state.ended("fixed" if fixed else "dead-end")), code=303)
 
 
 @bp.post("/troubleshoot/helpful")
 def helpful():
-    """After a fix: "Yes" counts for the article. "No" is not a vote against it: the
-    person just said it fixed their problem."""
+    """After a fix: would they send someone else here? Kept with the walk, not as a
+    vote on the article (the article page's own question is that), and "No" is not
+    a vote against it: the person just said it fixed their problem."""
     state = _state_from_form()
     if state.article and request.form.get("helpful") == "yes":
-        get_activity().record_vote(state.article, True)
+        record_recommend(state)
     return redirect(f"{page_url(state)}&voted=1#thanks", code=303)
 
 

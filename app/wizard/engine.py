@@ -284,7 +284,12 @@ def summary_text(result: Step, step_label: str = "", link: str = "") -> str:
     for answer in result.answers:
         lines.append(f"{answer.name}: {answer.label}")
     for article_id, title in result.tried:
-        lines.append(f"Tried {article_id} ({title}): not fixed")
+        # Not "not fixed": the person may have skipped a step only an administrator can do.
+        lines.append(f"Tried {article_id} ({title}), then moved on")
+    seen = [c for c in result.candidates[:FITS] if c.id not in result.state.tried]
+    if result.state.end == "no-match" and not result.state.article and seen:
+        lines.append("Seen and rejected (none of these fit): "
+                     + "; ".join(f"{c.id} ({c.title})" for c in seen))
     if result.fix is not None and result.fix.article.id not in result.state.tried:
         fix = result.fix
         where = step_label or (f"step {fix.current.number} of {len(fix.steps)}" if fix.current

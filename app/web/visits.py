@@ -1,0 +1,167 @@
+"""What a visit leaves for the help desk's insights (app/insights), recorded as the
+pages are served, so nobody has to click "record": searches and whether a result was
+followed, each wizard screen of a walk, its end, and votes.
+
+Nothing about the person: a walk is tied together by a random id made for that walk
+and carried in the wizard's links (`walk=`), never a cookie or an address. Recording
+is best-effort: a database that does not answer costs the page nothing but the event.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from urllib.parse import urlencode
+
+from flask import current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.insights.record import (
+    CLICK,
+    FIXED,
+    HANDOVER,
+    HELPFUL,
+    MISS,
+    RECOMMEND,
+    SCREEN,
+    SEARCH,
+    VOTE_NO,
+    Event,
+    record,
+    walk_has,
+)
+from app.web.activity import engine, get_activity
+from app.wizard.engine import FITS, Step
+from app.wizard.state import State
+
+WALK_ID = re.compile(r"^[0-9a-f]{16}$")
+SHOWN = 5   # the first results of a search kept with it: the articles people saw
+
+
+def _record(event: Event) -> None:
+    try:
+        record(engine(), event)
+    except SQLAlchemyError as error:  # the page matters more than the count
+        current_app.logger.warning("insight event not recorded: %s", error)
+
+
+def current_walk() -> str:
+    """This walk's id: the one the link carried, else a new one for a new walk."""
+    if "walk" not in g:
+        carried = str(request.values.get("walk", ""))
+        g.walk = carried if WALK_ID.match(carried) else secrets.token_hex(8)
+    return g.walk
+
+
+def walk_params() -> list[tuple[str, str]]:
+    """The walk id for the wizard's own links (not the API's, not the hand-over's)."""
+    if request.blueprint != "troubleshoot" or request.path.startswith("/api"):
+        return []
+    return [("walk", current_walk())]
+
+
+def record_search(text: str, total: int, shown: list[str]) -> None:
+    _record(Event(SEARCH if total else MISS, text, detail=" ".join(shown[:SHOWN])))
+
+
+def record_click(article_id: str, text: str) -> None:
+    """An article opened from a search (its results link and the API's `follow`
+    carry the query)."""
+    if text:
+        _record(Event(CLICK, text, article_id=article_id))
+
+
+def record_vote(article_id: str, helpful: bool, text: str) -> None:
+    """A vote on an article reached from a search: the search was a success or a gap."""
+    if text:
+        _record(Event(HELPFUL if helpful else VOTE_NO, text, article_id=article_id))
+
+
+def record_recommend(state: State) -> None:
+    """The wizard's "would you send someone…" yes: about the walk, not an article vote."""
+    _record(Event(RECOMMEND, state.query, walk=current_walk(), article_id=state.article))
+
+
+def record_fixed(state: State) -> None:
+    walk = current_walk()
+    if not walk_has(engine(), walk, FIXED):
+        _record(Event(FIXED, state.query, walk=walk, article_id=state.article,
+                      step=None if state.at else state.step,
+                      screen=_fixed_where(state), state=urlencode(state.params())))
+
+
+def record_screen(result: Step) -> None:
+    """One screen of a walk; the hand-over screen also ends the walk (once)."""
+    state, walk = result.state, current_walk()
+    if state.end == "fixed":
+        return
+    fix = result.fix
+    params = urlencode(state.params())
+    answers = "; ".join(f"{a.name}: {a.label}" for a in result.answers)
+    _record(Event(SCREEN, state.query, walk=walk, article_id=fix.article.id if fix else None,
+                  step=fix.current.number if fix and fix.current else None,
+                  screen=screen_words(result), detail=answers, state=params))
+    if result.dead_end and not walk_has(engine(), walk, HANDOVER):
+        article = fix.article.id if fix else (state.tried[-1] if state.tried else None)
+        _record(Event(HANDOVER, state.query, walk=walk, article_id=article,
+                      screen=handed_from(result), detail=rejected_words(result), state=params))
+        if state.end != "dead-end":  # else the tree's "ask a person" form recorded it
+            # The overview's dead ends, in words, with the last article tried.
+            get_activity().record_outcome(
+                fixed=False, query=state.query, answers=answers, article_id=article,
+                step=state.step if fix and not state.at else None)
+
+
+def screen_words(result: Step) -> str:
+    """The screen as a lead reads it."""
+    fix = result.fix
+    if result.dead_end:
+        return "Hand-over: " + handed_from(result)
+    if result.question is not None:
+        return f"Question: {result.question.text}"
+    if result.fits:
+        return "These might fit"
+    if fix is None:
+        return "Start"
+    if fix.current is not None:
+        kind = "Administrator step" if fix.current.admin_action else "Step"
+        return f"{kind} {fix.current.number} of {len(fix.steps)} of {fix.article.id}"
+    if fix.node is not None:
+        return f"{fix.article.id}: {fix.node.text[:80]}"
+    return f"Reading {fix.article.id}"
+
+
+def handed_from(result: Step) -> str:
+    """Where the walk was when it reached the hand-over."""
+    state = result.state
+    if state.article:
+        return f"after {state.article} step {state.step}" if not state.at else (
+            f"after {state.article}")
+    if state.end == "no-match" and not state.tried:
+        return "none of the articles that might fit"
+    if state.tried:
+        return f"after trying {', '.join(state.tried)}"
+    return "no article fits"
+
+
+def rejected(result: Step) -> list[str]:
+    """The articles the person saw and said were not theirs ("None of these")."""
+    state = result.state
+    if state.end != "no-match" or state.article or state.tried:
+        return []
+    return [c.id for c in result.candidates[:FITS]]
+
+
+def rejected_words(result: Step) -> str:
+    parts = []
+    if result.state.tried:
+        parts.append("Tried, then moved on: " + ", ".join(result.state.tried))
+    if rejected(result):
+        parts.append("Seen, not theirs: " + ", ".join(rejected(result)))
+    return "; ".join(parts)
+
+
+def _fixed_where(state: State) -> str:
+    if not state.article:
+        return "Fixed"
+    return f"Fixed by {state.article}" + ("" if state.at else f" at step {state.step}")
