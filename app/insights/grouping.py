@@ -9,10 +9,19 @@ garbage" is.
 
 from __future__ import annotations
 
+import re
+
+from app.codes.decode import decode
 from app.codes.labels import label
+from app.codes.recognise import normalise
+from app.codes.tables import BUGCHECKS, hex_form
 from app.query.typed import read_query
 from app.staff.pins import CODE, WORDS, words_key
 
+# "eventid 1000" is how some people write "event id 1000".
+EVENT_ID = re.compile(r"\bevent ?id\b", re.IGNORECASE)
+# A bare bug-check value is a stop error when the text says it was a blue screen.
+BLUE_SCREEN = re.compile(r"\b(blue ?screen|bsod|bug ?check)\b", re.IGNORECASE)
 CODE_PREFIX = f"{CODE}:"
 WORDS_PREFIX = f"{WORDS}:"
 
@@ -22,11 +31,30 @@ def gap_key(text: str) -> str:
     text = " ".join(str(text).split())
     if not text:
         return ""
-    codes = sorted(set(read_query(text).codes))
+    codes = sorted({same_code(code, text) for code in read_query(EVENT_ID.sub(
+        "event id", text)).codes})
     if codes:
         return CODE_PREFIX + " ".join(codes)
     words = words_key(text)
     return WORDS_PREFIX + words if words else ""
+
+
+def same_code(code: str, text: str = "") -> str:
+    """One code for the spellings the recogniser keeps apart but a person means as
+    one: a symbolic name and its value (E_ACCESSDENIED is 0x80070005), a bug check's
+    bare value in a text about a blue screen ("blue screen 0x0000007e")."""
+    decoded = decode(code)
+    details = dict(decoded.details) if decoded is not None else {}
+    if decoded is not None and decoded.kind == "symbol":
+        if "Value" in details:
+            return normalise(details["Value"]) or code
+        if "Win32 error" in details and details["Win32 error"].isdigit():
+            return hex_form(int(details["Win32 error"]))
+    if code.startswith("0x") and BLUE_SCREEN.search(text):
+        value = int(code, 16)
+        if value in BUGCHECKS:
+            return normalise(f"stop {hex_form(value)}") or code
+    return code
 
 
 def gap_label(key: str) -> str:
