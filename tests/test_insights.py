@@ -35,7 +35,7 @@ from app.staff.audit import entries
 from tests.activity_db import BACKENDS, backend_config
 from tests.htmltools import parse
 
-NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)   # a Thursday: its ISO week began on the 7th
 
 
 def at(days: float = 0, minutes: float = 0) -> str:
@@ -55,7 +55,7 @@ def walk(engine: Engine, walk_id: str, query: str, end: str, started: str,
          article: str = "Q100001") -> None:
     """A walk of two screens ending `end` ("fixed", "handed over", or "" to leave it)."""
     record(engine, Event(SCREEN, query, walk=walk_id, screen="Question: Which program?",
-                         state=f"q={query}"), started)
+                         state=f"q={query}", starts=True), started)
     record(engine, Event(SCREEN, query, walk=walk_id, article_id=article, step=2,
                          screen=f"Step 2 of 3 of {article}", detail="Program: Outlook Express",
                          state=f"q={query}&article={article}&step=2"), started)
@@ -127,7 +127,7 @@ def test_a_gap_nobody_hits_after_its_pin_is_answered_with_the_date(engine) -> No
 
 
 def test_a_dismissed_gap_is_audited_and_comes_back_when_hit_again(engine) -> None:
-    record(engine, Event(MISS, "0x800ccc0e"), at(1))
+    record(engine, Event(MISS, "0x800ccc0e"), now_text(datetime.now(UTC) - timedelta(days=1)))
     dismiss(engine, "code:0x800CCC0E", "lena")
     assert gaps(engine, datetime.now(UTC), {}) == []
     (row,) = entries(engine, actor="lena")
@@ -163,7 +163,7 @@ def test_retention_folds_old_events_and_the_dashboards_still_count_them(engine) 
     record(engine, Event(HELPFUL, "stop 0x7b", article_id="Q100002"), at(20))
     before = (deflection(engine, NOW, days=28), gaps(engine, NOW, {}))
     assert ActivityLog(engine).prune(10, now=NOW) == 0   # no votes or outcomes
-    assert prune(engine, 10, now=NOW) == 8
+    assert prune(engine, 10, now=NOW) == 8   # the events go, their counts stay
     with engine.connect() as db:
         assert db.execute(select(func.count()).select_from(events)).scalar() == 0
     after = (deflection(engine, NOW, days=28), gaps(engine, NOW, {}))

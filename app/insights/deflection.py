@@ -14,12 +14,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from app.insights.facts import facts
-from app.insights.grouping import codes_of
-from app.insights.record import HELPFUL
+from app.insights.facts import day_counts, in_progress, top_counts
+from app.insights.grouping import CODE_PREFIX, codes_of
+from app.insights.record import ARTICLE, GAP, MEASURES, SOLVED, monday
 
-MEASURES = ("fixed", "handed over", "abandoned", HELPFUL)
-SOLVED = ("fixed", HELPFUL)
+SOLVED_MEASURES = tuple(MEASURES[kind] for kind in SOLVED)
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class Deflection:
 
 def _period(label: str, counts: Counter[str]) -> Period:
     return Period(label, counts["fixed"], counts["handed over"], counts["abandoned"],
-                  counts[HELPFUL])
+                  counts["helpful"])
 
 
 def week_of(day: str) -> str:
@@ -61,29 +60,29 @@ def week_of(day: str) -> str:
 
 
 def deflection(engine: Engine, now: datetime, days: int = 28, top: int = 10) -> Deflection:
+    """The last `days` days; top codes and articles over the weeks they touch."""
     since = (now - timedelta(days=days - 1)).strftime("%Y-%m-%d")
-    per_day: dict[str, Counter[str]] = {
-        (now - timedelta(days=n)).strftime("%Y-%m-%d"): Counter() for n in range(days)}
-    codes: Counter[str] = Counter()
-    articles: Counter[str] = Counter()
-    for fact in facts(engine, since, now):
-        if fact.measure not in MEASURES:
-            continue
-        if fact.measure in SOLVED and fact.article:  # folded per-gap facts have none
-            articles[fact.article] += fact.count
-        if fact.by_article:
-            continue
-        if fact.day in per_day:
-            per_day[fact.day][fact.measure] += fact.count
-        if fact.measure in SOLVED:
-            for code in codes_of(fact.gap):
-                codes[code] += fact.count
-    ordered = sorted(per_day)
+    counted = day_counts(engine, since)
+    going = in_progress(engine, now)
+    per_day: dict[str, Counter[str]] = {}
+    for n in range(days - 1, -1, -1):
+        day = (now - timedelta(days=n)).strftime("%Y-%m-%d")
+        counts = Counter(counted.get(day, {}))
+        counts["abandoned"] = max(0, counts["started"] - counts["fixed"]
+                                  - counts["handed over"] - going[day])
+        per_day[day] = counts
     per_week: dict[str, Counter[str]] = {}
-    for day in ordered:
-        per_week.setdefault(week_of(day), Counter()).update(per_day[day])
+    for day, counts in per_day.items():
+        per_week.setdefault(week_of(day), Counter()).update(counts)
+    codes: Counter[str] = Counter()
+    for gap, count in top_counts(engine, tuple(GAP + m for m in SOLVED_MEASURES),
+                                 monday(since), top * 10, CODE_PREFIX):
+        for code in codes_of(gap):
+            codes[code] += count
     return Deflection(
-        days=[_period(day, per_day[day]) for day in ordered],
+        days=[_period(day, counts) for day, counts in per_day.items()],
         weeks=[_period(week, counts) for week, counts in per_week.items()],
         total=_period("total", sum(per_day.values(), Counter())),
-        codes=codes.most_common(top), articles=articles.most_common(top))
+        codes=[(c, n) for c, n in codes.most_common(top) if n],
+        articles=top_counts(engine, tuple(ARTICLE + m for m in SOLVED_MEASURES),
+                            monday(since), top))

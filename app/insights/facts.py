@@ -1,130 +1,92 @@
-"""Daily counts of what the dashboards measure, from the live events and from the
-daily counts retention folded them into, read the same way.
+"""The counts the dashboards read, kept as the events were written (record.py), and
+the walks still in progress, read live; retention's part: deleting old events.
 
-A fact is (day, measure, gap, article, count). Measures: the walks' ends (`fixed`,
-`handed over`, `abandoned`) on the day the walk started, and one per kind of event
-(`search`, `search_miss`, `click`, `vote_no`, `helpful`). Retention writes facts to
-`daily_counts` as kind `ins.<measure>` per gap and `ins.<measure>.art` per article,
-then deletes the events, so a period older than the retention still has its counts.
+Counts live in `daily_counts`, beside the votes' and outcomes' folded counts: per day
+(`ins.day.<measure>`), per ISO week and gap (`ins.gap.<measure>`), per week and
+article (`ins.art.<measure>`). Measures: `search`, `search_miss`, `click`,
+`vote_no`, `helpful`, and the walks' `started`, `fixed`, `handed over`. A walk's end
+counts on the day it ended; a walk is abandoned when it started and neither ended
+nor had a screen within WALK_TIMEOUT, so abandoned = started - fixed - handed over -
+in progress.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, case, delete, func, select
+from sqlalchemy import Engine, case, delete, func, select
 
 from app.activity.database import ensure_schema, writer
 from app.activity.tables import daily_counts
-from app.insights.record import CLICK, FIXED, HANDOVER, HELPFUL, MISS, SEARCH, VOTE_NO
+from app.insights.record import DAY, FIXED, GAP, HANDOVER, SCREEN, now_text
 from app.insights.tables import events
-from app.insights.walks import WALK_KINDS, classify
-
-COUNTED = (SEARCH, MISS, CLICK, VOTE_NO, HELPFUL)
-FOLDED = "ins."
-BY_ARTICLE = ".art"
+from app.insights.walks import WALK_TIMEOUT
 
 
-@dataclass(frozen=True)
-class Fact:
-    day: str
-    measure: str
-    gap: str
-    article: str
-    count: int
-    by_article: bool = False   # a folded per-article copy: for article tables only
+def _rows(engine: Engine, prefix: str, since: str):
+    ensure_schema(engine)
+    query = (select(daily_counts.c.day, daily_counts.c.kind, daily_counts.c.article_id,
+                    daily_counts.c.count)
+             .where(daily_counts.c.kind.like(f"{prefix}%"), daily_counts.c.day >= since))
+    with engine.connect() as db:
+        return db.execute(query).all()
 
 
-def _walk_facts(db: Connection, since: str, until: str, now: datetime) -> list[Fact]:
-    is_ = lambda kind: func.max(case((events.c.kind == kind, 1), else_=0))  # noqa: E731
-    fixed_by = func.max(case((events.c.kind == FIXED, events.c.article_id), else_=None))
-    last = func.max(events.c.created)
-    query = (select(func.min(events.c.created), last, is_(FIXED), is_(HANDOVER),
-                    func.min(events.c.gap), fixed_by)
-             .where(events.c.kind.in_(WALK_KINDS), events.c.walk.is_not(None),
-                    events.c.created >= since)
-             .group_by(events.c.walk).having(last < until))
-    counted: Counter[tuple[str, str, str, str]] = Counter()
-    for started, latest, fixed, handed, gap, article in db.execute(query):
-        end = classify(bool(fixed), bool(handed), latest, now)
-        if end != "in progress":
-            counted[started[:10], end, gap or "", article or ""] += 1
-    return [Fact(*key, n) for key, n in counted.items()]
-
-
-def _event_facts(db: Connection, since: str, until: str) -> list[Fact]:
-    day = func.substr(events.c.created, 1, 10)
-    query = (select(day, events.c.kind, events.c.gap, events.c.article_id, func.count())
-             .where(events.c.kind.in_(COUNTED), events.c.created >= since,
-                    events.c.created < until)
-             .group_by(day, events.c.kind, events.c.gap, events.c.article_id))
-    return [Fact(d, kind, gap or "", article or "", int(n)) for d, kind, gap, article, n
-            in db.execute(query)]
-
-
-def _folded_facts(db: Connection, since: str) -> list[Fact]:
-    """Folded counts per gap; per-article counts are read by `folded_articles`."""
-    query = select(daily_counts.c.day, daily_counts.c.kind, daily_counts.c.article_id,
-                   daily_counts.c.count).where(daily_counts.c.kind.like(f"{FOLDED}%"),
-                                               daily_counts.c.day >= since[:10])
-    found = []
-    for day, kind, key, count in db.execute(query):
-        measure = kind[len(FOLDED):]
-        if measure.endswith(BY_ARTICLE):
-            found.append(Fact(day, measure[:-len(BY_ARTICLE)], "", key, int(count), True))
-        else:
-            found.append(Fact(day, measure, key, "", int(count)))
+def day_counts(engine: Engine, since: str) -> dict[str, Counter[str]]:
+    """Per day from `since` (YYYY-MM-DD): how many of each measure."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    for day, kind, _, count in _rows(engine, DAY, since):
+        found[day][kind[len(DAY):]] += count
     return found
 
 
-def facts(engine: Engine, since: str, now: datetime) -> list[Fact]:
-    """Every fact from `since` (UTC text) to now. A folded fact comes twice: per gap,
-    and per article (`by_article`, which totals skip)."""
+def gap_counts(engine: Engine, since: str) -> dict[str, dict[str, Counter[str]]]:
+    """Per gap, per week (its Monday) from `since`: how many of each measure."""
+    found: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for week, kind, gap, count in _rows(engine, GAP, since):
+        found[gap][week][kind[len(GAP):]] += count
+    return found
+
+
+def top_counts(engine: Engine, kinds: tuple[str, ...], since: str, top: int,
+               prefix: str = "") -> list[tuple[str, int]]:
+    """The keys (articles, gaps starting with `prefix`) with the highest sums of these
+    counts from `since`, summed by the database."""
     ensure_schema(engine)
-    # Times are whole seconds: what happened in now's second is in.
-    until = (now + timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
+    total = func.sum(daily_counts.c.count).label("total")
+    query = (select(daily_counts.c.article_id, total)
+             .where(daily_counts.c.kind.in_(kinds), daily_counts.c.day >= since,
+                    daily_counts.c.article_id.like(f"{prefix}%"))
+             .group_by(daily_counts.c.article_id)
+             .order_by(total.desc(), daily_counts.c.article_id).limit(top))
     with engine.connect() as db:
-        return (_walk_facts(db, since, until, now) + _event_facts(db, since, until)
-                + _folded_facts(db, since))
+        return [(key, int(n)) for key, n in db.execute(query)]
+
+
+def in_progress(engine: Engine, now: datetime) -> Counter[str]:
+    """Per day of their last screen: walks with a screen within WALK_TIMEOUT and no end
+    yet (read from the few latest events)."""
+    recent = now_text(now - WALK_TIMEOUT)
+    ended = func.max(case((events.c.kind.in_((FIXED, HANDOVER)), 1), else_=0))
+    query = (select(func.max(events.c.created)).where(
+        events.c.created >= recent, events.c.walk.is_not(None),
+        events.c.kind.in_((SCREEN, FIXED, HANDOVER)))
+        .group_by(events.c.walk).having(ended == 0))
+    ensure_schema(engine)
+    with engine.connect() as db:
+        return Counter(last[:10] for (last,) in db.execute(query))
 
 
 def prune(engine: Engine, retention_days: float, now: datetime | None = None) -> int:
-    """Fold events older than the retention, as ActivityLog.prune folds votes."""
-    now = now or datetime.now(UTC)
-    return fold(engine, (now - timedelta(days=retention_days)).strftime("%Y-%m-%d %H:%M:%S"),
-                now)
-
-
-def fold(engine: Engine, cutoff: str, now: datetime) -> int:
-    """Fold events older than cutoff (walks whose last screen is) into daily_counts
-    and delete them; the number of events deleted."""
+    """Delete events older than the retention (a walk once its last screen is); their
+    counts stay. The number of events deleted."""
     ensure_schema(engine)
+    cutoff = now_text((now or datetime.now(UTC)) - timedelta(days=retention_days))
     with writer(engine).begin() as db:
-        old = _walk_facts(db, "", cutoff, now) + _event_facts(db, "", cutoff)
-        _add(db, ((f.day, f"{FOLDED}{f.measure}", f.gap, f.count) for f in old))
-        _add(db, ((f.day, f"{FOLDED}{f.measure}{BY_ARTICLE}", f.article, f.count)
-                  for f in old if f.article))
         ended = (select(events.c.walk).where(events.c.walk.is_not(None))
                  .group_by(events.c.walk).having(func.max(events.c.created) < cutoff))
         deleted = db.execute(delete(events).where(events.c.walk.in_(ended))).rowcount
         deleted += db.execute(delete(events).where(events.c.walk.is_(None),
                                                    events.c.created < cutoff)).rowcount
     return deleted
-
-
-def _add(db: Connection, rows: Iterable[tuple[str, str, str, int]]) -> None:
-    summed: Counter[tuple[str, str, str]] = Counter()
-    for day, kind, key, count in rows:
-        summed[day, kind, key] += count
-    for (day, kind, key), count in summed.items():
-        where = (daily_counts.c.day == day, daily_counts.c.kind == kind,
-                 daily_counts.c.article_id == key, daily_counts.c.step == 0)
-        had = db.execute(select(daily_counts.c.count).where(*where)).scalar()
-        if had is None:
-            db.execute(daily_counts.insert().values(day=day, kind=kind, article_id=key,
-                                                    step=0, count=count))
-        else:
-            db.execute(daily_counts.update().where(*where).values(count=had + count))

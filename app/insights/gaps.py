@@ -3,27 +3,31 @@
 A person hit a gap when a search found nothing, when a search found articles but no
 result was followed, when a walk ended with a person, or when an article reached from
 a search was "not helpful". Gaps are grouped by gap key (grouping.py: the same codes,
-else the same significant words), counted this week and last, sorted by how many
-people hit them. A gap whose pin came after its last hit shows "answered" with the
-pin's date; a dismissed gap is left out until it is hit again.
+else the same significant words), counted this ISO week and last, sorted by how many
+people hit them over the last weeks (read from the weekly counts record.py keeps). A
+gap whose pin came after its last hit shows "answered" with the pin's date; a
+dismissed gap is left out until it is hit again.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from app.insights.facts import facts
+from app.insights.facts import gap_counts
 from app.insights.grouping import gap_label, pin_key_of
-from app.insights.record import CLICK, HANDOVER, MISS, SEARCH, VOTE_NO
+from app.insights.record import CLICK, HANDOVER, MISS, SEARCH, VOTE_NO, monday, now_text
 from app.insights.tables import dismissed, events
-from app.staff.audit import RefusedError, change, now_text, record
+from app.staff.audit import RefusedError, change, record
+from app.staff.audit import now_text as audit_now
 
 TEXT_KINDS = (MISS, SEARCH, HANDOVER, VOTE_NO)
+HIT_KINDS = (MISS, HANDOVER, VOTE_NO)   # a search without a click is known only by counts
+SAMPLE = 100   # the latest events of a gap read for its queries and articles
 SHOWN = 5
 
 
@@ -59,25 +63,20 @@ def gaps(engine: Engine, now: datetime, pins: Mapping[tuple[str, str], str],
          weeks: int = 4, limit: int = 50) -> list[Gap]:
     """The most-hit gaps of the last `weeks` weeks. `pins` maps a pin's (kind, key) to
     the date it was made (app.staff.overlays' pins)."""
-    since = (now - timedelta(weeks=weeks)).strftime("%Y-%m-%d")
-    week = (now - timedelta(days=7)).strftime("%Y-%m-%d")
-    last_week = (now - timedelta(days=14)).strftime("%Y-%m-%d")
-    per_gap: dict[str, list[Counter[str]]] = defaultdict(lambda: [Counter(), Counter(),
-                                                                  Counter()])
-    for fact in facts(engine, since, now):
-        if fact.gap and not fact.by_article:
-            period = 0 if fact.day >= week else 1 if fact.day >= last_week else 2
-            per_gap[fact.gap][period][fact.measure] += fact.count
+    this_week = monday(now_text(now))
+    last_week = monday(now_text(now - timedelta(days=7)))
     found = []
-    hidden = _dismissed(engine)
-    for key, periods in per_gap.items():
-        gap = Gap(key, gap_label(key), **_hits(sum(periods, Counter())))
-        gap.this_week = sum(_hits(periods[0]).values())
-        gap.last_week = sum(_hits(periods[1]).values())
-        if gap.hits and not (key in hidden and _last_hit(engine, key) <= hidden[key]):
+    for key, per_week in gap_counts(engine, monday(now_text(now - timedelta(weeks=weeks)))
+                                    ).items():
+        gap = Gap(key, gap_label(key), **_hits(sum(per_week.values(), Counter())))
+        gap.this_week = sum(_hits(per_week.get(this_week, Counter())).values())
+        gap.last_week = sum(_hits(per_week.get(last_week, Counter())).values())
+        if gap.hits:
             found.append(gap)
     found.sort(key=lambda g: (-g.hits, -g.this_week, g.label))
-    found = found[:limit]
+    hidden = _dismissed(engine)
+    found = [g for g in found if g.key not in hidden
+             or _last_hit(engine, g.key) > hidden[g.key]][:limit]
     _describe(engine, found, pins)
     return found
 
@@ -87,16 +86,17 @@ def _describe(engine: Engine, found: list[Gap], pins: Mapping[tuple[str, str], s
     for gap in found:
         with engine.connect() as db:
             rows = db.execute(
-                select(events.c.query, events.c.kind, events.c.article_id, events.c.detail)
+                select(events.c.query, events.c.kind, events.c.article_id, events.c.detail,
+                       events.c.created)
                 .where(events.c.gap == gap.key, events.c.kind.in_(TEXT_KINDS))
-                .order_by(events.c.created.desc()).limit(500)).all()
+                .order_by(events.c.created.desc()).limit(SAMPLE)).all()
         gap.queries = [q for q, _ in Counter(r.query for r in rows).most_common(SHOWN)]
         shown: Counter[str] = Counter()
         for row in rows:
             shown.update(row.detail.split() if row.kind == SEARCH else [row.article_id or ""])
         shown.pop("", None)
         gap.articles = [a for a, _ in shown.most_common(SHOWN)]
-        gap.last_hit = _last_hit(engine, gap.key)
+        gap.last_hit = next((r.created for r in rows if r.kind in HIT_KINDS), "")
         pin = pin_key_of(gap.key)
         pinned = pins.get(pin) if pin else None
         if pinned:
@@ -108,7 +108,7 @@ def _describe(engine: Engine, found: list[Gap], pins: Mapping[tuple[str, str], s
 def _last_hit(engine: Engine, key: str) -> str:
     with engine.connect() as db:
         return db.execute(select(func.max(events.c.created)).where(
-            events.c.gap == key, events.c.kind.in_((MISS, HANDOVER, VOTE_NO)))).scalar() or ""
+            events.c.gap == key, events.c.kind.in_(HIT_KINDS))).scalar() or ""
 
 
 def _hit_since(engine: Engine, key: str, since: str) -> int:
@@ -135,8 +135,8 @@ def dismiss(engine: Engine, key: str, actor: str) -> None:
     with change(engine) as db:
         had = db.execute(select(dismissed.c.created).where(dismissed.c.gap == key)).scalar()
         if had is None:
-            db.execute(insert(dismissed).values(gap=key, actor=actor, created=now_text()))
+            db.execute(insert(dismissed).values(gap=key, actor=actor, created=audit_now()))
         else:
             db.execute(update(dismissed).where(dismissed.c.gap == key)
-                       .values(actor=actor, created=now_text()))
+                       .values(actor=actor, created=audit_now()))
         record(db, actor, "dismiss gap", subject=gap_label(key), before=None, after=key)

@@ -1,19 +1,22 @@
-"""Writing insight events, and folding old ones into daily counts.
+"""Writing insight events, and counting them as they are written.
 
-One insert per event, in its own short transaction; texts are cut to the activity
-log's bounds. Retention (ACTIVITY_RETENTION_DAYS) folds events older than the cutoff
-into `daily_counts` under `ev.<kind>` per gap, `art.<kind>` per article, and the walks
-they ended as `walks.<end>` per gap, so the dashboards keep their totals.
+One short transaction per event: the event (texts cut to the activity log's bounds)
+and its counts in `daily_counts`, so the dashboards read a few thousand counts, never
+a million events: `ins.day.<measure>` per day, `ins.gap.<measure>` per ISO week
+(its Monday) and gap, `ins.art.<measure>` per week and article for what solved
+something. Retention then only deletes old events: their counts stay.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.activity.database import ensure_schema
+from app.activity.tables import daily_counts
 from app.insights.grouping import gap_key
 from app.insights.tables import events
 
@@ -28,6 +31,11 @@ VOTE_NO = "vote_no"            # "not helpful" on an article reached from a sear
 HELPFUL = "helpful"            # "helpful" on an article reached from a search
 RECOMMEND = "recommend"        # the wizard's "would you send someone…" yes
 KINDS = (SEARCH, MISS, CLICK, SCREEN, FIXED, HANDOVER, VOTE_NO, HELPFUL, RECOMMEND)
+# What each kind counts as (a screen counts only when it starts a walk).
+MEASURES = {SEARCH: "search", MISS: "search_miss", CLICK: "click", VOTE_NO: "vote_no",
+            HELPFUL: "helpful", FIXED: "fixed", HANDOVER: "handed over", SCREEN: "started"}
+SOLVED = (FIXED, HELPFUL)
+DAY, GAP, ARTICLE = "ins.day.", "ins.gap.", "ins.art."
 MAX_STATE = 2000
 MAX_TEXT = 500       # as the activity log's texts
 
@@ -50,18 +58,45 @@ class Event:
     screen: str = ""
     detail: str = ""
     state: str = ""
+    starts: bool = False      # a screen that begins a walk
+
+
+def monday(day: str) -> str:
+    """The Monday of a day's ISO week: the day a week's counts are kept under."""
+    at = date.fromisoformat(day[:10])
+    return (at - timedelta(days=at.weekday())).isoformat()
 
 
 def record(engine: Engine, event: Event, created: str | None = None) -> None:
-    """Store one event; its gap is read from its query here, once."""
+    """Store one event and count it; its gap is read from its query here, once."""
     ensure_schema(engine)
-    query = _clip(event.query)
+    query, created = _clip(event.query), created or now_text()
+    gap = gap_key(query)
     with engine.begin() as db:
         db.execute(insert(events).values(
-            kind=event.kind, created=created or now_text(), walk=event.walk, query=query,
-            gap=gap_key(query), article_id=event.article_id, step=event.step,
+            kind=event.kind, created=created, walk=event.walk, query=query,
+            gap=gap, article_id=event.article_id, step=event.step,
             screen=_clip(event.screen, 200), detail=_clip(event.detail),
             state=str(event.state or "")[:MAX_STATE]))
+        measure = MEASURES.get(event.kind)
+        if measure is None or (event.kind == SCREEN and not event.starts):
+            return
+        week = monday(created)
+        _count(db, created[:10], DAY + measure, "")
+        if gap:
+            _count(db, week, GAP + measure, gap)
+        if event.kind in SOLVED and event.article_id:
+            _count(db, week, ARTICLE + measure, event.article_id)
+
+
+def _count(db: Connection, day: str, kind: str, key: str) -> None:
+    dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(daily_counts).values(day=day, kind=kind, article_id=key,
+                                                    step=0, count=1)
+    db.execute(statement.on_conflict_do_update(
+        index_elements=[daily_counts.c.day, daily_counts.c.kind, daily_counts.c.article_id,
+                        daily_counts.c.step],
+        set_={"count": daily_counts.c.count + 1}))
 
 
 def walk_has(engine: Engine, walk: str, kind: str) -> bool:

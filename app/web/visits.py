@@ -49,7 +49,8 @@ def current_walk() -> str:
     """This walk's id: the one the link carried, else a new one for a new walk."""
     if "walk" not in g:
         carried = str(request.values.get("walk", ""))
-        g.walk = carried if WALK_ID.match(carried) else secrets.token_hex(8)
+        g.walk_starts = not WALK_ID.match(carried)
+        g.walk = secrets.token_hex(8) if g.walk_starts else carried
     return g.walk
 
 
@@ -100,7 +101,8 @@ def record_screen(result: Step) -> None:
     answers = "; ".join(f"{a.name}: {a.label}" for a in result.answers)
     _record(Event(SCREEN, state.query, walk=walk, article_id=fix.article.id if fix else None,
                   step=fix.current.number if fix and fix.current else None,
-                  screen=screen_words(result), detail=answers, state=params))
+                  screen=screen_words(result), detail=answers, state=params,
+                  starts=g.walk_starts))
     if result.dead_end and not walk_has(engine(), walk, HANDOVER):
         article = fix.article.id if fix else (state.tried[-1] if state.tried else None)
         _record(Event(HANDOVER, state.query, walk=walk, article_id=article,

@@ -1,0 +1,220 @@
+"""What the insights cost: the lead's dashboard over 1,000,000 recorded events, and
+what recording an event adds to the request it belongs to.
+
+    python benchmarks/bench_insights.py [--events N] [--loads N] [--database-url URL]
+                                        [--kb DIR] [--index DIR] [--requests N]
+
+Dashboard: N events (default 1,000,000) generated over the last 90 days with the
+domain's own kinds and gap keys (searches, misses, results followed, votes, and walks
+of three screens ending fixed, handed over or abandoned), inserted in bulk into a
+database migrated to head (so with the migrations' indexes); then --loads (20) loads
+of what /staff/insights/ reads: deflection over 28 days, the gaps of 4 weeks, the 10
+latest walks. Reported: p50 and p95 (target: p95 <= 1 s).
+
+Recording: --requests searches of the full archive through Flask's test client, each
+asked twice in alternating order, once with recording and once with it switched off
+(the same app, the same machine load). Reported: the medians and their difference
+(target: <= 1 ms), and record() alone on the filled database.
+
+SQLite in a temporary folder unless --database-url names a throwaway PostgreSQL
+database (its insight events are emptied first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from sqlalchemy import delete, insert  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.activity.database import database_url, ensure_schema, make_engine  # noqa: E402
+from app.activity.tables import daily_counts  # noqa: E402
+from app.insights import record as recording  # noqa: E402
+from app.insights.deflection import deflection  # noqa: E402
+from app.insights.gaps import gaps  # noqa: E402
+from app.insights.grouping import gap_key  # noqa: E402
+from app.insights.tables import dismissed, events  # noqa: E402
+from app.insights.walks import recent_walks  # noqa: E402
+from app.web import visits  # noqa: E402
+from benchmarks.eval_wizard import percentile  # noqa: E402
+
+WORDS = ["printer", "outlook", "mail", "vpn", "server", "password", "install", "update",
+         "network", "disk", "boot", "screen", "sound", "driver", "share", "folder", "excel",
+         "word", "backup", "logon", "dns", "proxy"]
+KINDS = [(recording.SEARCH, 40), (recording.MISS, 10), (recording.CLICK, 20),
+         (recording.VOTE_NO, 2), (recording.HELPFUL, 3)]   # the rest: walks
+BATCH = 20_000
+
+
+def queries(rng: random.Random, n: int = 3000) -> list[tuple[str, str]]:
+    """(query, gap) pairs: codes in several spellings and word queries."""
+    found = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            value = rng.randrange(0x800CCC00, 0x800CCCFF)
+            text = rng.choice((f"0x{value:08x}", f"{value:08X}", f"error 0x{value:08X} outlook"))
+        else:
+            text = " ".join(rng.sample(WORDS, rng.randint(1, 4)))
+        found.append((text, gap_key(text)))
+    return found
+
+
+def generate(engine, total: int, now: datetime, rng: random.Random) -> None:
+    pool = queries(rng)
+    rows: list[dict] = []
+    counted: Counter = Counter()
+
+    def flush() -> None:
+        if rows:
+            with engine.begin() as db:
+                db.execute(insert(events), [{k: v for k, v in row.items() if k != "starts"}
+                                            for row in rows])
+            rows.clear()
+
+    made, walk_number = 0, 0
+    kinds, weights = zip(*KINDS, strict=True)
+    start = now - timedelta(days=90)
+    while made < total:
+        when = start + timedelta(days=90 * made / total)   # in time order, as recorded
+        text, gap = rng.choice(pool)
+        article = f"Q{rng.randrange(100000, 999999)}"
+        base = {"created": when.strftime("%Y-%m-%d %H:%M:%S"), "query": text, "gap": gap,
+                "article_id": None, "walk": None, "step": None, "screen": "", "detail": "",
+                "state": "", "starts": False}
+        if rng.random() < 0.75:
+            kind = rng.choices(kinds, weights)[0]
+            rows.append({**base, "kind": kind,
+                         "article_id": article if kind != recording.SEARCH else None,
+                         "detail": article if kind == recording.SEARCH else ""})
+            made += 1
+        else:
+            walk_number += 1
+            walk = f"{walk_number:016x}"
+            for n in range(3):
+                rows.append({**base, "kind": recording.SCREEN, "walk": walk, "starts": n == 0,
+                             "screen": f"Step {n + 1} of 3 of {article}", "article_id": article,
+                             "state": f"q={text}", "detail": "Program: Outlook Express"})
+            end = rng.random()
+            if end < 0.5:
+                rows.append({**base, "kind": recording.FIXED, "walk": walk,
+                             "article_id": article, "step": 3})
+            elif end < 0.8:
+                rows.append({**base, "kind": recording.HANDOVER, "walk": walk,
+                             "article_id": article, "detail": "Tried, then moved on: " + article})
+            made += 4 if end < 0.8 else 3
+        if len(rows) >= BATCH:
+            counted.update(counts_of(rows))
+            flush()
+    counted.update(counts_of(rows))
+    flush()
+    with engine.begin() as db:
+        db.execute(insert(daily_counts), [
+            {"day": day, "kind": kind, "article_id": key, "step": 0, "count": n}
+            for (day, kind, key), n in counted.items()])
+
+
+def counts_of(rows: list[dict]) -> Counter:
+    """The counts record() keeps for these events, made in bulk."""
+    found: Counter = Counter()
+    for row in rows:
+        measure = recording.MEASURES.get(row["kind"])
+        if measure is None or (row["kind"] == recording.SCREEN and not row["starts"]):
+            continue
+        found[row["created"][:10], recording.DAY + measure, ""] += 1
+        week = recording.monday(row["created"])
+        if row["gap"]:
+            found[week, recording.GAP + measure, row["gap"]] += 1
+        if row["kind"] in recording.SOLVED and row["article_id"]:
+            found[week, recording.ARTICLE + measure, row["article_id"]] += 1
+    return found
+
+
+def bench_dashboard(engine, loads: int) -> list[float]:
+    times = []
+    for _ in range(loads):
+        start = time.perf_counter()
+        now = datetime.now(UTC)
+        deflection(engine, now, 28)
+        gaps(engine, now, {})
+        recent_walks(engine, now, 10)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def bench_recording(args, activity: Path, url: str) -> None:
+    app = create_app({"TESTING": True, "KB_DIR": str(args.kb), "INDEX_DIR": str(args.index),
+                      "INDEX_REFRESH_SECONDS": 3600, "ACTIVITY_DB": str(activity),
+                      "DATABASE_URL": url, "SECRET_KEY": "bench"})
+    client = app.test_client()
+    real = visits.record
+    rng = random.Random(args.seed)
+    texts = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(args.requests)]
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    for text in texts[:5]:
+        client.get("/search", query_string={"q": text})   # warm the searcher
+    for n, text in enumerate(texts):
+        for on in ((True, False) if n % 2 else (False, True)):
+            visits.record = real if on else (lambda engine, event, created=None: None)
+            start = time.perf_counter()
+            response = client.get("/search", query_string={"q": text})
+            timings[on].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+    visits.record = real
+    with_, without = statistics.median(timings[True]), statistics.median(timings[False])
+    print(f"search request, {args.requests} each: with recording p50 {with_:.2f} ms, "
+          f"without {without:.2f} ms, difference {with_ - without:+.2f} ms")
+    engine = app.extensions["activity_engine"]
+    single = []
+    for text in texts:
+        start = time.perf_counter()
+        recording.record(engine, recording.Event(recording.SEARCH, text, detail="Q100001"))
+        single.append((time.perf_counter() - start) * 1000)
+    print(f"record() alone on the filled database: p50 {statistics.median(single):.2f} ms, "
+          f"p95 {percentile(single, 95):.2f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--kb", type=Path, default=Path("/tmp/mskb/kb"))
+    parser.add_argument("--index", type=Path, default=Path("/tmp/base/index"))
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seed", type=int, default=22)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        activity = Path(tmp) / "activity.sqlite"
+        url = database_url({"DATABASE_URL": args.database_url, "ACTIVITY_DB": str(activity)})
+        engine = make_engine(url)
+        ensure_schema(engine)
+        with engine.begin() as db:
+            for table in (events, dismissed, daily_counts):
+                db.execute(delete(table))
+        start = time.perf_counter()
+        generate(engine, args.events, datetime.now(UTC), random.Random(args.seed))
+        print(f"{engine.dialect.name}: {args.events:,} events generated in "
+              f"{time.perf_counter() - start:.0f} s")
+        times = bench_dashboard(engine, args.loads)
+        print(f"dashboard, {args.loads} loads: p50 {statistics.median(times):.0f} ms, "
+              f"p95 {percentile(times, 95):.0f} ms, worst {max(times):.0f} ms")
+        if args.requests:
+            bench_recording(args, activity, args.database_url)
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
