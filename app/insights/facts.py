@@ -41,11 +41,29 @@ def day_counts(engine: Engine, since: str) -> dict[str, Counter[str]]:
     return found
 
 
-def gap_counts(engine: Engine, since: str) -> dict[str, dict[str, Counter[str]]]:
-    """Per gap, per week (its Monday) from `since`: how many of each measure."""
-    found: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for week, kind, gap, count in _rows(engine, GAP, since):
-        found[gap][week][kind[len(GAP):]] += count
+def gap_counts(engine: Engine, since: str, weeks: tuple[str, ...], measures: tuple[str, ...]
+               ) -> dict[str, list[dict[str, int]]]:
+    """Per gap: the sums of each measure from `since`, then in each of `weeks` (their
+    Mondays), summed by the database (one row per gap, not per gap and week)."""
+    ensure_schema(engine)
+
+    def total(measure: str, week: str | None = None):
+        wanted = daily_counts.c.kind == GAP + measure
+        if week is not None:
+            wanted = wanted & (daily_counts.c.day == week)
+        return func.sum(case((wanted, daily_counts.c.count), else_=0))
+
+    columns = [total(m, w) for w in (None, *weeks) for m in measures]
+    query = (select(daily_counts.c.article_id, *columns)
+             .where(daily_counts.c.kind.in_([GAP + m for m in measures]),
+                    daily_counts.c.day >= since)
+             .group_by(daily_counts.c.article_id))
+    found = {}
+    with engine.connect() as db:
+        for gap, *sums in db.execute(query):
+            values = [int(value or 0) for value in sums]
+            found[gap] = [dict(zip(measures, values[n * len(measures):], strict=False))
+                          for n in range(len(weeks) + 1)]
     return found
 
 
@@ -67,15 +85,20 @@ def top_counts(engine: Engine, kinds: tuple[str, ...], since: str, top: int,
 def in_progress(engine: Engine, now: datetime) -> Counter[str]:
     """Per day of their last screen: walks with a screen within WALK_TIMEOUT and no end
     yet (read from the few latest events)."""
-    recent = now_text(now - WALK_TIMEOUT)
-    ended = func.max(case((events.c.kind.in_((FIXED, HANDOVER)), 1), else_=0))
-    query = (select(func.max(events.c.created)).where(
-        events.c.created >= recent, events.c.walk.is_not(None),
-        events.c.kind.in_((SCREEN, FIXED, HANDOVER)))
-        .group_by(events.c.walk).having(ended == 0))
+    # By kind and time (the index on both), grouped here: a few hundred rows at most.
+    query = select(events.c.walk, events.c.kind, events.c.created).where(
+        events.c.kind.in_((SCREEN, FIXED, HANDOVER)),
+        events.c.created >= now_text(now - WALK_TIMEOUT))
+    last: dict[str, str] = {}
+    ended: set[str] = set()
     ensure_schema(engine)
     with engine.connect() as db:
-        return Counter(last[:10] for (last,) in db.execute(query))
+        for walk, kind, created in db.execute(query):
+            if walk:
+                last[walk] = max(created, last.get(walk, ""))
+                if kind != SCREEN:
+                    ended.add(walk)
+    return Counter(at[:10] for walk, at in last.items() if walk not in ended)
 
 
 def prune(engine: Engine, retention_days: float, now: datetime | None = None) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from app.insights.facts import gap_counts
 from app.insights.grouping import gap_label, pin_key_of
@@ -27,7 +27,8 @@ from app.staff.audit import now_text as audit_now
 
 TEXT_KINDS = (MISS, SEARCH, HANDOVER, VOTE_NO)
 HIT_KINDS = (MISS, HANDOVER, VOTE_NO)   # a search without a click is known only by counts
-SAMPLE = 100   # the latest events of a gap read for its queries and articles
+SAMPLE = 50    # the latest events of a gap read for its queries and articles
+GAP_MEASURES = ("search_miss", "search", "click", "handed over", "vote_no")
 SHOWN = 5
 
 
@@ -52,7 +53,7 @@ class Gap:
         return self.no_results + self.no_click + self.handed_over + self.not_helpful
 
 
-def _hits(counts: Counter[str]) -> dict[str, int]:
+def _hits(counts: Mapping[str, int]) -> dict[str, int]:
     """The four ways of hitting a gap from one period's counts of each measure."""
     return {"no_results": counts["search_miss"],
             "no_click": max(0, counts["search"] - counts["click"]),
@@ -66,11 +67,12 @@ def gaps(engine: Engine, now: datetime, pins: Mapping[tuple[str, str], str],
     this_week = monday(now_text(now))
     last_week = monday(now_text(now - timedelta(days=7)))
     found = []
-    for key, per_week in gap_counts(engine, monday(now_text(now - timedelta(weeks=weeks)))
-                                    ).items():
-        gap = Gap(key, gap_label(key), **_hits(sum(per_week.values(), Counter())))
-        gap.this_week = sum(_hits(per_week.get(this_week, Counter())).values())
-        gap.last_week = sum(_hits(per_week.get(last_week, Counter())).values())
+    since = monday(now_text(now - timedelta(weeks=weeks)))
+    for key, (total, now_week, week_before) in gap_counts(
+            engine, since, (this_week, last_week), GAP_MEASURES).items():
+        gap = Gap(key, gap_label(key), **_hits(total))
+        gap.this_week = sum(_hits(now_week).values())
+        gap.last_week = sum(_hits(week_before).values())
         if gap.hits:
             found.append(gap)
     found.sort(key=lambda g: (-g.hits, -g.this_week, g.label))
@@ -83,13 +85,14 @@ def gaps(engine: Engine, now: datetime, pins: Mapping[tuple[str, str], str],
 
 def _describe(engine: Engine, found: list[Gap], pins: Mapping[tuple[str, str], str]) -> None:
     """The queries as typed and the articles shown, and whether a pin answered it."""
+    latest = (select(events.c.query, events.c.kind, events.c.article_id, events.c.detail,
+                     events.c.created)
+              .where(events.c.gap == bindparam("gap"), events.c.kind.in_(TEXT_KINDS))
+              .order_by(events.c.created.desc()).limit(SAMPLE))
+    with engine.connect() as db:
+        sampled = {gap.key: db.execute(latest, {"gap": gap.key}).all() for gap in found}
     for gap in found:
-        with engine.connect() as db:
-            rows = db.execute(
-                select(events.c.query, events.c.kind, events.c.article_id, events.c.detail,
-                       events.c.created)
-                .where(events.c.gap == gap.key, events.c.kind.in_(TEXT_KINDS))
-                .order_by(events.c.created.desc()).limit(SAMPLE)).all()
+        rows = sampled[gap.key]
         gap.queries = [q for q, _ in Counter(r.query for r in rows).most_common(SHOWN)]
         shown: Counter[str] = Counter()
         for row in rows:

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, select
 
 from app.insights.record import FIXED, HANDOVER, SCREEN
 from app.insights.tables import events
 
 WALK_TIMEOUT = timedelta(minutes=30)
-WALK_KINDS = (SCREEN, FIXED, HANDOVER)
 ENDS = ("fixed", "handed over", "abandoned", "in progress")
 
 
@@ -45,21 +44,6 @@ def classify(fixed: bool, handed: bool, last: str, now: datetime) -> str:
     if last < (now - WALK_TIMEOUT).strftime("%Y-%m-%d %H:%M:%S"):
         return "abandoned"
     return "in progress"
-
-
-def walk_rows(engine: Engine, since: str, until: str | None = None):
-    """(walk, started, last, fixed, handed, gap) per walk started in the period."""
-    is_ = lambda kind: func.max(case((events.c.kind == kind, 1), else_=0))  # noqa: E731
-    started = func.min(events.c.created)
-    query = (select(events.c.walk, started, func.max(events.c.created), is_(FIXED),
-                    is_(HANDOVER), func.min(events.c.gap))
-             .where(events.c.kind.in_(WALK_KINDS), events.c.walk.is_not(None),
-                    events.c.created >= since)
-             .group_by(events.c.walk))
-    if until:
-        query = query.having(started < until)
-    with engine.connect() as db:
-        return db.execute(query).all()
 
 
 def recent_walks(engine: Engine, now: datetime, limit: int = 50, end: str = "") -> list[Walk]:

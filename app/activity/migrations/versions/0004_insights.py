@@ -1,6 +1,6 @@
 """Insights: one row per event a visit left (searches, results followed, wizard
 screens and ends, votes), indexed for the dashboards' reads by kind, walk and gap;
-and the gaps a lead dismissed.
+the counts in daily_counts indexed by kind and day; and the gaps a lead dismissed.
 
 Revision ID: 0004_insights
 Revises: 0003_staff
@@ -35,6 +35,9 @@ def upgrade() -> None:
     op.create_index("insight_events_kind_created", "insight_events", ["kind", "created"])
     op.create_index("insight_events_walk", "insight_events", ["walk", "created"])
     op.create_index("insight_events_gap", "insight_events", ["gap", "created"])
+    # The dashboards read daily_counts by kind and period (its key leads with the day).
+    op.create_index("daily_counts_kind_day", "daily_counts",
+                    ["kind", "day", "article_id", "count"])
     op.create_table(
         "insight_dismissed",
         sa.Column("gap", sa.Text, primary_key=True),
@@ -45,6 +48,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("insight_dismissed")
+    op.drop_index("daily_counts_kind_day", table_name="daily_counts")
     for index in ("insight_events_gap", "insight_events_walk", "insight_events_kind_created"):
         op.drop_index(index, table_name="insight_events")
     op.drop_table("insight_events")
