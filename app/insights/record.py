@@ -9,13 +9,15 @@ something. Retention then only deletes old events: their counts stay.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.activity.database import ensure_schema
+from app.activity.database import ensure_schema, make_engine
 from app.activity.tables import daily_counts
 from app.insights.grouping import gap_key
 from app.insights.tables import events
@@ -67,12 +69,40 @@ def monday(day: str) -> str:
     return (at - timedelta(days=at.weekday())).isoformat()
 
 
+def unhurried(engine: Engine) -> Engine:
+    """The engine events are written with: commits that do not wait for the disk.
+
+    An event is worth less than the page it belongs to: on PostgreSQL each event's
+    transaction sets `synchronous_commit` off; on SQLite a second engine on the same
+    file writes with `synchronous=NORMAL` (write-ahead log: the database stays whole,
+    and only the last events can be lost, and only if the machine itself fails)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    key = engine.url.render_as_string(hide_password=False)
+    with _unhurried_lock:
+        if key not in _unhurried:
+            made = make_engine(key)
+
+            @sqlalchemy_event.listens_for(made, "connect")
+            def _normal(dbapi_connection, _record) -> None:
+                dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+            _unhurried[key] = made
+    return _unhurried[key]
+
+
+_unhurried: dict[str, Engine] = {}
+_unhurried_lock = threading.Lock()
+
+
 def record(engine: Engine, event: Event, created: str | None = None) -> None:
     """Store one event and count it; its gap is read from its query here, once."""
     ensure_schema(engine)
     query, created = _clip(event.query), created or now_text()
     gap = gap_key(query)
-    with engine.begin() as db:
+    with unhurried(engine).begin() as db:
+        if db.dialect.name == "postgresql":
+            db.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         db.execute(insert(events).values(
             kind=event.kind, created=created, walk=event.walk, query=query,
             gap=gap, article_id=event.article_id, step=event.step,
