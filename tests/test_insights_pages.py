@@ -99,9 +99,11 @@ def test_no_ask_a_person_on_the_last_step_is_a_page_and_is_recorded(client, app)
 
 def test_an_api_walk_and_a_sent_link_record_no_walk(client, app) -> None:
     client.get("/api/troubleshoot?q=printer+prints+garbage&article=Q900005&end=no-match")
-    get(client, "/troubleshoot?q=printer+prints+garbage&article=Q900005&end=no-match")
-    # The page made a new walk (the link had none): one hand-over, not two.
-    assert [e[0] for e in events(app)] == ["walk_screen", "walk_handover"]
+    # The hand-over's "This step" link, opened by the help desk: not another hand-over.
+    handed = get(client, "/troubleshoot?q=printer+prints+garbage&article=Q900005&end=no-match")
+    assert handed.find("h1").text == "Time to ask a person"
+    assert events(app) == []
+    assert stored(app, "SELECT count(*) FROM outcomes") == [(0,)]
 
 
 def test_searches_their_clicks_and_votes_are_recorded_with_nothing_about_the_person(

@@ -94,8 +94,8 @@ def record_fixed(state: State) -> None:
 def record_screen(result: Step) -> None:
     """One screen of a walk; the hand-over screen also ends the walk (once)."""
     state, walk = result.state, current_walk()
-    if state.end == "fixed":
-        return
+    if state.end == "fixed" or (result.dead_end and g.walk_starts):
+        return  # a walk's end opened from a link (the hand-over's "This step"): no walk
     fix = result.fix
     params = urlencode(state.params())
     answers = "; ".join(f"{a.name}: {a.label}" for a in result.answers)
