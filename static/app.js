@@ -22,6 +22,18 @@
     }
   });
 
+  // A link drawn as a button ("No, it still fails" beside the "Yes" button) answers
+  // Space as a button does: keyboard users press what they see, and Space on a link
+  // would only scroll the page.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== " " || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (target && target.matches && target.matches("a.button[href]")) {
+      event.preventDefault();
+      target.click();
+    }
+  });
+
   // "Copy link" beside each section heading. Without JavaScript it is a plain link to
   // the section; with it, a click copies the section's permalink and says so.
   function copyText(text) {
