@@ -70,7 +70,8 @@ def test_the_code_page_of_a_short_code_offers_the_whole_one_first(client) -> Non
     assert order.index("notice near-codes near-first") < order.index("decoded")
     text = main.text
     assert "Success (0)" not in text and "0x0800CCC9 is" not in text
-    assert document.find("p", role="status").text == "0 articles mention 0x800CCC9"
+    assert main.by_class("no-results")[0].find("h2").text == "No article carries 0x800CCC9"
+    assert not main.find_all("p", role="status")  # the heading says so: no "0 articles"
     assert main.link("Search the articles' words for 0x800CCC9") == "/search?q=0x800CCC9"
 
 
