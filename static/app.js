@@ -10,8 +10,8 @@
   // a bare "/" fired whenever speech input or a stray key typed one outside a field,
   // and WCAG 2.1.4 asks that a one-character shortcut can be turned off; a shortcut
   // with a modifier needs no switch, and Ctrl/Cmd+K is the one search boxes use.
-  var box = searchBox();
-  if (box) box.setAttribute("aria-keyshortcuts", "Control+K Meta+K");
+  var first = searchBox();
+  if (first) first.setAttribute("aria-keyshortcuts", "Control+K Meta+K");
   document.addEventListener("keydown", function (event) {
     var box = searchBox();
     if (!box || event.altKey || event.shiftKey) return;
