@@ -95,6 +95,9 @@ def test_the_results_of_a_short_code_say_so_and_offer_the_whole_one(client) -> N
     near = document.by_class("near-codes")[0]
     assert near.text.startswith("No article carries 0x800CCC9. Articles do carry, one digit "
                                 "away: 0x800CCC90 (2)")
+    classes = [child.attrs.get("class", "") for child in document.find("main").children
+               if not isinstance(child, str)]
+    assert classes.index("notice near-codes") < classes.index("decoded")  # the offer first
     summary = document.find("textarea", id="handover-summary").text
     assert "Error codes read from it: 0x800CCC9" in summary
 
