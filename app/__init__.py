@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         api,
         errors,
+        filters,
         health,
         hosts,
         knowledge,
@@ -59,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     activity.init_app(app)
     commands.init_app(app)
     errors.init_app(app)
+    filters.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)

@@ -410,3 +410,21 @@ def test_an_article_offers_the_help_desk_with_the_article_named(client, app) -> 
     assert "Contact the help desk" in page
     assert "Read article Q100001" in page
     assert 'href="https://tickets.example.com/new?title=Help%20needed%3A%20Q100001' in page
+
+
+def test_the_related_page_names_its_list_once(client) -> None:
+    page = parse(client.get("/kb/100/Q100001/related").get_data(as_text=True))
+    assert [h.text for h in page.find("main").find_all("h2")] == []  # the h1 says it
+    related = page.find("nav", **{"aria-label": "Related articles"})
+    assert related.find("a").attrs["href"] == "/kb/100/Q100002/"
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=pop3", "/search?q=", "/codes/0x800CCC90",
+                                  "/kb/100/Q100001/", "/kb/100/Q100001/related",
+                                  "/troubleshoot", "/troubleshoot?q=0x800ccc90", "/nowhere"])
+def test_every_page_has_a_plain_title(client, path: str) -> None:
+    """WCAG 2.4.2: the tab says which page it is, in words (the wizard's start page
+    showed '<script src=...>' there)."""
+    title = parse(client.get(path).get_data(as_text=True)).find("title").text
+    assert title.endswith(" · KB Troubleshooter") and len(title) > len(" · KB Troubleshooter")
+    assert "<" not in title and ">" not in title, title

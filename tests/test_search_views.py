@@ -386,7 +386,7 @@ def test_a_code_no_article_carries_offers_the_near_ones_and_the_words(client) ->
     document = page(client, q="0x800CCC9 outlook express")
     near = document.by_class("near-codes")[0]
     assert "No article carries HRESULT 0x0800CCC9" not in near.text  # a label, not a kind
-    assert "No article carries 0x0800CCC9" in near.text
+    assert "No article carries 0x800CCC9." in near.text  # as typed
     links = {a.text: a.attrs["href"] for a in near.find_all("a")}
     assert links["0x800CCC90"] == "/codes/0x800CCC90"
     assert query_of(links["search the words only: “outlook express”"])["q"] == [

@@ -73,11 +73,13 @@ def variants(code: str) -> list[str]:
     return []
 
 
-def near_codes(kb: KnowledgeBase, code: str) -> list[NearCode]:
+def near_codes(kb: KnowledgeBase, code: str, *, even_if_carried: bool = False
+               ) -> list[NearCode]:
     """The codes articles carry one slip away from `code`, most carried first; none
-    when `code` itself is carried."""
+    when `code` itself is carried, unless `even_if_carried` (a code written short of a
+    digit, which a few articles also write short)."""
     carried = carried_codes(kb)
-    if code.lower() in carried:
+    if code.lower() in carried and not even_if_carried:
         return []
     reader = kb.searcher().reader()
     near = [NearCode(each, reader.doc_frequency("codes", each.lower()))

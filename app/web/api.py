@@ -98,7 +98,7 @@ def code(code: str):
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)
     found = articles_with_code(get_kb(), canonical, per_page=limit)
-    return jsonify(code_json(decode(canonical), found))
+    return jsonify(code_json(decode(canonical, written=code), found))
 
 
 @bp.get("/products")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 
 from flask import (
@@ -33,6 +32,7 @@ from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
 from app.web.activity import get_activity, rate_limiter
+from app.web.filters import thousands
 from app.web.handover import handover
 from app.web.knowledge import get_kb
 from app.web.presenters import code_url, pager
@@ -57,15 +57,6 @@ def _set_up(state) -> None:
     app.extensions["feedback_rate_limit"] = rate_limiter(
         app, "feedback", int(app.config["FEEDBACK_RATE_LIMIT"]),
         float(app.config["FEEDBACK_RATE_WINDOW"]))
-
-
-@bp.app_template_filter("thousands")
-def thousands(number: int) -> str:
-    return f"{number:,}"
-
-
-def _date_label(iso: str | None) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%-d %b %Y") if iso else ""
 
 
 @dataclass
@@ -173,8 +164,9 @@ def feedback(folder: int, ident: str):
     comment = request.form.get("comment", "").replace("\r\n", "\n").strip()
     if len(comment) > MAX_COMMENT:
         # Give the text back to edit rather than lose it.
-        problem = (f"Your feedback was not saved: the comment is {len(comment):,} characters "
-                   f"long and the limit is {MAX_COMMENT:,}. Shorten it and send it again.")
+        problem = (f"Your feedback was not saved: the comment is {thousands(len(comment))} "
+                   f"characters long and the limit is {thousands(MAX_COMMENT)}. Shorten it "
+                   "and send it again.")
         return render_template(
             "pages/feedback_retry.html", article=get_kb().store().get(identifier),
             token=request.form.get("token", ""), comment=comment, problem=problem,
@@ -224,7 +216,7 @@ def product(slug: str):
         abort(404, description=f"{match.name} has {pages} page{'s' if pages > 1 else ''} "
                                "of articles.")
     articles = [
-        dict(item, url=permalink_for(item["id"]), date_label=_date_label(item["date"]))
+        dict(item, url=permalink_for(item["id"]))
         for item in store.articles_of_product(slug, (page - 1) * PRODUCT_PAGE, PRODUCT_PAGE)
     ]
     return render_template("pages/product.html", product=match, articles=articles, page=page,

@@ -126,7 +126,7 @@ def code_json(decoded: DecodedCode, found: CodeArticles) -> dict:
         "kind": decoded.kind,
         "label": decoded.label,
         "details": [{"name": name, "value": value} for name, value in decoded.details],
-        "url": absolute(code_url(decoded.canonical)),
+        "url": absolute(code_url(decoded.written or decoded.canonical)),
         "total": found.total,
         "articles": [article_summary_json(hit) for hit in found.hits],
     }

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from app.articles.ids import article_id, permalink_for
-from app.codes.decode import decode
+from app.codes.decode import as_written, decode, short_hex
 from app.codes.labels import label as code_label
 from app.codes.recognise import normalise
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
@@ -33,12 +33,6 @@ CODE_PAGE = 50  # articles a /codes/<code> page lists
 # A query this long, or a message with a code, is a paste: the page heads it with a
 # short line and keeps the whole text one click away, so the first result shows.
 PASTE_CHARS = 80
-
-
-@bp.app_template_filter("code_label")
-def code_label_filter(code: str) -> str:
-    """A canonical code as people write it (`ERROR-1603` is "Error 1603")."""
-    return code_label(code)
 
 
 @bp.app_context_processor
@@ -115,15 +109,17 @@ def _wizard_url(text: str) -> str:
     return url_for("troubleshoot.wizard", q=text)
 
 
-def _near(results: SearchResults) -> list[tuple[str, list[tuple[NearCode, str]]]]:
-    """For each code typed that no article has, carried or mentioned: the near ones."""
+def _near(results: SearchResults, text: str) -> list[tuple[str, list[tuple[NearCode, str]]]]:
+    """For each code typed that no article has, carried or mentioned: its name as
+    typed and the near ones."""
     near = []
     for code in results.codes:
         if results.articles_per_code.get(code):
             continue
         found = near_codes(get_kb(), code)
         if found:
-            near.append((code, [(each, url_for("search.code", code=each.code)) for each in found]))
+            near.append((as_written(code, text) or code_label(code),
+                         [(each, url_for("search.code", code=each.code)) for each in found]))
     return near
 
 
@@ -142,7 +138,7 @@ def _links(found: SearchResults, text: str, product: str | None, as_typed: bool)
         pager=pager(found.page, found.pages, lambda page: _search_url(**keep, page=page)),
         wizard=_wizard_url(text),
         words_only=_search_url(q=found.words_only, product=product) if found.words_only else None,
-        near=_near(found) if found.codes else [],
+        near=_near(found, text) if found.codes else [],
     )
 
 
@@ -169,7 +165,8 @@ def results():
         get_activity().record_missed_search(text)  # what is missing, not who asked
     return render_template(
         "search/results.html", results=found, text=text, product=product,
-        decoded=[decode(code) for code in found.codes], heading=heading(query),
+        decoded=[decode(code, as_written(code, text)) for code in found.codes],
+        heading=heading(query),
         links=_links(found, text, product, as_typed),
         handover=_results_handover(found, text),
     )
@@ -180,7 +177,8 @@ def _results_handover(found: SearchResults, text: str) -> Handover:
     link = request.url
     lines = [f"Searched for: {text}"]
     if found.codes:
-        lines.append(f"Error codes read from it: {', '.join(code_label(c) for c in found.codes)}")
+        codes = (as_written(code, text) or code_label(code) for code in found.codes)
+        lines.append(f"Error codes read from it: {', '.join(codes)}")
     lines.append(f"Results: {found.total} articles"
                  + (f"; the first: {found.hits[0].id} ({found.hits[0].title})" if found.hits
                     else ""))
@@ -190,19 +188,24 @@ def _results_handover(found: SearchResults, text: str) -> Handover:
 
 @bp.get("/codes/<code>")
 def code(code: str):
+    """Every article with a code. A hexadecimal value written short of its eight digits
+    (`0x800CCC9`) keeps its own address, so the page speaks of what was typed."""
     canonical = normalise(code)
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
-    if canonical != code:
-        return redirect(url_for("search.code", code=canonical), code=301)
+    written = short_hex(code)
+    if (written or canonical) != code:
+        return redirect(url_for("search.code", code=written or canonical), code=301)
+    decoded = decode(canonical, written)
     page = page_argument()
     found = search(get_kb(), read_query(canonical), page=page, per_page=CODE_PAGE,
                    codes_only=True)
     near = [(each, url_for("search.code", code=each.code))
-            for each in near_codes(get_kb(), canonical)] if not found.total else []
+            for each in near_codes(get_kb(), canonical, even_if_carried=decoded.incomplete)
+            ] if decoded.incomplete or not found.total else []
     return render_template(
-        "search/code.html", decoded=decode(canonical), results=found, near=near,
-        label=code_label(canonical), text_search=_search_url(q=code_label(canonical)),
+        "search/code.html", decoded=decoded, results=found, near=near,
+        label=decoded.name, text_search=_search_url(q=decoded.name),
         pager=pager(found.page, found.pages,
-                    lambda page: url_for("search.code", code=canonical, page=page)),
+                    lambda page: url_for("search.code", code=code, page=page)),
     )

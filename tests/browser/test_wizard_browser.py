@@ -118,3 +118,13 @@ def test_works_without_javascript(browser, live_server: str) -> None:
         "The administrator checks for that custom recipient")).to_be_visible()
     finally:
         context.close()
+
+
+def test_space_follows_a_link_drawn_as_a_button(page, live_server: str) -> None:
+    """"No, it still fails" is a link beside the "Yes" button and looks like one:
+    Space, which presses a button, follows it too (it used to scroll the page)."""
+    page.goto(live_server + "/troubleshoot?q=0x800CCC90&code=0x800ccc18")
+    no = page.get_by_role("link", name="No, it still fails")
+    no.focus()
+    page.keyboard.press(" ")
+    page.wait_for_url(re.compile(r"at=custom-recipient"))
