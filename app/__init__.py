@@ -26,7 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=str(Path(app.instance_path) / "index"),
         INDEX_REFRESH_SECONDS=2.0,
         ACTIVITY_DB=str(Path(app.instance_path) / "activity.sqlite"),
-        ADMIN_PASSWORD="",
         HELPDESK_CONTACT="",
         TRUSTED_PROXIES=0,
         PUBLIC_URL="",
@@ -41,17 +40,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app.cli import commands
+    from app.cli import staff as staff_cli
     from app.web import (
         activity,
-        admin,
         api,
         errors,
         filters,
         health,
         hosts,
         knowledge,
+        overlay,
         pages,
         search,
+        staff,
+        staff_auth,
+        staff_edit,
         troubleshoot,
     )
 
@@ -59,12 +62,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     knowledge.init_app(app)
     activity.init_app(app)
     commands.init_app(app)
+    overlay.init_app(app)
+    staff_auth.init_app(app)
+    staff_cli.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(staff.old)
+    app.register_blueprint(staff_auth.bp)
+    app.register_blueprint(staff_edit.bp)
     app.register_blueprint(troubleshoot.bp)
     app.register_blueprint(health.bp)
     return app

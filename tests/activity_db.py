@@ -14,7 +14,9 @@ from app.activity.database import database_url
 BACKENDS = ["sqlite", "postgresql"]
 HINT = ("PostgreSQL tests need a server: set TEST_DATABASE_URL=postgresql://user:pass@host/db "
         "(.ci/run installs Debian's postgresql and starts one)")
-TABLES = ("votes", "missed_searches", "outcomes", "daily_counts", "rate_events")
+TABLES = ("votes", "missed_searches", "outcomes", "daily_counts", "rate_events",
+          "staff_accounts", "staff_sessions", "staff_notes", "staff_retired", "staff_reviews",
+          "staff_pins", "staff_audit")
 
 
 def postgres_url() -> str:

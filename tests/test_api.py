@@ -138,15 +138,17 @@ def test_the_answers_have_exactly_the_documented_fields(client) -> None:
     assert set(found) == {"query", "total", "page", "pages", "codes", "code_labels",
                           "results"}
     assert set(found["results"][0]) == {"id", "title", "url", "products", "date", "score",
-                                        "snippet", "matched_codes", "matched_code_labels"}
+                                        "snippet", "matched_codes", "matched_code_labels",
+                                        "recommended"}
     article = client.get("/api/articles/Q100001").get_json()
     assert set(article) == {"id", "title", "url", "products", "versions",
                             "operating_systems", "applies_to", "keywords", "last_modified",
-                            "codes", "code_labels", "messages", "sections"}
+                            "codes", "code_labels", "messages", "sections", "note", "retired"}
     assert set(article["sections"][0]) == {"title", "anchor", "url", "html"}
     code = client.get("/api/codes/800ccc90").get_json()
     assert set(code) == {"code", "kind", "label", "details", "url", "total", "articles"}
-    assert set(code["articles"][0]) == {"id", "title", "url", "products", "date"}
+    assert set(code["articles"][0]) == {"id", "title", "url", "products", "date",
+                                        "recommended"}
 
 
 def test_codes_in_an_article_link_to_their_page_absolutely(client) -> None:

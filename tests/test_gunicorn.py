@@ -4,7 +4,6 @@ app instances (each its own index) sharing one PostgreSQL."""
 
 from __future__ import annotations
 
-import base64
 import http.cookiejar
 import os
 import re
@@ -22,10 +21,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from app import PROJECT_ROOT
 from app.activity.database import database_url
 from app.activity.log import ActivityLog
+from app.staff.accounts import add_account
 from tests.activity_db import backend_config
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -47,7 +48,7 @@ class Server:
         env = dict(os.environ, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers),
                    THREADS="4", ACCESS_LOG="", FLASK_KB_DIR=str(kb_dir),
                    FLASK_INDEX_DIR=str(index_dir), FLASK_SECRET_KEY="shared-secret",
-                   FLASK_FEEDBACK_RATE_LIMIT=str(LIMIT), FLASK_ADMIN_PASSWORD="staff")
+                   FLASK_FEEDBACK_RATE_LIMIT=str(LIMIT))
         env.update({f"FLASK_{name}": value for name, value in settings.items()})
         self.log = (tmp_path / f"gunicorn-{self.port}.log").open("w")
         self.process = subprocess.Popen(
@@ -173,9 +174,18 @@ def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) 
     token = form_token(opener, servers[0].url)
     statuses = votes_in_parallel(opener, [s.url for s in servers], token, 16)
     assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
-    staff = urllib.request.Request(servers[1].url + "/admin/feedback", headers={
-        "Authorization": "Basic " + base64.b64encode(b"staff:staff").decode()})
-    with urllib.request.urlopen(staff, timeout=10) as response:
+    # Signed in on one instance, the staff member reads everyone's votes on the other.
+    engine = create_engine(database_url(settings))
+    add_account(engine, "ann", "agent", "a long password", actor="test")
+    engine.dispose()
+    staff = browser()
+    with staff.open(servers[0].url + "/staff/sign-in", timeout=10) as response:
+        token = re.search(r'name="token" value="([^"]+)"', response.read().decode()).group(1)
+    signing_in = urllib.parse.urlencode({"token": token, "name": "ann",
+                                         "password": "a long password"}).encode()
+    with pytest.raises(urllib.error.HTTPError, match="303"):
+        staff.open(servers[0].url + "/staff/sign-in", data=signing_in, timeout=10)
+    with staff.open(servers[1].url + "/staff/feedback", timeout=10) as response:
         page = response.read().decode()
     assert "Q100001" in page and re.search(rf">\s*{LIMIT}\s*<", page)
 

@@ -35,6 +35,8 @@ from app.search.counts import product_counts
 from app.search.plan import Plan, code_terms, plan_for
 from app.search.readers import KnowledgeBase
 from app.search.scoring import Postings, QueryParts, best, bm25, postings_of
+from app.search.shaping import NO_SHAPING, Shaping
+from app.search.shaping import apply as apply_shaping
 from app.search.snippets import SNIPPET_CHARS, marked_passages
 from app.text.analysis import stems_found
 
@@ -69,6 +71,8 @@ class Hit:
     matched_codes: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     """Why it matched, in plain words: the code, the message, the title."""
+    recommended: str = ""
+    """Pinned by the help desk: who and when ("" when it is not)."""
 
 
 @dataclass(frozen=True)
@@ -316,12 +320,14 @@ def hits_for(kb: KnowledgeBase, ranked: list[tuple[int, float]], plan: Plan,
 def search(
     kb: KnowledgeBase, query: Query, *, page: int = 1, per_page: int = 10,
     product: str | None = None, correct: bool = True, codes_only: bool = False,
+    shaping: Shaping = NO_SHAPING,
 ) -> SearchResults:
     """One page of results, with facets, "did you mean", snippets and reasons.
 
     `correct=False` searches the words exactly as typed (the "search instead for"
     link of a corrected search); `codes_only` keeps only the articles that carry or
-    mention a code of the text (the /codes/<code> page).
+    mention a code of the text (the /codes/<code> page); `shaping` is what the help
+    desk pinned and retired (app/search/shaping.py).
 
     The total is every article above the relevance floor (not a ranking cap), the
     facets count the same articles per product, and a product's total is its facet's
@@ -342,6 +348,7 @@ def search(
     matched &= ~postings.deleted
     if only is not None:
         matched &= only
+    apply_shaping(postings, scored.scores, matched, shaping)
     facets = [Facet(name, count) for name, count in product_counts(searcher, matched)[:12]]
     if product:
         matched &= postings.of_product(searcher, product)
@@ -350,6 +357,8 @@ def search(
     page = max(1, page)
     ranked = best(scored.scores, page * per_page, matched) if page <= pages else []
     hits = hits_for(kb, ranked[(page - 1) * per_page : page * per_page], plan, scored)
+    for hit in hits:
+        hit.recommended = shaping.pinned.get(hit.id, "")
     return SearchResults(
         text, total, hits, page, pages, plan.codes, suggestion=suggestion,
         corrections=plan.corrections, facets=facets, product=product, per_page=per_page,

@@ -17,6 +17,7 @@ from app.search.codes import articles_with_code
 from app.search.results import search
 from app.search.suggest import MAX_TYPED, suggest
 from app.web.knowledge import get_kb
+from app.web.overlay import overlay_json, shaping_for, without_retired
 from app.web.presenters import (
     article_json,
     code_json,
@@ -64,8 +65,10 @@ def search_articles():
     limit = _whole_number("limit", 10, 1, MAX_LIMIT)
     page = _whole_number("page", 1, 1, 10_000)
     product = request.args.get("product", "").strip()
-    found = search(get_kb(), read_query(text), page=page, per_page=limit,
-                   product=_product_name(product) if product else None)
+    query = read_query(text)
+    found = search(get_kb(), query, page=page, per_page=limit,
+                   product=_product_name(product) if product else None,
+                   shaping=shaping_for(query))
     return jsonify(search_json(text, found))
 
 
@@ -75,7 +78,7 @@ def suggestions():
     typed = request.args.get("q", "")
     if len(typed) > MAX_TYPED:
         typed = typed[:MAX_TYPED]
-    found = suggest(get_kb(), typed, code_url)
+    found = without_retired(suggest(get_kb(), typed, code_url))
     response = jsonify(query=typed, suggestions=[suggestion_json(each) for each in found])
     response.cache_control.max_age = 300
     response.cache_control.public = True
@@ -88,7 +91,7 @@ def article(ident: str):
     found = get_kb().store().get(identifier) if identifier else None
     if found is None:
         abort(404, description=f"There is no article {ident!r} in this knowledge base.")
-    return jsonify(article_json(found))
+    return jsonify({**article_json(found), **overlay_json(found.id)})
 
 
 @bp.get("/codes/<path:code>")
@@ -97,7 +100,8 @@ def code(code: str):
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)
-    found = articles_with_code(get_kb(), canonical, per_page=limit)
+    found = articles_with_code(get_kb(), canonical, per_page=limit,
+                               shaping=shaping_for(read_query(canonical)))
     return jsonify(code_json(decode(canonical, written=code), found))
 
 

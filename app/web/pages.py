@@ -35,6 +35,7 @@ from app.web.activity import get_activity, rate_limiter
 from app.web.filters import thousands
 from app.web.handover import handover
 from app.web.knowledge import get_kb
+from app.web.overlay import not_retired
 from app.web.presenters import code_url, pager
 from app.web.search import page_argument
 
@@ -125,7 +126,7 @@ def article(folder: int, ident: str):
         nested_toc=any(section.headings for section in sections),
         query=query,
         marked=marked,
-        related=related_articles(kb, found, limit=RELATED, similar=False),
+        related=not_retired(related_articles(kb, found, limit=RELATED, similar=False)),
         more_related=f"{permalink_for(found.id)}related",
         token=_tokens().issue(found.id, nonce),
         thanks=request.args.get("thanks") == "1",
@@ -201,7 +202,8 @@ def related(folder: int, ident: str):
     if request.path != f"{permalink_for(identifier)}related":
         return redirect(f"{permalink_for(identifier)}related", code=301)
     return render_template("pages/related.html", article=found,
-                           related=related_articles(get_kb(), found, limit=RELATED))
+                           related=not_retired(related_articles(get_kb(), found,
+                                                                limit=RELATED)))
 
 
 @bp.get("/products/<slug>/")

@@ -63,6 +63,7 @@ def hit_json(hit: Hit) -> dict:
         "snippet": plain_text(hit.snippet),
         "matched_codes": hit.matched_codes,
         "matched_code_labels": [label(code) for code in hit.matched_codes],
+        "recommended": hit.recommended or None,
     }
 
 
@@ -88,7 +89,8 @@ def suggestion_json(suggestion: Suggestion) -> dict:
 def article_summary_json(hit: Hit) -> dict:
     """An article in a list that is not a search: `/api/codes/<code>`'s `articles`."""
     return {"id": hit.id, "title": hit.title, "url": absolute(hit.url),
-            "products": hit.products, "date": _iso_day(hit)}
+            "products": hit.products, "date": _iso_day(hit),
+            "recommended": hit.recommended or None}
 
 
 def article_json(article: Article) -> dict:

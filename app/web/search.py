@@ -24,6 +24,7 @@ from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
+from app.web.overlay import shaping_for
 from app.web.presenters import Pager, SearchBox, pager
 
 bp = Blueprint("search", __name__)
@@ -160,7 +161,7 @@ def results():
     query = read_query(typed)
     text = query.text  # at most MAX_QUERY_CHARS: what was searched
     found = search(get_kb(), query, page=page, per_page=PER_PAGE, product=product,
-                   correct=not as_typed)
+                   correct=not as_typed, shaping=shaping_for(query))
     if found.total == 0 and product is None and any(c.isalnum() for c in text):
         get_activity().record_missed_search(text)  # what is missing, not who asked
     return render_template(
@@ -198,8 +199,9 @@ def code(code: str):
         return redirect(url_for("search.code", code=written or canonical), code=301)
     decoded = decode(canonical, written)
     page = page_argument()
-    found = search(get_kb(), read_query(canonical), page=page, per_page=CODE_PAGE,
-                   codes_only=True)
+    query = read_query(canonical)
+    found = search(get_kb(), query, page=page, per_page=CODE_PAGE, codes_only=True,
+                   shaping=shaping_for(query))
     near = [(each, url_for("search.code", code=each.code))
             for each in near_codes(get_kb(), canonical, even_if_carried=decoded.incomplete)
             ] if decoded.incomplete or not found.total else []

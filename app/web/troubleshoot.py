@@ -27,11 +27,12 @@ from werkzeug.exceptions import TooManyRequests
 
 from app.activity.guard import FeedbackTokens, new_nonce
 from app.articles.ids import permalink_for
+from app.staff.shaped import ShapedSource, lead_with_pin
 from app.web.activity import get_activity, rate_limiter
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
+from app.web.overlay import get_overlays, shaped_source
 from app.wizard.engine import Step, answers_text, step, summary_text
-from app.wizard.source import KnowledgeSource
 from app.wizard.state import State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
@@ -42,8 +43,9 @@ MAX_FORM_STATE = 4000            # a state is a query (1,000 characters) and a f
 ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
 
-def source() -> KnowledgeSource:
-    return KnowledgeSource(get_kb())
+def source() -> ShapedSource:
+    """The index's articles, as the help desk shaped them (pins first, retired gone)."""
+    return shaped_source()
 
 
 def page_url(state: State) -> str:
@@ -56,7 +58,11 @@ def api_url(state: State) -> str:
 
 def current_step() -> Step:
     state, notices = parse_state(request.args.items(multi=True))
-    return step(source(), state, notices)
+    state, pin = lead_with_pin(state, get_overlays())
+    result = step(source(), state, notices)
+    if pin is not None and result.fix is not None and result.fix.article.id == pin.article_id:
+        result.reasons = [f"Recommended by your help desk for “{pin.typed}” ({pin.credit})."]
+    return result
 
 
 def _linked(text: str) -> Markup:

@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ADMIN_PASSWORD = "browser-test-password"
 # Besides the repository's kb/: an article with what the archive's long articles have
 # (sub-headings, a table and a command wider than a phone, a list of codes), so the
 # pages are checked with them too. It shares no code or word with the 0x800CCC90 world.
@@ -74,8 +73,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The Flask app the live server runs, on an index of a copy of PROJECT_ROOT/kb
     (the same world as tests/conftest.py's `make_kb`, once per session)."""
     kb = KB.of(tmp_path_factory.mktemp("live"), {WIDE_ARTICLE: WIDE_ARTICLE_TEXT},
-               with_repository_kb=True,
-               config={"SECRET_KEY": "browser-tests", "ADMIN_PASSWORD": ADMIN_PASSWORD})
+               with_repository_kb=True, config={"SECRET_KEY": "browser-tests"})
     try:
         yield kb.app
     finally:

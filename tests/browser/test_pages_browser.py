@@ -80,19 +80,20 @@ def test_feedback_is_saved_and_thanked(page, live_server: str, live_app) -> None
     assert ("Q198704", 1, "Worked after switching to Clear Text") in rows
 
 
-def test_staff_see_the_feedback_behind_the_password(browser, live_server: str) -> None:
-    from tests.browser.conftest import ADMIN_PASSWORD
+def test_staff_sign_in_and_see_the_feedback(page, live_server: str, live_app) -> None:
+    from app.staff.accounts import add_account, get_account
 
-    context = browser.new_context(http_credentials={"username": "staff",
-                                                    "password": ADMIN_PASSWORD})
-    try:
-        staff = context.new_page()
-        response = staff.goto(live_server + "/admin/")
-        assert response is not None and response.status == 200
-        staff.get_by_role("link", name="Feedback by article").click()
-        expect(staff.get_by_role("heading", name="Feedback on articles")).to_be_visible()
-    finally:
-        context.close()
+    engine = live_app.extensions["activity_engine"]
+    if get_account(engine, "reader") is None:
+        add_account(engine, "reader", "agent", "browser-test-password", actor="test")
+    page.goto(live_server + "/staff/")
+    page.get_by_label("Name").fill("reader")
+    page.get_by_label("Password").fill("browser-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Feedback by article").click()
+    expect(page.get_by_role("heading", name="Feedback on articles")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
 
 
 def test_keyboard_only_skip_link_then_search(page, live_server: str) -> None:
