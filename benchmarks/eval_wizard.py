@@ -38,7 +38,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from app.query.typed import read_query  # noqa: E402
 from app.search.readers import KnowledgeBase  # noqa: E402
-from app.wizard.engine import step  # noqa: E402
+from app.wizard.engine import next_screen  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
 from app.wizard.state import NOT_SURE, State, parse_state  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
@@ -183,7 +183,7 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
     while screens < 40:
         state, _ = parse_state(state.params())  # as the link the person followed reads
         started = time.perf_counter()
-        result = step(source, state)
+        result = next_screen(source, state)
         times.append((time.perf_counter() - started) * 1000)
         screens += 1
         if screens == 1:
@@ -314,7 +314,7 @@ def main() -> int:
             SavedRanking.saved = {k: [tuple(p) for p in v] for k, v in
                                   json.loads(args.saved_ranking.read_text()).items()}
     source = kind(kb)
-    step(source, State("0x800CCC90"))          # warm: open the searcher and the store
+    next_screen(source, State("0x800CCC90"))          # warm: open the searcher and the store
     if not args.no_plain:
         cases = cases + load_plain_cases()
     outcomes = []

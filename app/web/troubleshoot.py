@@ -8,38 +8,25 @@ redirects (so a reload never records twice).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
-from werkzeug.exceptions import TooManyRequests
 
-from app.activity.guard import FeedbackTokens, new_nonce
-from app.articles.ids import permalink_for
-from app.web.activity import get_activity, rate_limiter
+from app.articles.ids import MENTIONED_ID, permalink_for
+from app.web.activity import get_activity
+from app.web.forms import FormGuard
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
-from app.wizard.engine import Step, answers_text, step, summary_text
+from app.wizard.engine import WizardScreen, answers_text, next_screen, summary_text
 from app.wizard.source import KnowledgeSource
-from app.wizard.state import State, parse_state
+from app.wizard.state import Screen, State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
-FORM_COOKIE = "kb_wizard_form"
+WIZARD_FORM = FormGuard(cookie="kb_wizard_form", path="/troubleshoot", bucket="wizard")
 FORM_SUBJECT = "wizard"          # what the outcome and "helpful" forms' tokens are for
 MAX_FORM_STATE = 4000            # a state is a query (1,000 characters) and a few answers
-
-ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
 
 def source() -> KnowledgeSource:
@@ -54,15 +41,15 @@ def api_url(state: State) -> str:
     return f"{url_for('api.troubleshoot')}?{urlencode(state.params())}"
 
 
-def current_step() -> Step:
+def current_screen() -> WizardScreen:
     state, notices = parse_state(request.args.items(multi=True))
-    return step(source(), state, notices)
+    return next_screen(source(), state, notices)
 
 
 def _linked(text: str) -> Markup:
     """Text with each article number it mentions ("see Q185836") as a link."""
     out, position = [], 0
-    for match in ARTICLE_REFERENCE.finditer(text):
+    for match in MENTIONED_ID.finditer(text):
         out.append(escape(text[position:match.start()]))
         number = f"Q{int(match.group(1))}"
         out.append(Markup('<a href="{}">{}</a>').format(permalink_for(number), match.group()))
@@ -103,7 +90,8 @@ class CandidateView:
 class StepView:
     """Everything the step page shows, prepared so the template only displays."""
 
-    result: Step
+    result: WizardScreen
+    title: str                       # the page's title: the question, or what the screen is
     handover: Handover
     state_form: str                  # this step's state, for the outcome forms
     fix_form: str                    # the fix's own state, for "Yes, it works now"
@@ -118,7 +106,7 @@ class StepView:
     fix_is_claimed: bool             # "Why X is the fix" only when the evidence says so
 
 
-def _step_view(result: Step) -> StepView:
+def _step_view(result: WizardScreen) -> StepView:
     link = url_for("troubleshoot.wizard", _external=True) + "?" + urlencode(
         result.state.params())
     fix = result.fix
@@ -127,13 +115,14 @@ def _step_view(result: Step) -> StepView:
         heading = f"Try this ({fix.current.number} of {len(fix.steps)})"
         html = blocks_html(fix.current.blocks)
         admin = fix.current.admin_action
-    if fix is not None and fix.next_state is not None and fix.next_state.end != "no-match":
+    if fix is not None and fix.next_state is not None and fix.next_state.end != Screen.NO_MATCH:
         not_fixed_url = page_url(fix.next_state)
         not_fixed_label = ("No, try the next article" if fix.next_is_article
                            else "No, next thing to try")
     subject = "Help needed: " + (", ".join(result.codes) or result.state.query)
     return StepView(
         result=result,
+        title=_title(result),
         handover=handover(summary_text(result, link=link), subject, link),
         state_form=urlencode(result.state.params()),
         fix_form=urlencode(fix.state.params()) if fix else urlencode(result.state.params()),
@@ -150,13 +139,23 @@ def _step_view(result: Step) -> StepView:
     )
 
 
-def _referenced(result: Step) -> list[tuple[str, str]]:
+def _title(result: WizardScreen) -> str:
+    if result.kind is Screen.QUESTION and result.question is not None:
+        return result.question.text
+    if result.kind is Screen.HANDOVER:
+        return "Ask a person"
+    if result.kind is Screen.FITS:
+        return "These might fit"
+    return f"{result.fix.article.id}: fix" if result.fix is not None else ""
+
+
+def _referenced(result: WizardScreen) -> list[tuple[str, str]]:
     """Articles the current step points to ("see Q185836"), each with a link that walks
     its fix in the wizard instead."""
     fix = result.fix
     if fix is None or fix.current is None:
         return []
-    found = dict.fromkeys(f"Q{int(m.group(1))}" for m in ARTICLE_REFERENCE.finditer(
+    found = dict.fromkeys(f"Q{int(m.group(1))}" for m in MENTIONED_ID.finditer(
         fix.current.text))
     return [(ref, page_url(result.state.at_fix(ref))) for ref in found
             if ref != fix.article.id][:3]
@@ -164,29 +163,17 @@ def _referenced(result: Step) -> list[tuple[str, str]]:
 
 @bp.record_once
 def _set_up(state) -> None:
-    app = state.app
-    app.extensions["wizard_rate_limit"] = rate_limiter(
-        app, "wizard", int(app.config.get("FEEDBACK_RATE_LIMIT", 10)),
-        float(app.config.get("FEEDBACK_RATE_WINDOW", 60)))
-
-
-def _tokens() -> FeedbackTokens:
-    return FeedbackTokens(current_app.config["SECRET_KEY"])
+    WIZARD_FORM.install(state.app)
 
 
 @bp.get("/troubleshoot")
 def wizard():
-    result = current_step()
-    if not result.state.query.strip():
+    result = current_screen()
+    if result.kind is Screen.START:
         return render_template("troubleshoot/start.html", notices=result.notices)
-    nonce = request.cookies.get(FORM_COOKIE) or new_nonce()
-    response = make_response(render_template(
+    return render_template(
         "troubleshoot/step.html", view=_step_view(result), result=result, page_url=page_url,
-        voted=request.args.get("voted"), token=_tokens().issue(FORM_SUBJECT, nonce)))
-    if request.cookies.get(FORM_COOKIE) != nonce:
-        response.set_cookie(FORM_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
-                            samesite="Lax", secure=request.is_secure, path="/troubleshoot")
-    return response
+        Screen=Screen, voted=request.args.get("voted"), token=WIZARD_FORM.token(FORM_SUBJECT))
 
 
 def _state_from_form() -> State:
@@ -196,16 +183,12 @@ def _state_from_form() -> State:
     raw = request.form.get("state", "")
     if len(raw) > MAX_FORM_STATE:
         abort(400, description="Nothing was saved: the form was too large.")
-    problem = _tokens().check(request.form.get("token", ""), FORM_SUBJECT,
-                              request.cookies.get(FORM_COOKIE))
+    problem = WIZARD_FORM.problem(FORM_SUBJECT)
     if problem:
         abort(400, description=f"Nothing was saved. {problem}")
-    limiter = current_app.extensions["wizard_rate_limit"]
-    client = request.remote_addr or "unknown"
-    if not limiter.allow(client):
-        wait = limiter.retry_after(client)
-        raise TooManyRequests(f"Nothing was saved: too many answers from your address. "
-                              f"Try again in {wait} seconds.", retry_after=wait)
+    too_many = WIZARD_FORM.over_limit("Nothing was saved: too many answers")
+    if too_many:
+        raise too_many
     state, _ = parse_state(parse_qsl(raw, keep_blank_values=True))
     if state.article and get_kb().store().path_of(state.article) is None:
         abort(400, description=f"Nothing was saved: there is no article {state.article}.")
@@ -218,7 +201,7 @@ def outcome():
     state = _state_from_form()
     if not state.query.strip():
         return redirect(url_for("troubleshoot.wizard"), code=303)
-    fixed = request.form.get("outcome") == "fixed"
+    fixed = request.form.get("outcome") == Screen.FIXED
     step_number = None
     if state.article and not state.at:
         step_number = state.step
@@ -226,7 +209,8 @@ def outcome():
         fixed=fixed, query=state.query, answers=answers_text(state),
         article_id=state.article, step=step_number,
     )
-    return redirect(page_url(state.ended("fixed" if fixed else "dead-end")), code=303)
+    return redirect(page_url(state.ended(Screen.FIXED if fixed else Screen.DEAD_END)),
+                    code=303)
 
 
 @bp.post("/troubleshoot/helpful")
@@ -241,7 +225,7 @@ def helpful():
 
 def api_step() -> dict:
     """`GET /api/troubleshoot`: the same step as the page, as stable JSON."""
-    result = current_step()
+    result = current_screen()
     view = _step_view(result)
     question = None
     if result.question is not None:

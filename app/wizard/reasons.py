@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.articles.facts import Facts
 from app.articles.model import Article
-from app.codes.labels import CODE_WORDS, label
+from app.codes.labels import CODE_WORDS
+from app.codes.labels import label as code_label
 from app.codes.recognise import codes_in
 from app.query.typed import Query
 from app.text.analysis import normal
@@ -34,7 +35,7 @@ def reasons_for(article: Article, facts: Facts, query: Query, answers: list[Answ
             if where is None:
                 where = next((s.title for s in article.sections if code in codes_in(s.text)),
                              None)
-            out.append(f"It carries the error code {label(code)} you entered"
+            out.append(f"It carries the error code {code_label(code)} you entered"
                        + (f", in its {where} section." if where else " (in its title)."))
     phrase = query.phrase
     quoted = False
