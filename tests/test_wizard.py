@@ -8,8 +8,9 @@ import pytest
 from app.articles.facts import facts_of
 from app.articles.model import Article, Block, Section
 from app.articles.trees import parse_tree
-from app.wizard.engine import next_screen, summary_text
+from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
+from app.wizard.screen import summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import NOT_SURE, Screen, State, parse_state
 from tests.conftest import helpdesk_article

@@ -19,7 +19,8 @@ from app.web.activity import get_activity
 from app.web.forms import FormGuard
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
-from app.wizard.engine import WizardScreen, answers_text, next_screen, summary_text
+from app.wizard.engine import next_screen
+from app.wizard.screen import WizardScreen, answers_text, summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import Screen, State, parse_state
 
@@ -99,8 +100,10 @@ class StepView:
     step_html: Markup
     node_html: Markup                # an authored tree node's steps from the article
     admin_action: str                # the step needs an administrator: what to ask for
-    not_fixed_url: str               # "No": the next step or article ("" ends the walk)
+    not_fixed: State | None          # "No": the next step or article (None ends the walk)
     not_fixed_label: str
+    heading: str                     # the hand-over's heading ...
+    lead: str                        # ... and what it says first
     referenced: list[tuple[str, str]]  # (article id, its fix in the wizard) a step points to
     candidates: list[CandidateView]
     fix_is_claimed: bool             # "Why X is the fix" only when the evidence says so
@@ -110,13 +113,13 @@ def _step_view(result: WizardScreen) -> StepView:
     link = url_for("troubleshoot.wizard", _external=True) + "?" + urlencode(
         result.state.params())
     fix = result.fix
-    heading, html, admin, not_fixed_url, not_fixed_label = "", Markup(""), "", "", ""
+    heading, html, admin, not_fixed, not_fixed_label = "", Markup(""), "", None, ""
     if fix is not None and fix.current is not None:
         heading = f"Try this ({fix.current.number} of {len(fix.steps)})"
         html = blocks_html(fix.current.blocks)
         admin = fix.current.admin_action
     if fix is not None and fix.next_state is not None and fix.next_state.end != Screen.NO_MATCH:
-        not_fixed_url = page_url(fix.next_state)
+        not_fixed = fix.next_state
         not_fixed_label = ("No, try the next article" if fix.next_is_article
                            else "No, next thing to try")
     subject = "Help needed: " + (", ".join(result.codes) or result.state.query)
@@ -131,19 +134,42 @@ def _step_view(result: WizardScreen) -> StepView:
         node_html=blocks_html(fix.node_steps) if fix is not None else Markup(""),
         admin_action=admin,
         referenced=_referenced(result),
-        not_fixed_url=not_fixed_url,
+        not_fixed=not_fixed,
         not_fixed_label=not_fixed_label,
+        heading=_handover_heading(result),
+        lead=_handover_lead(result),
         candidates=[CandidateView(c.id, c.title, c.url, round(c.weight * 100))
                     for c in result.candidates[:15]],
         fix_is_claimed=bool(result.evidence) or bool(result.state.article),
     )
 
 
+def _handover_heading(result: WizardScreen) -> str:
+    if result.uncovered:
+        return f"This knowledge base has no articles about {' or '.join(result.uncovered)}"
+    if result.near and not result.candidates:
+        return f"No article carries {result.near[0].typed}"
+    if result.tried or result.fix:
+        return "Time to ask a person"
+    return "No article fits this: ask a person"
+
+
+def _handover_lead(result: WizardScreen) -> str:
+    if result.uncovered:
+        return ("Nothing here is about it, so a person at the help desk is the quickest "
+                "way to a fix.")
+    if result.near and not result.candidates:
+        return ("Check the code on your screen. These codes, one digit away, are in "
+                "articles:")
+    return ("The knowledge base has nothing more that fits what you entered. A person at "
+            "the help desk can take it from here.")
+
+
 def _title(result: WizardScreen) -> str:
     if result.kind is Screen.QUESTION and result.question is not None:
         return result.question.text
     if result.kind is Screen.HANDOVER:
-        return "Ask a person"
+        return _handover_heading(result)
     if result.kind is Screen.FITS:
         return "These might fit"
     return f"{result.fix.article.id}: fix" if result.fix is not None else ""
@@ -257,6 +283,12 @@ def api_step() -> dict:
                      "summary": view.handover.summary, "url": view.handover.url},
         "fits": [{"id": f.id, "title": f.title, "url": f.url, "symptom": f.symptom,
                   "next": api_url(f.state)} for f in result.fits],
+        "none_fit": api_url(result.none_fit) if result.none_fit else None,
+        "not_covered": result.uncovered,
+        "near_codes": [{"code": n.typed, "near": [
+            {"code": code, "articles": articles, "next": api_url(state)}
+            for code, articles, state in n.near]} for n in result.near],
+        "screen": str(result.kind),
         "questions_left": result.questions_left,
     }
     fix = result.fix

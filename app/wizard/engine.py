@@ -15,35 +15,35 @@ each kind by a function of its own below:
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from app.articles.facts import Facts
 from app.articles.model import Article
-from app.codes.labels import CODE_WORDS
-from app.codes.labels import label as code_label
 from app.query.typed import Query, read_query
-from app.text.analysis import stems
 from app.text.slugs import clip
 from app.wizard.candidates import (
+    RECALL,
     Candidate,
     answer_label,
     candidates_for,
     rescale_weights,
     weigh,
 )
+from app.wizard.coverage import uncovered_names
+from app.wizard.evidence import evidence_for, search_evidence
 from app.wizard.facets import FACETS
-from app.wizard.fixes import Fix, fix_for, fix_steps, symptom_sentence
+from app.wizard.fixes import fix_for, fix_steps, symptom_sentence
 from app.wizard.questions import (
     MAX_QUESTIONS,
-    Question,
     apply_answer,
     choose_question,
     question_for,
     stands_out,
 )
 from app.wizard.reasons import reasons_for
+from app.wizard.screen import Fit, NearCodes, WizardScreen
 from app.wizard.source import Source
 from app.wizard.state import NOT_SURE, OTHER, Answer, Screen, State
 
@@ -52,50 +52,9 @@ STEPS_FIRST = 3           # steps of the first article walked ...
 STEPS_LATER = 1           # ... and of the next, so a walk ends within 10 screens
 NEXT_WORTH = 0.15         # share of the weight a next candidate needs to be walked
 FITS = 6                  # candidates shown under "These might fit"
-WORDS_COVERED = 0.6       # share of the typed words an article must have to be "the fix"
+WEAK_MATCHES = 3          # ... and as weak matches, when the KB does not cover the problem
 # The ends after which a walk goes to a person ("fixed" shows its own screen).
 ENDS_OF_WALK = (Screen.DEAD_END, Screen.NO_MATCH)
-
-
-@dataclass(frozen=True)
-class Fit:
-    """A candidate offered under "These might fit": its symptom in one sentence."""
-
-    id: str
-    title: str
-    url: str
-    symptom: str
-    state: State                     # walking its fix
-
-
-@dataclass
-class WizardScreen:
-    """One screen: its kind, and what that kind shows."""
-
-    state: State
-    candidates: list[Candidate]
-    kind: Screen = Screen.START
-    question: Question | None = None
-    answers: list[Answer] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    from_paste: list[tuple[str, str]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    fix: Fix | None = None
-    fits: list[Fit] = field(default_factory=list)
-    none_fit: State | None = None    # "None of these": the hand-over
-    evidence: str = ""               # why the leader is "the fix": code, message, answers, words
-    questions_left: int = 0          # about how many more questions, for progress
-    tried: list[tuple[str, str]] = field(default_factory=list)   # (id, title)
-    codes: tuple[str, ...] = ()      # the codes read from what was typed
-
-    @property
-    def leader(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
-    @property
-    def dead_end(self) -> bool:
-        """The walk ends here with the hand-over to a person."""
-        return self.kind is Screen.HANDOVER
 
 
 @dataclass
@@ -131,6 +90,11 @@ def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> Wi
                           codes=query.codes)
     if not query:
         return result
+    if not (state.answers or state.article or state.tried or state.end or state.ask):
+        result.near = _near_codes(walk, result)
+        result.uncovered = uncovered_names(query, source)
+        if result.uncovered:
+            return _not_covered_screen(walk, result)
     if state.end == Screen.FIXED and state.article:
         article = source.article(state.article)
         if article is not None:
@@ -145,7 +109,8 @@ def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> Wi
     if (not remaining or state.end in ENDS_OF_WALK or len(state.tried) >= MAX_ARTICLES
             or (state.tried and remaining[0].weight < NEXT_WORTH)):
         return _handover_screen(result)
-    return _question_screen(walk, result) or _leader_screen(walk, result)
+    return (_search_first(walk, result) or _question_screen(walk, result)
+            or _leader_screen(walk, result))
 
 
 
@@ -262,7 +227,7 @@ def _question_screen(walk: _Walk, result: WizardScreen) -> WizardScreen | None:
         return None
     result.question = question_for(chosen[0], state, remaining, walk.facts, walk.query.codes,
                                    product_label=_product_label(walk, remaining))
-    result.questions_left = _questions_left(remaining, len(result.answers))
+    result.questions_left = _questions_left(len(result.answers))
     result.kind = Screen.QUESTION
     return result
 
@@ -274,18 +239,70 @@ def _leader_screen(walk: _Walk, result: WizardScreen) -> WizardScreen:
     leader = walk.source.article(remaining[0].id) if remaining else None
     if leader is None:
         return _handover_screen(result)
-    result.evidence = _evidence(walk.query, remaining, walk.facts, result.answers)
+    result.evidence = evidence_for(walk.query, remaining, walk.facts, result.answers)
     if result.evidence:
-        result.reasons = reasons_for(leader, walk.facts[leader.id], walk.query, result.answers)
-        result.fix = fix_for(walk.source, state.at_fix(leader.id), leader, remaining,
-                             walk.limit)
-        _walk_on(result)
-        result.kind = Screen.FIX
-        return result
+        return _leader_fix(walk, result, leader)
     if state.tried:
         # The list was shown once already: the walk ends with a person, not a second list.
         return _handover_screen(result)
     return _fits_screen(walk, result)
+
+
+def _near_codes(walk: _Walk, result: WizardScreen) -> list[NearCodes]:
+    """For each typed code no candidate carries, the carried codes one slip away, as
+    search offers them ("one digit away: 0x800CCC90")."""
+    out = []
+    for code in walk.query.codes:
+        if any(code.upper() in walk.facts[c.id].codes for c in result.candidates):
+            continue
+        near = walk.source.near_codes(code)
+        if near:
+            # As it was typed (`0x800CCC9`, not the canonical `0x0800CCC9`): shown, and
+            # replaced by each near code in the walk that starts from it.
+            digits = code.split("-")[-1].lower().removeprefix("0x").lstrip("0")
+            typed = re.search(rf"(?<![0-9a-z])(?:0x)?0*{re.escape(digits)}(?![0-9a-z])",
+                              walk.query.text, re.IGNORECASE)
+            out.append(NearCodes(typed.group() if typed else code, tuple(
+                (other, articles, State(walk.query.text[:typed.start()] + other
+                                        + walk.query.text[typed.end():] if typed else other))
+                for other, articles in near)))
+    return out
+
+
+def _not_covered_screen(walk: _Walk, result: WizardScreen) -> WizardScreen:
+    """The person named something no article speaks of: say so, hand over, and list
+    the nearest articles as the weak matches they are (a fix only if picked)."""
+    result.fits = [
+        Fit(c.id, c.title, c.url, _symptom_of(walk.source, c.id), result.state.at_fix(c.id))
+        for c in result.candidates[:WEAK_MATCHES]
+    ]
+    result.kind = Screen.HANDOVER
+    return result
+
+
+def _search_first(walk: _Walk, result: WizardScreen) -> WizardScreen | None:
+    """Before any question: the fix of search's first result where it is as clearly
+    the one as search makes it (app/wizard/evidence.py)."""
+    state, remaining = result.state, result.candidates
+    if state.answers or state.tried or state.ask or len(remaining) < 2:
+        return None
+    ranked = walk.source.rank(walk.query, RECALL)
+    result.evidence = search_evidence(walk.query, remaining, walk.facts, ranked)
+    leader = walk.source.article(remaining[0].id) if result.evidence else None
+    if leader is None:
+        result.evidence = ""
+        return None
+    return _leader_fix(walk, result, leader)
+
+
+def _leader_fix(walk: _Walk, result: WizardScreen, leader: Article) -> WizardScreen:
+    """The first step of the leader's fix, with what matched."""
+    result.reasons = reasons_for(leader, walk.facts[leader.id], walk.query, result.answers)
+    result.fix = fix_for(walk.source, result.state.at_fix(leader.id), leader,
+                         result.candidates, walk.limit)
+    _walk_on(result)
+    result.kind = Screen.FIX
+    return result
 
 
 def _fits_screen(walk: _Walk, result: WizardScreen) -> WizardScreen:
@@ -300,38 +317,11 @@ def _fits_screen(walk: _Walk, result: WizardScreen) -> WizardScreen:
     return result
 
 
-def _evidence(query: Query, candidates: list[Candidate], facts: dict[str, Facts],
-              answers: list[Answer]) -> str:
-    """Why the leader can be called the fix, or "" when the evidence is weak: it must
-    stand out, and hold something the runner-up does not (every pasted code, the
-    message quoted word for word, an answer, most of the typed words)."""
-    leader = candidates[0]
-    if len(candidates) > 1 and not stands_out(candidates):
-        return ""
-    own = facts[leader.id]
-    other = facts[candidates[1].id] if len(candidates) > 1 else None
-    if query.codes and leader.codes_matched >= len(query.codes) and (
-            other is None or candidates[1].codes_matched < leader.codes_matched):
-        return "code"
-    if query.is_long_message and query.quoted_in(own.text) and (
-            other is None or not query.quoted_in(other.text)):
-        return "message"
-    if any(a.value not in (NOT_SURE, OTHER) and a.value in own.values[a.facet]
-           and (other is None or a.value not in other.values[a.facet]) for a in answers):
-        return "answers"
-    typed = query.stems - CODE_WORDS
-    if typed:
-        covered = len(typed & set(stems(own.text))) / len(typed)
-        runner_up = len(typed & set(stems(other.text))) / len(typed) if other else 0.0
-        if covered >= WORDS_COVERED and covered > runner_up:
-            return "words"
-    if other is None:
-        return "only"
-    return ""
-
-
-def _questions_left(candidates: list[Candidate], asked: int) -> int:
-    return max(1, min(MAX_QUESTIONS - asked, math.ceil(math.log2(max(len(candidates), 2)) / 2)))
+def _questions_left(asked: int) -> int:
+    """At most this many more questions, this one included: the walk asks no more than
+    MAX_QUESTIONS, so the figure is never wrong (an estimate from the candidates left
+    said "About 1 more" on three screens in a row)."""
+    return MAX_QUESTIONS - asked
 
 
 def _product_label(walk: _Walk, candidates: list[Candidate]) -> str:
@@ -357,32 +347,3 @@ def _walk_on(result: WizardScreen) -> None:
     if tried >= MAX_ARTICLES or not after or after[0].weight < NEXT_WORTH:
         fix.next_state = replace(fix.next_state, end=Screen.NO_MATCH)
         fix.next_is_article = False
-
-
-def summary_text(result: WizardScreen, step_label: str = "", link: str = "") -> str:
-    """The case as plain text a person pastes into a help-desk ticket: what was
-    entered and read from it, the answers, what was tried, and a link to this step."""
-    lines = [f"Entered: {result.state.query}"]
-    if result.codes:
-        lines.append(f"Error codes read from it: {', '.join(code_label(c) for c in result.codes)}")
-    for name, value in result.from_paste:
-        lines.append(f"Read from it: {name}: {value}")
-    for answer in result.answers:
-        lines.append(f"{answer.name}: {answer.label}")
-    for article_id, title in result.tried:
-        lines.append(f"Tried {article_id} ({title}): not fixed")
-    if result.fix is not None and result.fix.article.id not in result.state.tried:
-        fix = result.fix
-        where = step_label or (f"step {fix.current.number} of {len(fix.steps)}" if fix.current
-                               else f"“{clip(fix.node.text, 70)}”" if fix.node else "")
-        lines.append(f"Tried {result.fix.article.id} ({result.fix.article.title})"
-                     + (f": up to {where}" if where else ""))
-        if fix.current is not None and fix.current.admin_action:
-            lines.append(f"Needs an administrator: {fix.current.admin_action}")
-    if link:
-        lines.append(f"This step: {link}")
-    return "\n".join(lines)
-
-
-def answers_text(state: State) -> str:
-    return "; ".join(f"{facet}={value}" for facet, value in state.answers)

@@ -51,13 +51,13 @@ def reasons_for(article: Article, facts: Facts, query: Query, answers: list[Answ
                        f"{_section_with(article, message.split()[0]) or 'text'}.")
             break
     for answer in answers:
-        if answer.value in (NOT_SURE,):
+        if answer.value in (NOT_SURE, OTHER):
             continue
+        # Only what matched: an article that says nothing about an answer is not
+        # excluded by it, which is no reason to call it the fix.
         value = facts.values[answer.facet].get(answer.value)
         if value:
             out.append(f"You answered {answer.name.lower()} “{answer.label}”: {value.source}.")
-        elif answer.value != OTHER:
-            out.append(f"It does not say which {answer.name.lower()}, so it stays in the running.")
     if not out and query:
         out.append("Its title and symptoms share the most words with what you entered.")
     return out
