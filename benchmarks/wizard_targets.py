@@ -68,12 +68,15 @@ def never_slower_than_search(kb: KnowledgeBase, cases: list) -> list[str]:
     """Where search ranks the target first, how often the wizard's first screen is
     its fix; and how often a fix on the first screen is right, over all cases."""
     seen: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    told: list[tuple[str, list[str]]] = []
     for case in cases:
         source = KnowledgeSource(kb)
         ranked = source.rank(read_query(case.query), 1)
         result = next_screen(source, State(case.query))
         shown = result.fix.article.id if result.fix is not None and not result.dead_end else ""
         counts = seen[case.kind]
+        if result.uncovered:
+            told.append((case.query, result.uncovered))
         if ranked and ranked[0][0] == case.target:
             counts[0] += 1
             counts[1] += shown == case.target
@@ -89,4 +92,8 @@ def never_slower_than_search(kb: KnowledgeBase, cases: list) -> list[str]:
                      f"screen is its fix {fixed:>4} ({fixed / max(first, 1):.1%}, >= 80%); "
                      f"first-screen fixes right {right}/{shown} ({right / max(shown, 1):.1%},"
                      " >= 97%)")
+    lines.append(f"search cases told the KB has no articles about something: {len(told)}/"
+                 f"{len(cases)} (0 or near 0)" + "".join(
+                     f"\n  told: {query[:50]!r} -> {', '.join(names)}"
+                     for query, names in told[:10]))
     return lines

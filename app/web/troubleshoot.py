@@ -20,6 +20,7 @@ from app.web.forms import FormGuard
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.wizard.engine import next_screen
+from app.wizard.fixes import Fix
 from app.wizard.screen import WizardScreen, answers_text, summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import Screen, State, parse_state
@@ -291,22 +292,26 @@ def api_step() -> dict:
         "screen": str(result.kind),
         "questions_left": result.questions_left,
     }
-    fix = result.fix
-    if fix is not None and result.question is None:
-        data["fix"] = {
-            "article": fix.article.id,
-            "url": fix.article.permalink,
-            "symptom": fix.symptom,
-            "cause": fix.cause,
-            "step": fix.current.number if fix.current else None,
-            "steps": len(fix.steps),
-            "text": "\n".join(b.text or "\n".join(b.items) for b in fix.current.blocks)
-            if fix.current else (fix.node.text if fix.node else ""),
-            "node": fix.node.id if fix.node else None,
-            "choices": [{"label": c.label, "kind": c.kind, "next": api_url(c.state)}
-                        for c in fix.choices],
-            "not_fixed": api_url(fix.next_state) if fix.next_state else None,
-            "admin_action": fix.current.admin_action if fix.current else "",
-            "page": page_url(fix.state),
-        }
+    if result.fix is not None and result.question is None:
+        data["fix"] = _fix_json(result.fix)
     return data
+
+
+def _fix_json(fix: Fix) -> dict:
+    """A step of a fix, as `/api/troubleshoot` gives it."""
+    return {
+        "article": fix.article.id,
+        "url": fix.article.permalink,
+        "symptom": fix.symptom,
+        "cause": fix.cause,
+        "step": fix.current.number if fix.current else None,
+        "steps": len(fix.steps),
+        "text": "\n".join(b.text or "\n".join(b.items) for b in fix.current.blocks)
+        if fix.current else (fix.node.text if fix.node else ""),
+        "node": fix.node.id if fix.node else None,
+        "choices": [{"label": c.label, "kind": c.kind, "next": api_url(c.state)}
+                    for c in fix.choices],
+        "not_fixed": api_url(fix.next_state) if fix.next_state else None,
+        "admin_action": fix.current.admin_action if fix.current else "",
+        "page": page_url(fix.state),
+    }

@@ -157,6 +157,14 @@ def _own_words(facts: Facts | None) -> set[str]:
                                *(v.label for v in facts.values["symptom"].values())])))
 
 
+def search_ranking(source: Source, query: Query) -> list[tuple[str, float]]:
+    """Search's own ranking of what was typed, as `candidates_for` asked for it (the
+    source keeps it for the session): a bare code is ranked as the code alone."""
+    if query.codes and not query.words_beside_codes:
+        return source.rank(read_query(" ".join(query.codes)), MAX_CANDIDATES)
+    return source.rank(query, RECALL)
+
+
 def candidates_for(source: Source, query: Query) -> list[tuple[str, float]]:
     """Error codes first: when articles carry a pasted code, they are the candidates,
     ordered by the code match and then by how many of the pasted words their title,

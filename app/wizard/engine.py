@@ -24,11 +24,11 @@ from app.articles.model import Article
 from app.query.typed import Query, read_query
 from app.text.slugs import clip
 from app.wizard.candidates import (
-    RECALL,
     Candidate,
     answer_label,
     candidates_for,
     rescale_weights,
+    search_ranking,
     weigh,
 )
 from app.wizard.coverage import uncovered_names
@@ -286,7 +286,7 @@ def _search_first(walk: _Walk, result: WizardScreen) -> WizardScreen | None:
     state, remaining = result.state, result.candidates
     if state.answers or state.tried or state.ask or len(remaining) < 2:
         return None
-    ranked = walk.source.rank(walk.query, RECALL)
+    ranked = search_ranking(walk.source, walk.query)
     result.evidence = search_evidence(walk.query, remaining, walk.facts, ranked)
     leader = walk.source.article(remaining[0].id) if result.evidence else None
     if leader is None:
