@@ -127,8 +127,9 @@ def _joined(word: str) -> str:
 def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips: set[str],
                   vocabulary: Vocabulary) -> tuple[int, int] | None:
     token = tokens[index]
+    # `mapisp32`, `ARTIMP`: a file or module of a pasted message, not a product.
     if (token.number or len(token.text) < MIN_LETTERS or known.get(_joined(token.text))
-            or any(c.isdigit() for c in token.text)):     # `mapisp32`: a file, a module
+            or any(c.isdigit() for c in token.text) or token.text.isupper()):
         return None
     if not token.inner_capital and token.text.lower() in slips:
         return None

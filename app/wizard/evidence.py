@@ -28,7 +28,7 @@ SEARCH_LEAD = 1.2         # search's first scores this many times its second ...
 WEIGHT_LEAD = 1.5         # ... and the wizard weighs it this many times its runner-up
 CLEAR_LEAD = 1.1          # enough for the one article quoting the message, or titled so
 TITLE_COVERED = 0.7       # share of the typed words in the title, for a description
-TITLE_WORDS = 3           # ... of at least this many words
+TITLE_WORDS = 3           # ... of at least this many words (without a code, for any lead)
 
 
 def evidence_for(query: Query, candidates: list[Candidate], facts: dict[str, Facts],
@@ -69,7 +69,10 @@ def search_evidence(query: Query, candidates: list[Candidate], facts: dict[str, 
         return ""
     lead = ranked[0][1] / ranked[1][1] if len(ranked) > 1 and ranked[1][1] > 0 else SEARCH_LEAD
     weight = candidates[0].weight / candidates[1].weight if candidates[1].weight else WEIGHT_LEAD
-    if lead >= SEARCH_LEAD and weight >= WEIGHT_LEAD:
+    typed = query.stems - CODE_WORDS
+    # Two words ("cannot mail") are too few for a lead in score to mean anything.
+    if (lead >= SEARCH_LEAD and weight >= WEIGHT_LEAD
+            and (query.codes or len(typed) >= TITLE_WORDS)):
         return "search"
     if lead < CLEAR_LEAD:
         return ""
@@ -77,7 +80,6 @@ def search_evidence(query: Query, candidates: list[Candidate], facts: dict[str, 
     if query.is_long_message and query.quoted_in(own.text) and not any(
             query.quoted_in(facts[c.id].text) for c in candidates[1:]):
         return "message"
-    typed = query.stems - CODE_WORDS
     if (not query.codes and len(typed) >= TITLE_WORDS
             and _covered(typed, own.title) >= TITLE_COVERED
             and _covered(typed, own.text) > _covered(typed, other.text)):

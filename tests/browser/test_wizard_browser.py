@@ -42,6 +42,11 @@ def test_from_the_home_page_to_the_administrators_step(page, live_server: str) -
     assert button.count() == 1, f"the home page has no '{WIZARD_BUTTON}' button"
     page.get_by_label("Paste an error code or message, or describe the problem").fill(
         "0x800CCC90")
+    # The suggestions that typing opens can cover the button (issue 18, the search
+    # box's part): closed as a person would, this test is about the walk that follows.
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("option").first).to_be_hidden()
     button.click()
     page.wait_for_url(re.compile(r"/troubleshoot\?q=0x800CCC90"))
     answer_and_walk_to_the_administrator(page)
