@@ -4,6 +4,9 @@ one question at a time.
 `next_screen(source, state)` computes one screen (its kind: `Screen`, in state.py),
 each kind by a function of its own below:
 
+0. On the first screen: a name the knowledge base never speaks of is said so, with the
+   hand-over (app/wizard/coverage.py); where search is as sure of its first result,
+   that is the fix (app/wizard/evidence.py).
 1. Candidates (app/wizard/candidates.py): codes first, then messages, then words,
    weighed by what the paste already says.
 2. Answers filter them (app/wizard/questions.py); "Not sure" keeps everyone.
@@ -111,7 +114,6 @@ def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> Wi
         return _handover_screen(result)
     return (_search_first(walk, result) or _question_screen(walk, result)
             or _leader_screen(walk, result))
-
 
 
 def _facts_beside_codes(facts: dict[str, Facts], query: Query) -> dict[str, Facts]:
