@@ -8,10 +8,11 @@ import pytest
 from app.articles.facts import facts_of
 from app.articles.model import Article, Block, Section
 from app.articles.trees import parse_tree
-from app.wizard.engine import step, summary_text
+from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
+from app.wizard.screen import summary_text
 from app.wizard.source import KnowledgeSource
-from app.wizard.state import NOT_SURE, State, parse_state
+from app.wizard.state import NOT_SURE, Screen, State, parse_state
 from tests.conftest import helpdesk_article
 
 
@@ -68,7 +69,7 @@ def walk(source, query, target, *, unsure=False, limit=10):
     """A truthful user: the option that keeps the target, else "Not sure"."""
     state, asked = State(query), []
     for _ in range(limit):
-        result = step(source, state)
+        result = next_screen(source, state)
         if result.question is None:
             return result, asked
         options = result.question.options
@@ -80,7 +81,7 @@ def walk(source, query, target, *, unsure=False, limit=10):
 
 
 def test_a_shared_code_asks_a_question_about_the_situation(source):
-    result = step(source, State("0x800CCC0E"))
+    result = next_screen(source, State("0x800CCC0E"))
     assert {c.id for c in result.candidates} == set(CODE_CARRIERS)
     question = result.question
     assert question is not None
@@ -104,7 +105,7 @@ def test_truthful_answers_narrow_a_shared_code_to_each_article(source, target):
 def test_not_sure_never_loses_the_right_article(source, target):
     state = State("0x800CCC0E")
     for _ in range(6):
-        result = step(source, state)
+        result = next_screen(source, state)
         assert target in [c.id for c in result.candidates]
         if result.question is None:
             break
@@ -113,14 +114,14 @@ def test_not_sure_never_loses_the_right_article(source, target):
 
 
 def test_two_pasted_codes_outrank_one_and_need_no_question(source):
-    result = step(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+    result = next_screen(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
     assert result.question is None
     assert result.candidates[0].id == "Q900103"
     assert any("0x800CCC92" in reason for reason in result.reasons)
 
 
 def test_what_the_paste_says_counts_as_an_answer(source):
-    result = step(source, State("0x800CCC0E Protocol: SMTP, Port: 25"))
+    result = next_screen(source, State("0x800CCC0E Protocol: SMTP, Port: 25"))
     assert ("Connection", "SMTP") in result.from_paste
     assert result.candidates[0].id == "Q900102"
     assert result.question is None or result.question.id != "protocol"
@@ -128,24 +129,24 @@ def test_what_the_paste_says_counts_as_an_answer(source):
 
 def test_the_fix_is_walked_one_step_at_a_time_then_the_hand_over_when_nothing_else_fits(source):
     state = State("0x800CCC0E", (("code", "0x800ccc0f"),))
-    result = step(source, state)
+    result = next_screen(source, state)
     fix = result.fix
     assert fix.article.id == "Q900101" and fix.current.number == 1 and len(fix.steps) == 2
     assert fix.current.blocks[0].items == ("Check the POP3 server name.",
                                            "Check the port is 110.")
-    second = step(source, fix.next_state)
+    second = next_screen(source, fix.next_state)
     assert second.fix.current.number == 2
     assert "ask your provider" in second.fix.current.blocks[0].text
     # The answer left the other articles far behind: "No" ends with the hand-over.
-    assert not second.fix.next_is_article and second.fix.next_state.end == "no-match"
-    assert step(source, second.fix.next_state).dead_end
+    assert not second.fix.next_is_article and second.fix.next_state.end == Screen.NO_MATCH
+    assert next_screen(source, second.fix.next_state).dead_end
 
 
 def test_after_an_article_the_next_is_walked_when_it_is_as_likely(source):
-    first = step(source, State("0x800CCC0E", (("product", "outlook-express"),),
+    first = next_screen(source, State("0x800CCC0E", (("product", "outlook-express"),),
                                "Q900101", step=2))
     assert first.fix.next_is_article
-    after = step(source, first.fix.next_state)
+    after = next_screen(source, first.fix.next_state)
     assert "Q900101" in after.state.tried
     assert "Q900101" not in [c.id for c in after.candidates]
     assert after.fix is not None and after.fix.article.id == "Q900102"
@@ -153,7 +154,7 @@ def test_after_an_article_the_next_is_walked_when_it_is_as_likely(source):
 
 def test_nothing_left_is_a_dead_end_with_a_summary(source):
     state = State("0x800CCC0E", (("code", "0x800ccc0f"),), tried=tuple(CODE_CARRIERS))
-    result = step(source, state)
+    result = next_screen(source, state)
     assert result.dead_end and not result.candidates
     text = summary_text(result)
     assert "Entered: 0x800CCC0E" in text
@@ -162,15 +163,15 @@ def test_nothing_left_is_a_dead_end_with_a_summary(source):
 
 
 def test_nothing_found_is_a_dead_end(source):
-    assert step(source, State("zzzz qqqq")).dead_end
+    assert next_screen(source, State("zzzz qqqq")).dead_end
 
 
 def test_changing_an_answer_keeps_the_others_and_asks_it_again(source):
     state = State("0x800CCC0E", (("os", "windows-xp"), ("product", "outlook-express")))
-    result = step(source, state)
+    result = next_screen(source, state)
     change = next(a.change for a in result.answers if a.facet == "os")
     assert change.answers == (("product", "outlook-express"),)
-    again = step(source, change)
+    again = next_screen(source, change)
     assert again.question is not None and again.question.id == "os"
 
 
@@ -184,7 +185,7 @@ def test_changing_an_answer_keeps_the_others_and_asks_it_again(source):
 ])
 def test_garbled_or_outdated_states_fall_back_with_a_notice(source, pairs, notice):
     state, notices = parse_state(pairs)
-    result = step(source, state, notices)
+    result = next_screen(source, state, notices)
     assert any(notice in n for n in result.notices), result.notices
     assert result.candidates, "falls back to a step that still makes sense"
 
@@ -224,12 +225,12 @@ nodes:
 
 def test_an_authored_tree_replaces_the_generic_steps_and_walks_both_branches(make_kb):
     source = make_kb({**ARTICLES, "helpdesk/Q900103.tree.yaml": TREE}).source()
-    result = step(source, State("0x800CCC0E 0x800CCC92"))
+    result = next_screen(source, State("0x800CCC0E 0x800CCC92"))
     fix = result.fix
     assert fix.node.id == "first"
     yes, no = fix.choices
-    assert step(source, yes.state).fix.node.text == "Change the alias."
-    admin = step(source, no.state).fix
+    assert next_screen(source, yes.state).fix.node.text == "Change the alias."
+    admin = next_screen(source, no.state).fix
     assert "custom recipient" in admin.node.text
     assert [c.kind for c in admin.choices] == ["done", "escalate"]
 
@@ -262,7 +263,7 @@ def give_up_walk(source, query):
     for screens in range(1, 40):
         state, notices = parse_state(state.params())  # each screen is a link followed
         assert not notices
-        result = step(source, state)
+        result = next_screen(source, state)
         if result.dead_end:
             return screens
         if result.question is not None:
@@ -281,17 +282,17 @@ def test_a_person_who_knows_nothing_reaches_a_person_within_ten_screens(source, 
 
 
 def test_without_evidence_the_page_offers_what_might_fit_instead_of_the_fix(source):
-    result = step(source, State("cannot mail"))
+    result = next_screen(source, State("cannot mail"))
     while result.question is not None:  # "Not sure" tells nothing apart
-        result = step(source, result.question.options[-1].state)
+        result = next_screen(source, result.question.options[-1].state)
     assert result.fix is None
-    assert [fit.id for fit in result.fits][:2] and result.none_fit.end == "no-match"
+    assert [fit.id for fit in result.fits][:2] and result.none_fit.end == Screen.NO_MATCH
     assert all(fit.symptom for fit in result.fits)
-    assert step(source, result.none_fit).dead_end
+    assert next_screen(source, result.none_fit).dead_end
 
 
 def test_a_pasted_code_pair_is_evidence_enough_for_the_fix(source):
-    result = step(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
+    result = next_screen(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
     assert result.evidence == "code" and result.fix.article.id == "Q900103"
 
 
@@ -362,7 +363,7 @@ def test_a_draft_tree_walks_the_fix_and_loads_as_written():
 def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten_screens(source):
     state, screens = State("cannot mail"), 0
     while True:
-        result = step(source, state)
+        result = next_screen(source, state)
         screens += 1
         if result.dead_end:
             break
@@ -377,17 +378,17 @@ def test_picking_from_what_might_fit_then_no_to_everything_still_ends_within_ten
 
 
 def test_what_the_text_says_the_person_was_doing_is_not_asked(source):
-    result = step(source, State("outlook express cannot receive mail"))
+    result = next_screen(source, State("outlook express cannot receive mail"))
     assert ("Doing", "Receiving or downloading mail or files") in result.from_paste
     asked = []
     while result.question is not None:
         asked.append(result.question.id)
-        result = step(source, result.question.options[-1].state)
+        result = next_screen(source, result.question.options[-1].state)
     assert "doing" not in asked
 
 
 def test_four_words_found_quoted_are_no_evidence_of_the_fix(source):
-    result = step(source, State("printer prints pages of garbage"))
+    result = next_screen(source, State("printer prints pages of garbage"))
     assert result.evidence != "message"
 
 

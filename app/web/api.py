@@ -87,7 +87,7 @@ def suggestions():
 
 @bp.get("/articles/<ident>")
 def article(ident: str):
-    identifier = article_id(ident.removeprefix("KB").removeprefix("kb"))
+    identifier = article_id(ident)
     found = get_kb().store().get(identifier) if identifier else None
     if found is None:
         abort(404, description=f"There is no article {ident!r} in this knowledge base.")

@@ -15,24 +15,23 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
     url_for,
 )
 from markupsafe import Markup
-from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
 from app.activity.log import MAX_COMMENT
-from app.articles.ids import article_id, permalink_for
+from app.articles.ids import ID_DIGITS, article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
-from app.web.activity import get_activity, rate_limiter
+from app.web.activity import get_activity
 from app.web.filters import thousands
+from app.web.forms import FormGuard
 from app.web.handover import handover
 from app.web.knowledge import get_kb
 from app.web.overlay import not_retired
@@ -41,9 +40,9 @@ from app.web.search import page_argument
 
 bp = Blueprint("pages", __name__)
 
-ID_IN_PATH = re.compile(r"^(?:kb/)?(?:\d{3}/)?(?:kb|q)?(\d{5,7})/?$", re.IGNORECASE)
+ID_IN_PATH = re.compile(rf"^(?:kb/)?(?:\d{{3}}/)?(?:kb|q)?({ID_DIGITS})/?$", re.IGNORECASE)
 PRODUCT_PAGE = 50
-CSRF_COOKIE = "kb_form"
+FEEDBACK_FORM = FormGuard(cookie="kb_form", path="/kb/", bucket="feedback")
 RELATED = 6
 # ids the article page itself uses, which no sub-heading may take
 PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", "comment",
@@ -52,12 +51,7 @@ PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", 
 
 @bp.record_once
 def _set_up(state) -> None:
-    app = state.app
-    app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
-    app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
-    app.extensions["feedback_rate_limit"] = rate_limiter(
-        app, "feedback", int(app.config["FEEDBACK_RATE_LIMIT"]),
-        float(app.config["FEEDBACK_RATE_WINDOW"]))
+    FEEDBACK_FORM.install(state.app)
 
 
 @dataclass
@@ -74,10 +68,6 @@ def home():
     store = get_kb().store()
     return render_template("pages/home.html", products=store.products(),
                            total=store.count())
-
-
-def _tokens() -> FeedbackTokens:
-    return FeedbackTokens(current_app.config["SECRET_KEY"])
 
 
 def _canonical_redirect(identifier: str):
@@ -118,8 +108,7 @@ def article(folder: int, ident: str):
         abort(404, description=f"There is no article {identifier} in this knowledge base.")
     query = " ".join(request.args.get("q", "").split())[:200]
     sections, marked = _sections(found, query)
-    nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
-    response = Response(render_template(
+    return render_template(
         "pages/article.html",
         article=found,
         sections=sections,
@@ -128,16 +117,12 @@ def article(folder: int, ident: str):
         marked=marked,
         related=not_retired(related_articles(kb, found, limit=RELATED, similar=False)),
         more_related=f"{permalink_for(found.id)}related",
-        token=_tokens().issue(found.id, nonce),
+        token=FEEDBACK_FORM.token(found.id),
         thanks=request.args.get("thanks") == "1",
         max_comment=MAX_COMMENT,
         handover=handover(f"Read article {found.id}: {found.title}\nThis page: {request.url}",
                           f"Help needed: {found.id} {found.title}", request.url),
-    ))
-    if request.cookies.get(CSRF_COOKIE) != nonce:
-        response.set_cookie(CSRF_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
-                            samesite="Lax", secure=request.is_secure, path="/kb/")
-    return response
+    )
 
 
 @bp.post("/kb/<int:folder>/<ident>/feedback")
@@ -147,17 +132,12 @@ def feedback(folder: int, ident: str):
     if identifier is None or get_kb().store().path_of(identifier) is None:
         abort(404, description=f"There is no article {ident!r} to give feedback on.")
     back = permalink_for(identifier) + "#feedback"
-    problem = _tokens().check(request.form.get("token", ""), identifier,
-                              request.cookies.get(CSRF_COOKIE))
+    problem = FEEDBACK_FORM.problem(identifier)
     if problem:
         raise _not_saved(BadRequest(f"Your feedback was not saved. {problem}"), back)
-    limiter: RateLimiter = current_app.extensions["feedback_rate_limit"]
-    client = request.remote_addr or "unknown"
-    if not limiter.allow(client):
-        wait = limiter.retry_after(client)
-        raise _not_saved(TooManyRequests(
-            f"Your feedback was not saved: too many votes from your address. "
-            f"Try again in {wait} seconds.", retry_after=wait), back)
+    too_many = FEEDBACK_FORM.over_limit("Your feedback was not saved: too many votes")
+    if too_many:
+        raise _not_saved(too_many, back)
     helpful = request.form.get("helpful", "")
     if helpful not in {"yes", "no"}:
         raise _not_saved(BadRequest("Your feedback was not saved: choose Yes or No."), back)

@@ -148,7 +148,7 @@ def results():
     typed = " ".join(request.args.get("q", "").split())
     if not typed:
         return render_template("search/empty.html")
-    identifier = article_id(typed.removeprefix("KB").removeprefix("kb"))
+    identifier = article_id(typed)
     if identifier and get_kb().store().path_of(identifier):
         return redirect(permalink_for(identifier))
     product = request.args.get("product", "").strip() or None

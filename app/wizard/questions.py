@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from app.articles.facts import Facts, Value
-from app.wizard.candidates import Candidate, normalise
+from app.wizard.candidates import Candidate, rescale_weights
 from app.wizard.facets import FACETS
 from app.wizard.state import NOT_SURE, OTHER, State
 
@@ -130,7 +130,7 @@ def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dic
             out = []
             for candidate, factor in kept:
                 out.append(replace(candidate, weight=candidate.weight * factor))
-            normalise(out)
+            rescale_weights(out)
             return out
     # A value not shown among the options but held by some candidate still counts.
     held = [c for c in candidates if value in facts[c.id].values[facet]]
@@ -139,7 +139,7 @@ def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dic
         unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
         out += [replace(c, weight=c.weight * unknown) for c in candidates
                 if not facts[c.id].values[facet]]
-        normalise(out)
+        rescale_weights(out)
         return out
     return None
 
