@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-ARTICLE_ID = re.compile(r"^Q?(\d{5,7})$", re.IGNORECASE)
+# The digits of an article number: the one definition every pattern builds on.
+ID_DIGITS = r"\d{5,7}"
+ARTICLE_ID = re.compile(rf"^Q?({ID_DIGITS})$", re.IGNORECASE)
 
 
 def article_id(value: str) -> str | None:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.articles.facts import first_sentences
+from app.articles.ids import ID_DIGITS
 from app.articles.model import Article, Section
-from app.articles.sections import FIX_SECTIONS, symptom_section
+from app.articles.sections import FIX_SECTIONS, cause_section, symptom_section
 from app.articles.trees import TreeNode
 from app.markup.blocks import Block
 from app.text.slugs import clip
@@ -19,14 +20,26 @@ METHOD_CUE = re.compile(r"(following (methods|steps|ways)|one of the following|m
 # A paragraph that only introduces what follows ("To resolve this issue:").
 LEAD_IN_CHARS = 120
 # A step that only points elsewhere ("For more information, see Q185836").
-REFERENCE = re.compile(r"\b(Q\d{5,7}|article|for more information|see the following)\b", re.I)
+REFERENCE = re.compile(rf"\b(Q{ID_DIGITS}|article|for more information|see the following)\b",
+                       re.I)
 REFERENCE_CHARS = 240
-# What only an administrator can do: said so, and handed over instead of "Did this fix it?".
+# What only an administrator can do, or should: changing the system (the registry,
+# DNS and network settings, service packs and fixes, reinstalling, disks and BIOS,
+# servers and domains). Said so, and handed over instead of "Did this fix it?".
 ADMIN_WORDS = re.compile(
     r"\b(administrator|admin|on the (?:exchange )?server computer|server service pack|"
     r"upgrade (?:to|the) (?:microsoft )?(?:exchange|windows nt|sql|sms|proxy) server|"
-    r"domain controller|user manager for domains|exchange administrator program)\b", re.I)
-
+    r"domain controller|user manager for domains|exchange administrator program|"
+    r"registry|regedit(?:32)?(?:\.exe)?|hkey_\w+|"
+    r"dns|wins|tcp/ip|ip address|subnet mask|default gateway|gateway tab|bindings tab|"
+    r"network (?:icon|settings|protocol|adapter|configuration)|double-click network|"
+    r"service pack|hotfix|hot fix|the (?:latest )?fix|qfe|"
+    r"reinstall\w*|uninstall\w*|remove and (?:then )?reinstall|"
+    r"bios|cmos|fdisk|format (?:the|your) (?:hard )?(?:disk|drive)|partition|"
+    r"system\.ini|win\.ini|config\.sys|autoexec\.bat|device manager|"
+    r"group policy|system policy|policy editor)\b", re.I)
+ADMIN_ACTION_CHARS = 200
+NOTICE = re.compile(r"^(warning|important|caution|note)\b", re.I)
 @dataclass(frozen=True)
 class FixStep:
     number: int
@@ -40,10 +53,23 @@ class FixStep:
 
     @property
     def admin_action(self) -> str:
-        """What to ask an administrator to do, when only one can take this step."""
+        """What to ask an administrator to do, when this step changes the system (the
+        marker the screen reads to send the person to the hand-over): the step's
+        heading, if it has one, and its first sentence that names the change."""
         if not ADMIN_WORDS.search(self.text):
             return ""
-        return first_sentences(self.text, 200)
+        heading = next((b.text for b in self.blocks if b.kind == "heading"), "")
+        if ADMIN_WORDS.search(heading):
+            return clip(heading, ADMIN_ACTION_CHARS)
+        lines = [line for b in self.blocks if b.kind in ("para", "steps", "bullets")
+                 for line in (b.text, *b.items) if not NOTICE.match(line)]
+        sentences = [s for line in lines for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)]
+        named = next((s for s in sentences if ADMIN_WORDS.search(s)), "")
+        if not named:
+            return clip(heading or first_sentences(self.text, ADMIN_ACTION_CHARS),
+                        ADMIN_ACTION_CHARS)
+        return clip(f"{heading.rstrip('.:')}: {named}" if heading else named,
+                    ADMIN_ACTION_CHARS)
 
 
 @dataclass(frozen=True)
@@ -97,7 +123,13 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
             elif block.kind == "steps":
                 chunk.append(block)
                 following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
-                if following is None or following.kind != "pre":
+                if not _continues(block, following):
+                    close()
+            elif block.kind == "bullets" and chunk and chunk[-1].kind == "steps":
+                # The list an item introduces ("...and then do the following:").
+                chunk.append(block)
+                following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
+                if following is None or following.kind != "steps" or following.start == 1:
                     close()
             elif block.kind == "bullets" and chunk and chunk[-1].kind == "para" and (
                 METHOD_CUE.search(chunk[-1].text)
@@ -112,10 +144,26 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
                 chunk.append(block)
             else:
                 chunk.append(block)
-                if block.kind == "pre" and any(b.kind == "steps" for b in chunk):
+                numbered = [b for b in chunk if b.kind == "steps"]
+                following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
+                if block.kind == "pre" and numbered and not (
+                        following is not None and following.kind == "steps"
+                        and following.start == numbered[-1].start + len(numbered[-1].items)):
                     close()
         close()
     return [replace(s, number=n) for n, s in enumerate(_joined(steps), 1)]
+
+
+def _continues(steps: Block, following: Block | None) -> bool:
+    """Whether the block after a numbered list belongs to the same step: a box the last
+    item shows, the list an item introduces with a colon, or the numbering going on."""
+    if following is None:
+        return False
+    if following.kind == "pre":
+        return True
+    last = steps.items[-1] if steps.items else ""
+    return (following.kind in ("bullets", "steps") and last.rstrip().endswith(":")) or (
+        following.kind == "steps" and following.start == steps.start + len(steps.items))
 
 
 def _is_lead_in(step: FixStep) -> bool:
@@ -177,7 +225,7 @@ def symptom_sentence(article: Article, limit: int = 160) -> str:
 
 def _summary(article: Article) -> tuple[str, str]:
     return (_lead_text(symptom_section(article), 200),
-            _lead_text(article.section("CAUSE"), 200))
+            _lead_text(cause_section(article), 200))
 
 
 def fix_for(source: Source, state: State, article: Article, remaining: list[Candidate],
