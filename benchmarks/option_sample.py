@@ -18,6 +18,12 @@ drawn options have no label yet. Those go to `--todo` (TSV, label column empty) 
 read and labelled by hand and appended to LABELS: the figure then covers the whole
 sample, so a change that shows new options is measured on them too, not only on the
 options it kept.
+
+The runs in LABELS (its last column): "before", the sample of 74c63f6's options,
+labelled before any change (`--sample-seed 18`); "after-1", the same draw over an
+intermediate build, labelled and then used to tune; "after", a fresh draw over the
+final build (`--sample-seed 19`), so the figure after is not measured on the options
+the tuning looked at.
 """
 
 from __future__ import annotations
@@ -148,6 +154,7 @@ def main() -> int:
     parser.add_argument("--walks", type=Path, help="cache of the options shown (JSON)")
     parser.add_argument("--todo", type=Path, help="write drawn options without a label here")
     parser.add_argument("--run", default="after", help="the name the todo rows carry")
+    parser.add_argument("--sample-seed", type=int, default=SEED, help="the draw's seed")
     args = parser.parse_args()
     if not args.kb.is_dir() or not args.index.exists():
         print(f"skipped: no archive at {args.kb} or no index at {args.index}")
@@ -159,7 +166,7 @@ def main() -> int:
         if args.walks:
             args.walks.write_text(json.dumps(found, ensure_ascii=False))
     found = {kind: {_clean(k): v for k, v in options.items()} for kind, options in found.items()}
-    todo = report(draw(found), read_labels(), found)
+    todo = report(draw(found, args.sample_seed), read_labels(), found)
     if args.todo and todo:
         write_todo(args.todo, todo, args.run)
         print(f"wrote {len(todo)} to {args.todo}")

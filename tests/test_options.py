@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.articles.facts import names_in_text, product_line
+from app.articles.facts import KINDS, Facts, Value, facts_of, names_in_text, product_line
 from app.articles.model import Article, Block, Section
+from app.wizard.candidates import Candidate
 from app.wizard.engine import step
 from app.wizard.fixes import fix_steps
+from app.wizard.questions import choose_question
 from app.wizard.state import State
 from tests.conftest import archive_article, helpdesk_article
 
@@ -198,6 +200,32 @@ def test_a_program_the_person_named_is_not_asked_again(make_kb):
     result = step(source, State("excel says the file is locked"))
     assert result.question is None or result.question.id != "product"
     assert ("Program", "Excel") in result.from_paste
+
+
+def test_an_everyday_word_in_a_title_names_no_program():
+    found = Article(id="Q900601", title="Cannot Access CD-ROM Drive in MS-DOS Mode",
+                    permalink="/kb/900/Q900601/")
+    assert facts_of(found).values["product"] == {}
+    found.title = "Microsoft Access 97 Cannot Open the Database"
+    assert [v.label for v in facts_of(found).values["product"].values()] == ["Access"]
+
+
+def test_a_question_with_one_real_option_is_not_asked():
+    def facts(article_id: str, program: str = "") -> Facts:
+        values = {kind: {} for kind in KINDS}
+        if program:
+            values["product"] = {program.lower(): Value(program, "its title")}
+        return Facts(article_id, "t", "/", frozenset(), values)
+
+    found = {"Q1": facts("Q1", "Encarta"), "Q2": facts("Q2"), "Q3": facts("Q3"),
+             "Q4": facts("Q4", "Visio")}
+    candidates = [Candidate(key, "t", "/", 1.0, weight) for key, weight in
+                  (("Q1", 0.5), ("Q2", 0.3), ("Q3", 0.19), ("Q4", 0.01))]
+    # Visio, held by the faintest candidate, waits under "Something else"; what is
+    # left, "Which program? Encarta / Something else", is nothing a person can answer.
+    assert choose_question(candidates, found, set(), None) is None
+    found["Q3"] = facts("Q3", "Word")
+    assert choose_question(candidates, found, set(), None)[0] == "product"
 
 
 def _article(*blocks: Block) -> Article:

@@ -274,7 +274,11 @@ def _programs(article: Article, about: str, found: _Found) -> None:
             if OPERATING_SYSTEM.match(name):
                 found.add("os", name, "its operating-system list")
     for name in dict.fromkeys(_PROGRAM_IN_TEXT.findall(about[:700])):
-        if not OPERATING_SYSTEM.match(name):
+        # "Cannot Access CD-ROM Drive" in a title names no program; "Microsoft Access"
+        # and "Access 97" do.
+        if not OPERATING_SYSTEM.match(name) and (name.lower() not in ORDINARY_NAMES or re.search(
+                rf"Microsoft\s+{re.escape(name)}\b|\b{re.escape(name)}\s+(v(ersion)?\s*)?\d",
+                about)):
             found.add("product", name, "its title or symptoms name it")
 
 

@@ -48,7 +48,7 @@ CODE_LINE = re.compile(
     r"(^\s*[\w.$\[\]]+\s*=|[;{}]\s*$|^\s*(Dim|Private Sub|Public Sub|Sub|Function|Declare|"
     r"#include|#define|SELECT|INSERT|DEVICE|COPY|DEL|ECHO|NET USE|REM)\b|\w\([^)]*\)\s*;|"
     r"&\s*\w+\s*&|==|!=|//|/\*|;;|\bSELECT\b.*\bFROM\b|quotation marks|\w:\w+:\w|\w\(\)|"
-    r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\S\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
+    r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
     r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3})")
 REPEATED = re.compile(r"(?<!\S)(\S+(?: \S+){2,}) \1(?!\S)")     # a dialog's title read twice
 PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
@@ -58,7 +58,7 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
                  r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
 # A line that starts the way no message does: a fragment ("reference to an array"),
 # a dash or a bracket (a compiler's and a few programs' messages excepted).
-ODD_START = re.compile(r"^-(?!\d)|^\(|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
+ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
 # address, a book's title.

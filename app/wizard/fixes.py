@@ -9,6 +9,7 @@ from app.articles.facts import first_sentences
 from app.articles.ids import ID_DIGITS
 from app.articles.model import Article, Section
 from app.articles.sections import FIX_SECTIONS, cause_section, symptom_section
+from app.articles.seen import sentences
 from app.articles.trees import TreeNode
 from app.markup.blocks import Block
 from app.text.slugs import clip
@@ -40,6 +41,15 @@ ADMIN_WORDS = re.compile(
     r"group policy|system policy|policy editor)\b", re.I)
 ADMIN_ACTION_CHARS = 200
 NOTICE = re.compile(r"^(warning|important|caution|note)\b", re.I)
+# "To work around this problem, disable the Guest account:" names the action...
+LEAD_IN = re.compile(r"^(to (resolve|work around|correct|fix|avoid) th(is|ese) \w+,?\s*|"
+                     r"to do this,?\s*)", re.I)
+# ...unless it only says that steps follow.
+GENERIC_LEAD = re.compile(r"\b(follow|following|these steps|as follows)\b", re.I)
+CONFIRMED = re.compile(r"^microsoft has confirmed\b", re.I)
+DOING = re.compile(r"\b(obtain|install|apply|reinstall|remove|uninstall|change|edit|modify|"
+                   r"set|add|delete|upgrade|disable|enable|configure|restart|start|open|"
+                   r"use|type|run)\b", re.I)
 @dataclass(frozen=True)
 class FixStep:
     number: int
@@ -55,21 +65,29 @@ class FixStep:
     def admin_action(self) -> str:
         """What to ask an administrator to do, when this step changes the system (the
         marker the screen reads to send the person to the hand-over): the step's
-        heading, if it has one, and its first sentence that names the change."""
+        heading or its lead-in when they name the change, else its first sentence
+        that says to do it."""
         if not ADMIN_WORDS.search(self.text):
             return ""
-        heading = next((b.text for b in self.blocks if b.kind == "heading"), "")
-        if ADMIN_WORDS.search(heading):
-            return clip(heading, ADMIN_ACTION_CHARS)
-        lines = [line for b in self.blocks if b.kind in ("para", "steps", "bullets")
-                 for line in (b.text, *b.items) if not NOTICE.match(line)]
-        sentences = [s for line in lines for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)]
-        named = next((s for s in sentences if ADMIN_WORDS.search(s)), "")
-        if not named:
-            return clip(heading or first_sentences(self.text, ADMIN_ACTION_CHARS),
-                        ADMIN_ACTION_CHARS)
-        return clip(f"{heading.rstrip('.:')}: {named}" if heading else named,
-                    ADMIN_ACTION_CHARS)
+        return clip(_admin_action(self.blocks), ADMIN_ACTION_CHARS)
+
+
+def _admin_action(blocks: tuple[Block, ...]) -> str:
+    heading = next((b.text for b in blocks if b.kind == "heading"), "")
+    if ADMIN_WORDS.search(heading):
+        return heading
+    lead = blocks[0].text if blocks[0].kind == "para" and blocks[0].text.endswith(":") else ""
+    lead = LEAD_IN.sub("", lead).rstrip(":").strip()
+    if lead and not GENERIC_LEAD.search(lead):
+        return lead[:1].upper() + lead[1:]
+    lines = [line for b in blocks if b.kind in ("para", "steps", "bullets")
+             for line in (b.text, *b.items) if not NOTICE.match(line)]
+    said = [s for line in lines for s in sentences(line)
+            if ADMIN_WORDS.search(s) and not CONFIRMED.match(s)]
+    named = next((s for s in said if DOING.search(s)), said[0] if said else "")
+    if not named:
+        return heading or first_sentences(" ".join(lines), ADMIN_ACTION_CHARS)
+    return f"{heading.rstrip('.:')}: {named}" if heading else named
 
 
 @dataclass(frozen=True)
@@ -188,7 +206,9 @@ def _joined(steps: list[FixStep]) -> list[FixStep]:
         if _is_lead_in(step):
             pending = step.blocks
             continue
-        if out and _is_reference(step) and out[-1].anchor == step.anchor:
+        # A pointer to another article, or a box or table the step before refers to.
+        if out and out[-1].anchor == step.anchor and (
+                _is_reference(step) or all(b.kind == "pre" for b in step.blocks)):
             out[-1] = replace(out[-1], blocks=(*out[-1].blocks, *step.blocks))
             continue
         out.append(step)

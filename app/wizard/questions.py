@@ -104,7 +104,8 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
 def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     """Expected information gain (bits) of asking `facet`, over candidates' weights."""
     options = _option_sets(facet, candidates, facts)
-    if len(options) < 2:
+    # "Which program? Encarta / Something else" asks nothing a person can answer.
+    if sum(1 for key, _, _ in options if key != OTHER) < 2:
         return 0.0
     known = sum(1 for c in candidates if facts[c.id].values[facet])
     if known == 0:
