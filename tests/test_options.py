@@ -266,3 +266,16 @@ def test_a_step_is_whole_with_the_list_its_last_item_introduces():
 def test_steps_that_change_the_system_name_the_action_for_an_administrator(text, action):
     step_, = fix_steps(_article(Block("para", text)))
     assert step_.admin_action == action
+
+
+def test_a_step_that_changes_the_system_goes_to_the_hand_over_with_the_action(make_kb):
+    world = make_kb({"Q900801": helpdesk_article(
+        "Q900801", "Outlook Express times out when it checks mail",
+        products=["Outlook Express"], symptoms="Outlook Express times out when it checks mail.",
+        resolution=["Use Registry Editor to set the Timeout value to 60.",
+                    "Restart the computer."])})
+    page = world.client.get("/troubleshoot", query_string={
+        "q": "outlook express times out", "article": "Q900801"}).get_data(as_text=True)
+    assert "This needs your administrator." in page
+    assert "Needs an administrator: Use Registry Editor to set the Timeout value to 60." in page
+    assert "Did this fix it?" not in page
