@@ -24,6 +24,15 @@ labelled before any change (`--sample-seed 18`); "after-1", the same draw over a
 intermediate build, labelled and then used to tune; "after", a fresh draw over the
 final build (`--sample-seed 19`), so the figure after is not measured on the options
 the tuning looked at.
+
+Measured (full archive; yes / labelled drawn options, by hand):
+
+    kind      before (74c63f6, seed 18)   after (seed 19)
+    message   62/130  47.7%               124/130  95.4%
+    symptom   26/110  23.6%               102/110  92.7%
+    version   14/40   35.0% (24 of 53     40/40   100.0% (0 of 97 bare)
+                      distinct bare)
+    product   21/40   52.5%               25/40    62.5%
 """
 
 from __future__ import annotations
