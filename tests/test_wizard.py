@@ -296,11 +296,18 @@ def test_a_pasted_code_pair_is_evidence_enough_for_the_fix(source):
     assert result.evidence == "code" and result.fix.article.id == "Q900103"
 
 
-def test_a_program_named_in_the_title_counts_as_its_product():
+def test_the_programs_offered_are_those_the_title_or_symptoms_name():
     found = article(900201, "ErrMsg: 0x800ccc90 & Outlook Express", products=["Microsoft Exchange"],
                     applies_to=["Microsoft Exchange Server, versions 5.0, 5.5"])
     products = {value.label for value in facts_of(found).values["product"].values()}
-    assert {"Exchange Server", "Outlook Express"} <= products
+    # The applies-to box's Exchange Server is not the program the person looks at.
+    assert products == {"Outlook Express"}
+    found.title = "ErrMsg: 0x800ccc90 when Outlook Express logs on to Exchange Server"
+    facts = facts_of(found)
+    assert {v.label for v in facts.values["product"].values()} == {
+        "Exchange Server", "Outlook Express"}
+    assert [v.label for v in facts.values["version"].values()] == [
+        "Exchange Server 5.0", "Exchange Server 5.5"]
 
 
 def test_options_are_whole_messages_and_never_server_log_event_ids():
@@ -332,7 +339,7 @@ def test_a_lead_in_joins_its_step_and_a_pointer_joins_the_step_before():
 def test_a_step_only_an_administrator_can_take_says_so():
     found = Article(id="Q900204", title="t", permalink="/kb/900/Q900204/", sections=[
         Section("Workaround", "workaround", [
-            Block("steps", items=("Reinstall the program.",)),
+            Block("steps", items=("Quit the program.", "Start the program again.")),
             Block("para", "The administrator needs to remove the custom recipient that "
                           "has your alias."),
         ])])

@@ -8,10 +8,9 @@ product, operating system).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from app.articles.facts import ACTIVITIES, Facts, activities_in
+from app.articles.facts import ACTIVITIES, Facts, activities_in, names_in_text
 from app.codes.labels import CODE_WORDS
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
@@ -76,12 +75,9 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     for facet in ("product", "os"):
         for candidate in candidates:
             for key, value in facts[candidate.id].values[facet].items():
-                # Case matters for one word ("Exchange" names a product, "exchange" is
-                # a word); a name of two words is a name however it is typed.
-                label = value.label
-                flags = re.IGNORECASE if " " in label.strip() else 0
-                if len(label) >= 4 and re.search(rf"(?<!\w){re.escape(label)}(?!\w)",
-                                                 query.text, flags):
+                # "excel says the file is locked" names Excel, "access denied" no
+                # program (app/articles/facts.py `names_in_text`).
+                if names_in_text(value.label, query.text):
                     said.setdefault(facet, set()).add(key)
     # A product named in the paste that is a prefix of a longer one named too
     # ("Outlook" inside "Outlook Express") is not separate evidence.
