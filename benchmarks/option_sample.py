@@ -50,7 +50,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from app.search.readers import KnowledgeBase  # noqa: E402
-from app.wizard.engine import step  # noqa: E402
+from app.wizard.engine import next_screen  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
 from app.wizard.state import NOT_SURE, OTHER, State, parse_state  # noqa: E402
 from benchmarks.eval_wizard import Case, load_cases, load_plain_cases  # noqa: E402
@@ -69,7 +69,7 @@ def walk(source: KnowledgeSource, case: Case, informed: bool) -> list[tuple[str,
     state = State(case.query)
     for _ in range(MAX_SCREENS):
         state, _ = parse_state(state.params())
-        result = step(source, state)
+        result = next_screen(source, state)
         if result.dead_end:
             break
         if result.question is not None:

@@ -11,7 +11,7 @@ import pytest
 from app.articles.facts import KINDS, Facts, Value, facts_of, names_in_text, product_line
 from app.articles.model import Article, Block, Section
 from app.wizard.candidates import Candidate
-from app.wizard.engine import step
+from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
 from app.wizard.questions import choose_question
 from app.wizard.state import State
@@ -125,7 +125,7 @@ def test_the_placeholder_product_and_unnamed_programs_are_never_offered(facts):
 
 def test_the_wizard_asks_for_the_message_with_the_messages_as_options(make_kb):
     source = make_kb({"Q200001": MAIL_ERROR, "Q200002": OLYMPICS}).source()
-    result = step(source, State("0x800CCC0F", ask="message"))
+    result = next_screen(source, State("0x800CCC0F", ask="message"))
     assert result.question is not None and result.question.id == "message"
     assert sorted(o.label for o in result.question.options) == [
         "Cannot find the article. Error 0x800CCC0F", "Not sure",
@@ -149,7 +149,7 @@ def test_versions_carry_their_program_and_windows_is_no_program(make_kb):
     assert {k for f in found.values() for k in f.values["product"]} == {"outlook-express"}
     assert {v.label for f in found.values() for v in f.values["os"].values()} == {
         "Windows NT Server"}
-    result = step(source, State("outlook express 0x800CCC0E"))
+    result = next_screen(source, State("outlook express 0x800CCC0E"))
     assert result.question is not None and result.question.id == "version"
     assert result.question.text == "Which version of Outlook Express is it?"
     assert [o.label for o in result.question.options] == [
@@ -197,7 +197,7 @@ def test_a_program_the_person_named_is_not_asked_again(make_kb):
             symptoms="When you open a document, Word says the file is locked for editing.",
             resolution=["Close the other copy."]),
     }).source()
-    result = step(source, State("excel says the file is locked"))
+    result = next_screen(source, State("excel says the file is locked"))
     assert result.question is None or result.question.id != "product"
     assert ("Program", "Excel") in result.from_paste
 
