@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.index import arrays as index_arrays
-from app.index import segments
-from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
+from app.index import layout, segments
 from app.index.build import build_index
+from app.index.layout import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
 from app.index.packs import write_pack
 from app.index.upkeep import compact
 from app.search.readers import KnowledgeBase
@@ -185,7 +184,7 @@ def test_an_update_s_new_segment_is_read_beside_the_pack(kb, kb_dir: Path) -> No
 def test_terms_whose_keys_collide_are_not_packed_and_still_found(
     kb_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(index_arrays, "term_key", lambda text: len(text) % 5)
+    monkeypatch.setattr(layout, "term_key", lambda text: len(text) % 5)
     monkeypatch.setattr(segments, "POOL_MB", 0.001)   # a segment an article
     build_index(kb_dir, tmp_path / "index", procs=1)
     knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
@@ -213,7 +212,7 @@ def test_a_new_worker_reads_no_postings_through_whoosh(kb, monkeypatch) -> None:
     for leaf, _ in searcher.reader().leaf_readers():
         monkeypatch.setattr(leaf, "postings", _refuse)
         monkeypatch.setattr(leaf, "doc_field_length", _refuse)
-    monkeypatch.setattr(index_arrays, "segment_arrays", _refuse)
+    monkeypatch.setattr(layout, "segment_arrays", _refuse)
     postings_of.__globals__["_postings"].clear()
     postings = postings_of(searcher)
     ids, parts = postings.term(searcher, "symptoms", "printer")

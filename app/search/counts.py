@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh.searching import Searcher
 
-from app.index.arrays import concatenated_ranges
+from app.index.layout import concatenated_ranges
 from app.search.scoring import postings_of
 
 
