@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from app.codes.labels import FAMILY_LABELS
-from app.codes.recognise import CANONICAL, SYMBOL, canonical_form, normalise
+from app.codes.recognise import CANONICAL, SYMBOL, as_code, canonical_form
 from app.codes.tables import (
     BUGCHECKS,
     HRESULT_FACILITIES,
@@ -80,7 +80,7 @@ def decode(canonical: str) -> DecodedCode:
     Anything not in canonical form is normalised first; an unrecognised string decodes to
     kind "unknown" rather than raising, since it comes straight from a URL.
     """
-    code = canonical_form(canonical) or normalise(canonical) or canonical
+    code = canonical_form(canonical) or as_code(canonical) or canonical
     m = CANONICAL.match(code)
     if m and m.group("hex"):
         return _decode_hex(code, int(m.group("hex"), 16))

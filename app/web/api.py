@@ -11,7 +11,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from app.articles.ids import article_id
 from app.codes.decode import decode
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.codes import articles_with_code
 from app.search.results import search
@@ -93,7 +93,7 @@ def article(ident: str):
 
 @bp.get("/codes/<path:code>")
 def code(code: str):
-    canonical = normalise(code)
+    canonical = as_code(code)
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)

@@ -17,7 +17,7 @@ from flask import (
 from app.articles.ids import article_id, permalink_for
 from app.codes.decode import decode
 from app.codes.labels import label as code_label
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
 from app.search.nearcodes import NearCode, near_codes
 from app.search.results import SearchResults, search
@@ -190,7 +190,7 @@ def _results_handover(found: SearchResults, text: str) -> Handover:
 
 @bp.get("/codes/<code>")
 def code(code: str):
-    canonical = normalise(code)
+    canonical = as_code(code)
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     if canonical != code:
