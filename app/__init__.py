@@ -14,6 +14,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The application: every setting's default here and only here (the README's
+    settings table lists them), then instance/config.py and the FLASK_ environment
+    (or `test_config`), then each area's blueprint and command."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -28,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         ACTIVITY_DB=str(Path(app.instance_path) / "activity.sqlite"),
         ADMIN_PASSWORD="",
         HELPDESK_CONTACT="",
+        HELPDESK_TICKET_URL="",
+        FEEDBACK_RATE_LIMIT=10,
+        FEEDBACK_RATE_WINDOW=60,
         TRUSTED_PROXIES=0,
         PUBLIC_URL="",
         DATABASE_URL="",
@@ -50,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hosts,
         knowledge,
         pages,
-        search,
+        search_pages,
         troubleshoot,
     )
 
@@ -60,7 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     commands.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(search.bp)
+    app.register_blueprint(search_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(troubleshoot.bp)

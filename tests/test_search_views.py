@@ -258,9 +258,9 @@ def test_one_page_of_results_has_no_pager(client) -> None:
 
 
 def test_a_code_page_links_its_previous_and_next_page(client, monkeypatch) -> None:
-    import app.web.search
+    import app.web.search_pages
 
-    monkeypatch.setattr(app.web.search, "CODE_PAGE", 1)  # its three articles, one a page
+    monkeypatch.setattr(app.web.search_pages, "CODE_PAGE", 1)  # its three articles, one a page
     document = parse(client.get("/codes/0x800CCC90?page=2").get_data(as_text=True))
     assert result_links(document) == [f"/kb/300/Q{IMAP}/"]
     assert pager_of(document) == {"text": "Page 2 of 3", "prev": "/codes/0x800CCC90?page=1",
@@ -283,9 +283,9 @@ def test_the_box_takes_as_much_as_a_search_reads(client) -> None:
 
 def test_the_box_length_comes_from_the_query_limit_not_the_template(client,
                                                                     monkeypatch) -> None:
-    import app.web.search
+    import app.web.search_pages
 
-    monkeypatch.setattr(app.web.search, "MAX_QUERY_CHARS", 321)
+    monkeypatch.setattr(app.web.search_pages, "MAX_QUERY_CHARS", 321)
     for document in (page(client, q="printer"), parse(client.get("/").get_data(as_text=True)),
                      parse(client.get("/no/such/page").get_data(as_text=True))):
         assert [box.attrs["maxlength"] for box in document.find_all("input", name="q")] == [

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from app.articles.ids import article_id
+from app.articles.ids import typed_article_id
 from app.codes.decode import decode
 from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, read_query
-from app.search.codes import articles_with_code
+from app.search.carriers import articles_with_code
 from app.search.results import search
 from app.search.suggest import MAX_TYPED, suggest
 from app.web.knowledge import get_kb
 from app.web.presenters import (
+    FIRST_PAGE,
+    LAST_PAGE,
     article_json,
     code_json,
     code_url,
@@ -62,7 +64,7 @@ def search_articles():
     if len(text) > MAX_QUERY_CHARS:
         abort(400, description=f"q is longer than {MAX_QUERY_CHARS:,} characters.")
     limit = _whole_number("limit", 10, 1, MAX_LIMIT)
-    page = _whole_number("page", 1, 1, 10_000)
+    page = _whole_number("page", 1, FIRST_PAGE, LAST_PAGE)
     product = request.args.get("product", "").strip()
     found = search(get_kb(), read_query(text), page=page, per_page=limit,
                    product=_product_name(product) if product else None)
@@ -84,7 +86,7 @@ def suggestions():
 
 @bp.get("/articles/<ident>")
 def article(ident: str):
-    identifier = article_id(ident.removeprefix("KB").removeprefix("kb"))
+    identifier = typed_article_id(ident)
     found = get_kb().store().get(identifier) if identifier else None
     if found is None:
         abort(404, description=f"There is no article {ident!r} in this knowledge base.")

@@ -27,7 +27,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
 
 from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
 from app.activity.log import MAX_COMMENT
-from app.articles.ids import article_id, permalink_for
+from app.articles.ids import ID_DIGITS, article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
@@ -35,12 +35,11 @@ from app.search.related import related_articles
 from app.web.activity import get_activity, rate_limiter
 from app.web.handover import handover
 from app.web.knowledge import get_kb
-from app.web.presenters import code_url, pager
-from app.web.search import page_argument
+from app.web.presenters import code_url, page_argument, pager
 
 bp = Blueprint("pages", __name__)
 
-ID_IN_PATH = re.compile(r"^(?:kb/)?(?:\d{3}/)?(?:kb|q)?(\d{5,7})/?$", re.IGNORECASE)
+ID_IN_PATH = re.compile(rf"^(?:kb/)?(?:\d{{3}}/)?(?:kb|q)?({ID_DIGITS})/?$", re.IGNORECASE)
 PRODUCT_PAGE = 50
 CSRF_COOKIE = "kb_form"
 RELATED = 6
@@ -52,8 +51,6 @@ PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", 
 @bp.record_once
 def _set_up(state) -> None:
     app = state.app
-    app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
-    app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
     app.extensions["feedback_rate_limit"] = rate_limiter(
         app, "feedback", int(app.config["FEEDBACK_RATE_LIMIT"]),
         float(app.config["FEEDBACK_RATE_WINDOW"]))

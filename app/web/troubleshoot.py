@@ -166,8 +166,8 @@ def _referenced(result: Step) -> list[tuple[str, str]]:
 def _set_up(state) -> None:
     app = state.app
     app.extensions["wizard_rate_limit"] = rate_limiter(
-        app, "wizard", int(app.config.get("FEEDBACK_RATE_LIMIT", 10)),
-        float(app.config.get("FEEDBACK_RATE_WINDOW", 60)))
+        app, "wizard", int(app.config["FEEDBACK_RATE_LIMIT"]),
+        float(app.config["FEEDBACK_RATE_WINDOW"]))
 
 
 def _tokens() -> FeedbackTokens:

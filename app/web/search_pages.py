@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from app.articles.ids import article_id, permalink_for
+from app.articles.ids import permalink_for, typed_article_id
 from app.codes.decode import decode
 from app.codes.labels import label as code_label
 from app.codes.recognise import as_code
@@ -24,7 +24,7 @@ from app.search.results import SearchResults, search
 from app.web.activity import get_activity
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
-from app.web.presenters import Pager, SearchBox, pager
+from app.web.presenters import PAGE_PROBLEM, Pager, SearchBox, page_argument, page_number, pager
 
 bp = Blueprint("search", __name__)
 
@@ -47,24 +47,6 @@ def search_box() -> dict[str, SearchBox]:
     searched; a longer text would be cut, so the box takes no more than a search reads."""
     text = request.args.get("q", "") if has_request_context() else ""
     return {"search_box": SearchBox(text, MAX_QUERY_CHARS)}
-
-
-PAGE_PROBLEM = "The page number must be a whole number from 1 to 10,000."
-
-
-def page_number() -> int | None:
-    """The `page` argument, or None when it is not a page number."""
-    page = request.args.get("page", "1").strip() or "1"
-    if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        return None
-    return int(page)
-
-
-def page_argument() -> int:
-    page = page_number()
-    if page is None:
-        abort(400, description=PAGE_PROBLEM)
-    return page
 
 
 @dataclass(frozen=True)
@@ -151,7 +133,7 @@ def results():
     typed = " ".join(request.args.get("q", "").split())
     if not typed:
         return render_template("search/empty.html")
-    identifier = article_id(typed.removeprefix("KB").removeprefix("kb"))
+    identifier = typed_article_id(typed)
     if identifier and get_kb().store().path_of(identifier):
         return redirect(permalink_for(identifier))
     product = request.args.get("product", "").strip() or None
