@@ -162,5 +162,5 @@ def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_pat
                                for n in (700001, 700002))
     scores = np.zeros(searcher.doc_count_all())
     scores[[problem_doc, readme_doc]] = 1.0  # the same words' score: coverage alone decides
-    _coverage(QueryParts(postings_of(searcher)), plan_for(kb, read_query(text)), scores)
+    _coverage(QueryParts(postings_of(kb)), plan_for(kb, read_query(text)), scores)
     assert scores[problem_doc] > scores[readme_doc]

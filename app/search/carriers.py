@@ -25,13 +25,13 @@ def articles_with_code(kb: KnowledgeBase, code: str, *, page: int = 1,
     """The articles whose codes include `code` (canonical), ranked as a search for the
     code ranks them."""
     searcher = kb.searcher()
-    carrying = postings_of(searcher).carrying(searcher, code)
+    carrying = postings_of(kb).carrying(searcher, code)
     total = int(carrying.sum())
     pages = -(-total // per_page) if total else 0
     if not total or page > pages:
         return CodeArticles(code, total, [], page, pages)
     plan = plan_for(kb, read_query(code), correct=False)
-    scored = scores_for(searcher, plan)
+    scored = scores_for(kb, plan)
     ranked = best(scored.scores, page * per_page, carrying)
     hits = hits_for(kb, ranked[(page - 1) * per_page:], plan, scored)
     return CodeArticles(code, total, hits, page, pages)

@@ -37,7 +37,7 @@ def warm_up(app: Flask) -> bool:
         return False
     with app.app_context():
         try:
-            warm(get_kb().searcher())
+            warm(get_kb())
             prepare_suggestions(get_kb())
         except IndexMissingError:
             return False
