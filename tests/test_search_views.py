@@ -7,39 +7,26 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app import create_app
 from app.activity.log import ActivityLog
-from app.index.build import build_index
-from tests.conftest import archive_article, write_article
+from tests.conftest import archive_article
 from tests.htmltools import parse
-from tests.test_search import ARTICLES, IMAP, MENTIONS, POP3, PRINTER, PRINTER_NT
+from tests.worlds import IMAP, MENTIONS, POP3, PRINTER, PRINTER_NT, SEARCH_ARTICLES
 
 REPLICATION = range(320001, 320025)  # twelve per product: more than a page of each
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    kb_dir = tmp_path / "kb"
-    for number, (title, body, product) in ARTICLES.items():
-        write_article(kb_dir, number, archive_article(number, title, body, product=product))
-    for number in REPLICATION:
-        write_article(kb_dir, number, archive_article(
-            number, f"Replication Stops After Upgrade {number}", """\
-            SYMPTOMS
-            ========
+def app(make_kb):
+    """SEARCH_ARTICLES (tests/worlds.py) and the REPLICATION articles."""
+    replication = {f"Q{number}": archive_article(
+        number, f"Replication Stops After Upgrade {number}", """\
+        SYMPTOMS
+        ========
 
-            Merge replication stops after the upgrade.
-            """, product="Microsoft SQL Server" if number % 2 else "Microsoft Access"))
-    index = tmp_path / "index"
-    build_index(kb_dir, index, procs=1)
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "KB_DIR": str(kb_dir),
-        "INDEX_DIR": str(index),
-        "INDEX_REFRESH_SECONDS": 0,
-        "ACTIVITY_DB": str(tmp_path / "activity.sqlite"),
-    })
+        Merge replication stops after the upgrade.
+        """, product="Microsoft SQL Server" if number % 2 else "Microsoft Access")
+        for number in REPLICATION}
+    return make_kb({**SEARCH_ARTICLES, **replication}).app
 
 
 @pytest.fixture
