@@ -43,7 +43,7 @@ from app.index.generations import (
 )
 from app.index.packs import write_pack
 from app.index.parsing import Parsed
-from app.index.runs import BuildReport, IndexRun, Progress, duplicate_reason
+from app.index.runs import BuildReport, IndexRun, Progress, duplicate_reason, writing
 from app.index.schema import FORMAT_VERSION, make_schema, same_schema, vocabulary
 from app.index.segments import SegmentBuild
 from app.index.store import ArticleStore
@@ -195,8 +195,7 @@ def _write_full(run: IndexRun) -> BuildReport:
     store = ArticleStore(run.target)
     writer = run.ix.writer(limitmb=WRITER_POOL_MB)   # the lock, then the commit
     build = _FullBuild(run, store)
-    committed = False
-    try:
+    with writing(writer, store):
         with SegmentBuild(run.kb_dir, run.target, run.ix, run.procs, len(items)) as workers:
             for done, (parsed, place) in enumerate(workers.parse(items), 1):
                 if run.progress:
@@ -205,14 +204,7 @@ def _write_full(run: IndexRun) -> BuildReport:
             segments = workers.finish()
         store.count_words(build.words)
         _commit_segments(writer, segments, build.dropped)
-        committed = True
         store.commit()
-    except BaseException:
-        if not committed:
-            writer.cancel()
-        raise
-    finally:
-        store.close()
     build.report.skipped = sorted(set(build.report.skipped))
     return build.report
 

@@ -12,11 +12,15 @@ format, and so rebuild every index.)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.index import Index
+from whoosh.writing import SegmentWriter
+
+from app.index.store import ArticleStore
 
 Progress = Callable[[int, int], None]
 _DUPLICATE = re.compile(r"^duplicate id (\S+) \(also in ")
@@ -61,3 +65,18 @@ def lost_id(reason: str | None) -> str | None:
     reason, or none."""
     match = _DUPLICATE.match(reason or "")
     return match.group(1) if match else None
+
+
+@contextmanager
+def writing(writer: SegmentWriter, store: ArticleStore) -> Iterator[None]:
+    """A run's writes into Whoosh and the store: on any error before Whoosh committed,
+    the writer is cancelled (its lock released, its new segment's files removed); the
+    store is closed in every case."""
+    try:
+        yield
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.index.parsing import Parsed, parse_all
-from app.index.runs import BuildReport, IndexRun, duplicate_reason, lost_id
+from app.index.runs import BuildReport, IndexRun, duplicate_reason, lost_id, writing
 from app.index.schema import vocabulary
 from app.index.store import ArticleStore, FileState
 from app.index.upkeep import (
@@ -95,23 +95,15 @@ def _apply_changes(run: IndexRun, known: dict[str, FileState], changes: Changes,
     store = ArticleStore(run.target)
     writer = run.ix.writer(limitmb=WRITER_POOL_MB)
     update = _Update(run, known, store, writer, report)
-    committed = False
-    try:
+    with writing(writer, store):
         update.remove(changes.removed)
         update.read(changes.changed)
         store.count_words(update.words)
         write_applying(run.target, [path for path, _, _ in changes.changed] + changes.removed)
         writer.commit()
-        committed = True
         update.keep_one_of_each_taken()
         store.commit()
         (run.target / APPLYING_FILE).unlink(missing_ok=True)
-    except BaseException:
-        if not committed:
-            writer.cancel()
-        raise
-    finally:
-        store.close()
 
 
 class _Update:
