@@ -96,3 +96,17 @@ def test_answers_are_remembered_and_the_least_recently_used_dropped() -> None:
     assert answers.answer("c", work_out("c")) == "C"
     assert answers.answer("b", work_out("b")) == "B"
     assert asked == ["ok", "b", "c", "b"]
+
+
+def test_a_derived_value_is_made_from_the_index_of_its_identity_even_as_it_changes(
+        kb_dir: Path, index_dir: Path) -> None:
+    kb = KnowledgeBase(index_dir, refresh_seconds=0)
+
+    def count_while_an_update_lands() -> int:
+        write_article(kb_dir, 100004, archive_article(100004, "New Article", "Body.\n"))
+        build_index(kb_dir, index_dir, procs=1)
+        return kb.searcher().doc_count()
+
+    assert kb.derived("n", count_while_an_update_lands) == 3
+    assert kb.derived("n", lambda: kb.searcher().doc_count()) == 4
+    kb.close()

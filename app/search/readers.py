@@ -92,6 +92,9 @@ class _ThreadState(threading.local):
     # finalizer tied to `lifetime` when the thread ends.
     held: list | None = None
     lifetime: _Lifetime | None = None
+    # The readers a derived value is being made from, which every read of this thread
+    # gets until it is made (see `KnowledgeBase.derived`).
+    making: _Readers | None = None
 
 
 def _close_all(held: list) -> None:
@@ -159,6 +162,8 @@ class KnowledgeBase:
         self._derived_lock = threading.Lock()
 
     def _readers(self) -> _Readers:
+        if self._local.making is not None:
+            return self._local.making
         pinned = self._pinned()
         if pinned is not None:
             return pinned
@@ -223,7 +228,10 @@ class KnowledgeBase:
         """Names the index this request reads, as it is now: another generation or any
         update of this one (deletes included) gives another identity, so a cache keyed
         by it never serves facts of an index that is gone."""
-        readers = self._readers()
+        return self._identity_of(self._readers())
+
+    @staticmethod
+    def _identity_of(readers: _Readers) -> str:
         return f"{readers.generation.name}:{readers.searcher.reader().generation()}"
 
     def store(self) -> ArticleStore:
@@ -231,9 +239,11 @@ class KnowledgeBase:
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """The value `make()` works out from the index this request reads, made once
-        per index identity and shared by every thread (`make` reads the index through
-        this knowledge base, so it sees the same readers)."""
-        identity = self.identity()
+        per index identity and shared by every thread. `make` reads the index through
+        this knowledge base and gets the readers of that identity, even outside a
+        request and should the index change meanwhile."""
+        readers = self._readers()
+        identity = self._identity_of(readers)
         derived = self._derived.get(identity)
         if derived is not None and name in derived.values:
             return derived.values[name]  # type: ignore[return-value]
@@ -246,7 +256,12 @@ class KnowledgeBase:
             lock = derived.locks.setdefault(name, threading.Lock())
         with lock:
             if name not in derived.values:
-                derived.values[name] = make()
+                state = self._local
+                outer, state.making = state.making, readers
+                try:
+                    derived.values[name] = make()
+                finally:
+                    state.making = outer
             return derived.values[name]  # type: ignore[return-value]
 
     def close(self) -> None:
