@@ -47,6 +47,9 @@ LONG_FUNCTIONS_BEING_SPLIT = {
 # Temporary, likewise: app/activity/database.py is being changed to take a plain
 # database URL instead of the Flask config (issue 17, another branch).
 CONFIG_READERS_BEING_FIXED = {"app/activity/database.py"}
+# Temporary, likewise: app/web/activity.py still defaults two settings create_app
+# already defaults (issue 17, another branch). Empty once merged.
+SECOND_DEFAULTS_BEING_REMOVED = {"app/web/activity.py"}
 
 
 def imports_of(source: str, module: str, is_package: bool) -> Iterator[tuple[int, str]]:
@@ -167,6 +170,25 @@ def settings_of(root: Path, top: str = "app") -> set[str]:
             for keyword in node.keywords if keyword.arg}
 
 
+def second_defaults(root: Path, top: str = "app",
+                    excused: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """`path:line: why` of every default given to a setting outside the factory:
+    `config.setdefault(...)`, or `config.get("SETTING", default)`."""
+    found = []
+    for where, path in _modules(root, top):
+        if where == f"{top}/__init__.py" or where in excused:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "config"):
+                continue
+            if node.func.attr == "setdefault" or (node.func.attr == "get"
+                                                  and len(node.args) > 1):
+                found.append(f"{where}:{node.lineno}: a default beside create_app's")
+    return found
+
+
 def configuration_reads(root: Path, top: str = "app",
                         excused: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """`path:line: why` of every place a domain package reads the configuration: a
@@ -213,6 +235,10 @@ def test_no_function_is_over_60_lines():
 
 def test_domain_packages_never_read_the_configuration():
     assert configuration_reads(PROJECT_ROOT, excused=CONFIG_READERS_BEING_FIXED) == []
+
+
+def test_settings_are_defaulted_only_by_the_factory():
+    assert second_defaults(PROJECT_ROOT, excused=SECOND_DEFAULTS_BEING_REMOVED) == []
 
 
 def test_the_factory_gives_the_settings_defaults():
@@ -316,6 +342,16 @@ def test_checker_finds_configuration_read_in_a_domain_package(tmp_path, text, ex
                             "app/web/fine.py": "x = app.config['KB_DIR']\n"})
     assert [found.split(": ", 1)[1] for found in configuration_reads(root)] == [expected]
     assert configuration_reads(root, excused={"app/codes/bad.py"}) == []
+
+
+@pytest.mark.parametrize("text", [
+    "def init_app(app):\n    app.config.setdefault('KB_DIR', 'kb')\n",
+    "def view():\n    return current_app.config.get('KB_DIR', 'kb')\n",
+])
+def test_checker_finds_a_second_default(tmp_path, text):
+    root = _tree(tmp_path, {**CLEAN, "app/web/bad.py": text,
+                            "app/web/fine.py": "x = current_app.config.get('KB_DIR')\n"})
+    assert second_defaults(root) == ["app/web/bad.py:2: a default beside create_app's"]
 
 
 def test_checker_finds_long_modules(tmp_path):
