@@ -17,7 +17,7 @@ from werkzeug.exceptions import TooManyRequests, Unauthorized
 from app.activity.guard import RateLimiter
 from app.articles.ids import article_id
 from app.web.activity import get_activity, rate_limiter
-from app.web.knowledge import get_kb
+from app.web.knowledge import article_or_404, get_kb
 from app.wizard.drafts import draft_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -78,10 +78,7 @@ def index():
 @bp.get("/drafts/<ident>.yaml")
 def draft(ident: str):
     """A draft tree.yaml for an article, to save beside it and edit (see README)."""
-    identifier = article_id(ident)
-    found = get_kb().store().get(identifier) if identifier else None
-    if found is None:
-        abort(404, description=f"There is no article {ident!r} to draft a tree for.")
+    found = article_or_404(article_id(ident), ident, "to draft a tree for")
     text = draft_tree(found, get_activity().dead_end_texts(found.id))
     return Response(text, mimetype="application/x-yaml", headers={
         "Content-Disposition": f'attachment; filename="{found.id}.tree.yaml"'})

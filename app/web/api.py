@@ -16,7 +16,7 @@ from app.query.typed import MAX_QUERY_CHARS, read_query
 from app.search.carriers import articles_with_code
 from app.search.results import search
 from app.search.suggest import MAX_TYPED, suggest
-from app.web.knowledge import get_kb
+from app.web.knowledge import article_or_404, get_kb
 from app.web.presenters import (
     FIRST_PAGE,
     LAST_PAGE,
@@ -86,10 +86,7 @@ def suggestions():
 
 @bp.get("/articles/<ident>")
 def article(ident: str):
-    identifier = typed_article_id(ident)
-    found = get_kb().store().get(identifier) if identifier else None
-    if found is None:
-        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    found = article_or_404(typed_article_id(ident), ident)
     return jsonify(article_json(found))
 
 
