@@ -12,10 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.index import arrays as index_arrays
-from app.index import segments
-from app.index.arrays import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
+from app.index import layout, segments
 from app.index.build import build_index
+from app.index.layout import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
 from app.index.packs import write_pack
 from app.index.upkeep import compact
 from app.search.readers import KnowledgeBase
@@ -33,7 +32,7 @@ def kb(index_dir: Path):
 def assert_same_as_whoosh(kb: KnowledgeBase) -> None:
     searcher = kb.searcher()
     reader = searcher.reader()
-    postings = postings_of(searcher)
+    postings = postings_of(kb)
     assert postings.size == reader.doc_count_all()
     assert postings.deleted.tolist() == [reader.is_deleted(d) for d in range(postings.size)]
     assert postings.ids == [searcher.stored_fields(d)["id"] for d in range(postings.size)]
@@ -73,7 +72,7 @@ def assert_packed(kb: KnowledgeBase) -> None:
     """The reader scores from one pack over the index's segments, not from each."""
     leaves = list(kb.searcher().reader().leaf_readers())
     assert len(leaves) > 1
-    postings = postings_of(kb.searcher())
+    postings = postings_of(kb)
     assert len(postings.segments) == 1
     assert postings.segments[0][0].documents == kb.searcher().reader().doc_count_all()
     packs = [p for p in (kb.index_dir.resolve() / ARRAYS_DIR).iterdir()
@@ -151,11 +150,11 @@ def test_after_an_update_with_deletions_and_a_compaction_they_still_are(
     assert_same_as_whoosh(kb)
     monkeypatch.setattr(upkeep, "MAX_SEGMENTS", 0)
     generation = kb.index_dir.resolve()
-    old_pack = postings_of(kb.searcher()).segments[0][0]
+    old_pack = postings_of(kb).segments[0][0]
     assert compact(generation)
     write_pack(generation)
     assert not kb.searcher().reader().has_deletions()
-    assert postings_of(kb.searcher()).segments[0][0] is not old_pack
+    assert postings_of(kb).segments[0][0] is not old_pack
     assert_same_as_whoosh(kb)
 
 
@@ -175,7 +174,7 @@ def test_an_update_s_new_segment_is_read_beside_the_pack(kb, kb_dir: Path) -> No
         The modem dials the number twice.
         """))
     build_index(kb_dir, kb.index_dir, procs=1)
-    postings = postings_of(kb.searcher())
+    postings = postings_of(kb)
     assert [arrays.documents for arrays, _ in postings.segments][1:] == [1]
     assert_same_as_whoosh(kb)
     assert kb.searcher().stored_fields(int(postings.docs("title", "dial")[0][0]))["id"] == (
@@ -185,14 +184,14 @@ def test_an_update_s_new_segment_is_read_beside_the_pack(kb, kb_dir: Path) -> No
 def test_terms_whose_keys_collide_are_not_packed_and_still_found(
     kb_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(index_arrays, "term_key", lambda text: len(text) % 5)
+    monkeypatch.setattr(layout, "term_key", lambda text: len(text) % 5)
     monkeypatch.setattr(segments, "POOL_MB", 0.001)   # a segment an article
     build_index(kb_dir, tmp_path / "index", procs=1)
     knowledge = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
     try:
         assert not [p for p in (tmp_path / "index" / ARRAYS_DIR).iterdir()
                     if p.name.startswith(PACK_PREFIX)]
-        assert len(postings_of(knowledge.searcher()).segments) > 1
+        assert len(postings_of(knowledge).segments) > 1
         assert_same_as_whoosh(knowledge)
     finally:
         knowledge.close()
@@ -213,9 +212,8 @@ def test_a_new_worker_reads_no_postings_through_whoosh(kb, monkeypatch) -> None:
     for leaf, _ in searcher.reader().leaf_readers():
         monkeypatch.setattr(leaf, "postings", _refuse)
         monkeypatch.setattr(leaf, "doc_field_length", _refuse)
-    monkeypatch.setattr(index_arrays, "segment_arrays", _refuse)
-    postings_of.__globals__["_postings"].clear()
-    postings = postings_of(searcher)
+    monkeypatch.setattr(layout, "segment_arrays", _refuse)
+    postings = postings_of(kb)
     ids, parts = postings.term(searcher, "symptoms", "printer")
     assert len(ids) == 1 and parts[0] > 0
     opened = postings.segments[0][0].fields["pairs"]["docs"]
@@ -255,14 +253,14 @@ def test_a_damaged_pack_is_passed_over_and_the_next_run_writes_it_anew(
     (killed / "title.keys.npy").write_bytes(b"\x93NUMPY")
     fresh = KnowledgeBase(kb.index_dir, refresh_seconds=0)
     try:
-        assert len(postings_of(fresh.searcher()).segments) == 2   # the segments' own
+        assert len(postings_of(fresh).segments) == 2   # the segments' own
         assert_same_as_whoosh(fresh)
     finally:
         fresh.close()
     build_index(kb_dir, kb.index_dir, procs=1)   # nothing changed in the articles
     assert not killed.exists() and (pack / "title.docs.npy").is_file()
-    # A worker keeps the postings it opened until the index changes or it restarts.
-    postings_of.__globals__["_postings"].clear()
+    # A worker keeps the postings it opened until the index changes or it restarts:
+    # a restarted one (a new KnowledgeBase) opens the pack written again.
     again = KnowledgeBase(kb.index_dir, refresh_seconds=0)
     try:
         assert_packed(again)

@@ -8,10 +8,10 @@ import pytest
 from app.codes.decode import decode
 from app.codes.recognise import (
     CodeMention,
+    as_code,
     codes_in,
     codes_in_query,
     find_codes,
-    normalise,
     pop3_replies,
 )
 
@@ -187,13 +187,13 @@ NORMALISE = [
 
 
 @pytest.mark.parametrize(("typed", "canonical"), NORMALISE)
-def test_normalise(typed: str, canonical: str) -> None:
-    assert normalise(typed) == canonical
+def test_as_code_reads_a_code_typed_any_way(typed: str, canonical: str) -> None:
+    assert as_code(typed) == canonical
 
 
 @pytest.mark.parametrize("typed", ["hello", "2000", "Q198704", "", "error 1603 and error 1604"])
-def test_normalise_rejects_non_codes(typed: str) -> None:
-    assert normalise(typed) is None
+def test_as_code_rejects_non_codes(typed: str) -> None:
+    assert as_code(typed) is None
 
 
 def test_decode_hresult_internet_facility() -> None:

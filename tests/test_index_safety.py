@@ -12,8 +12,7 @@ import pytest
 
 from app.articles.loader import load_article
 from app.articles.trees import TREE_FILE
-from app.index import build as indexing
-from app.index import parsing, segments, upkeep
+from app.index import parsing, segments, update, upkeep
 from app.index.build import build_index
 from app.index.generations import IndexBusyError, live_generation, lock_path, run_lock
 from app.index.segments import SegmentBuild
@@ -99,7 +98,7 @@ def test_killed_before_whoosh_commits_nothing_changes_and_the_next_run_applies(
     kb_dir: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     touch_all(kb_dir)
-    monkeypatch.setattr(indexing, "write_applying",
+    monkeypatch.setattr(update, "write_applying",
                         lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         build_index(kb_dir, index_dir, procs=1)
@@ -202,7 +201,7 @@ def test_the_earliest_path_holds_a_duplicate_id_in_every_build(
     helpdesk(kb / "aaa" / "early.md", "Q900002", "Other")
     monkeypatch.setattr(segments, "MIN_PARALLEL_FILES", 1)   # procs 2: the workers' order
     monkeypatch.setattr(SegmentBuild, "parse", _reversed(SegmentBuild.parse))
-    monkeypatch.setattr(indexing, "parse_all", _reversed(parsing.parse_all))
+    monkeypatch.setattr(update, "parse_all", _reversed(parsing.parse_all))
     report = build_index(kb, tmp_path / "index", procs=procs)
     assert dict(report.skipped) == {
         "zzz/copy.md": "duplicate id Q900001 (also in helpdesk/Q900001.md)"}

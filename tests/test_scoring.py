@@ -26,7 +26,7 @@ def ids_of(kb: KnowledgeBase, ranked: list[tuple[int, float]]) -> list[str]:
 
 
 def test_only_articles_with_the_word_score(kb) -> None:
-    scores = bm25(kb.searcher(), {"symptoms": {"printer": 1.0}})
+    scores = bm25(kb, {"symptoms": {"printer": 1.0}})
     assert ids_of(kb, best(scores, 10)) == ["Q100003"]
 
 
@@ -38,7 +38,7 @@ def test_a_word_in_the_title_outweighs_the_same_word_in_the_body(kb, kb_dir: Pat
         The printer stops; the printer driver says the toner ran out.
         """))
     build_index(kb_dir, kb.index_dir, procs=1)
-    scores = bm25(kb.searcher(), {"title": {"printer": 1.0}, "symptoms": {"printer": 1.0}})
+    scores = bm25(kb, {"title": {"printer": 1.0}, "symptoms": {"printer": 1.0}})
     assert ids_of(kb, best(scores, 10)) == ["Q100003", "Q100005"]
 
 
@@ -53,7 +53,7 @@ def test_best_orders_by_score_then_docnum_within_the_limit_and_mask() -> None:
 def test_the_old_copy_of_an_article_updated_in_place_is_not_in_the_postings(
     kb, kb_dir: Path
 ) -> None:
-    assert len(postings_of(kb.searcher()).term(kb.searcher(), "symptoms", "garbag")[0]) == 1
+    assert len(postings_of(kb).term(kb.searcher(), "symptoms", "garbag")[0]) == 1
     edited = write_article(kb_dir, 100003, archive_article(100003, "Printer Smudges", """\
         SYMPTOMS
         ========
@@ -63,6 +63,6 @@ def test_the_old_copy_of_an_article_updated_in_place_is_not_in_the_postings(
     os.utime(edited, ns=(1, 1))
     build_index(kb_dir, kb.index_dir, procs=1)
     searcher = kb.searcher()
-    ids, parts = postings_of(searcher).term(searcher, "symptoms", "garbag")
+    ids, parts = postings_of(kb).term(searcher, "symptoms", "garbag")
     assert len(ids) == len(parts) == 0
-    assert ids_of(kb, best(bm25(searcher, {"symptoms": {"smudg": 1.0}}), 10)) == ["Q100003"]
+    assert ids_of(kb, best(bm25(kb, {"symptoms": {"smudg": 1.0}}), 10)) == ["Q100003"]

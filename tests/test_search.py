@@ -12,150 +12,30 @@ from app.query.typed import read_query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank, search
 from tests.conftest import archive_article, write_article
-
-POP3 = 300001
-IMAP = 300002
-PRINTER = 300003
-PRINTER_NT = 300004
-HOST = 300005
-POOL = 300006
-EVENT = 300007
-ASP = 300008
-WINSOCK = 300009
-SAVE = 300010
-SCATTERED = 300011
-MENTIONS = 300012
-JET = 300013
-KERNEL = 300014
-
-ARTICLES = {
-    POP3: ("ErrMsg: 0x800CCC90 When Outlook Express Logs On to POP3", """\
-        SYMPTOMS
-        ========
-
-        When you log on with POP3 you receive the following error message:
-
-          Server Response: '-ERR The AUTH protocol exchange was canceled by the
-          client.', Port: 110, Server Error: 0x800ccc90
-        """, "Microsoft Outlook Express"),
-    IMAP: ("IMAP4 Users Cannot Retrieve Messages", """\
-        SYMPTOMS
-        ========
-
-        IMAP4 users receive the following error message:
-
-          Message number 1 could not be retrieved. Server Error: 0x800CCC90
-
-        STATUS
-        ======
-
-        This problem was first corrected in Exchange Server 5.5 Service Pack 3.
-        """, "Microsoft Exchange"),
-    PRINTER: ("Printer Prints Garbage Characters", """\
-        SYMPTOMS
-        ========
-
-        The printer prints pages of garbage characters instead of the document.
-
-        RESOLUTION
-        ==========
-
-        Reinstall the printer driver.
-        """, "Microsoft Windows 95"),
-    PRINTER_NT: ("Printer Driver Stops Responding on Windows NT", """\
-        SYMPTOMS
-        ========
-
-        The printer driver stops responding when you print a large document.
-        """, "Microsoft Windows NT"),
-    HOST: ("Cannot Resolve Host Names on a Dial-Up Connection", """\
-        SYMPTOMS
-        ========
-
-        Programs cannot connect and report error 0x00002AF9 when the host name
-        cannot be resolved.
-        """, "Microsoft Windows 95"),
-    POOL: ("Blue Screen When a File System Filter Corrupts Pool", """\
-        SYMPTOMS
-        ========
-
-        The computer stops with STOP 0x000000DE POOL_CORRUPTION_IN_FILE_AREA.
-        """, "Microsoft Windows 2000"),
-    EVENT: ("Event ID 1020 Is Logged When the Disk Is Nearly Full", """\
-        SYMPTOMS
-        ========
-
-        The following event is logged in the System log: Event ID: 1020.
-        """, "Microsoft Windows NT"),
-    ASP: ("Server.CreateObject Fails With an Access Error", """\
-        SYMPTOMS
-        ========
-
-        A page that creates a component returns the following error:
-
-          Server object error 'ASP 0178 : 80070005'
-          Server.CreateObject Access Error
-        """, "Microsoft Internet Information Server"),
-    WINSOCK: ("Connections to the Server Are Aborted", """\
-        SYMPTOMS
-        ========
-
-        The program reports error #10053 when the connection is aborted by the
-        software on your computer.
-        """, "Microsoft Windows 95"),
-    SAVE: ("Cannot Save a Document to a Network Share", """\
-        SYMPTOMS
-        ========
-
-        When you save a document you receive the following error message:
-
-          The document could not be saved because the destination folder is
-          read-only or the network connection was interrupted.
-        """, "Microsoft Word"),
-    SCATTERED: ("Characters Are Missing From Labels", """\
-        SYMPTOMS
-        ========
-
-        Some characters are missing from labels. Garbage collection of the
-        label cache is slow.
-        """, "Microsoft Word"),
-    MENTIONS: ("List of Known Mail Errors", """\
-        MORE INFORMATION
-        ================
-
-        A debugger shows the value stored at 0x800ccc90 and others.
-        """, "Microsoft Outlook Express"),
-    JET: ("Access Stops With a Page Fault in the Jet Engine", """\
-        SYMPTOMS
-        ========
-
-        When you compact a database you receive the following error message:
-
-          MSACCESS caused an invalid page fault in module MSJET35.DLL at
-          0137:1f0c4a3e.
-        """, "Microsoft Access"),
-    KERNEL: ("Access Stops With a Page Fault When Printing Reports", """\
-        SYMPTOMS
-        ========
-
-        When you preview a report you receive the following error message:
-
-          MSACCESS caused an invalid page fault in module KERNEL32.DLL at
-          0137:bff9a07c.
-        """, "Microsoft Access"),
-}
+from tests.worlds import (
+    ASP,
+    EVENT,
+    HOST,
+    IMAP,
+    JET,
+    KERNEL,
+    MENTIONS,
+    POOL,
+    POP3,
+    PRINTER,
+    PRINTER_NT,
+    SAVE,
+    SCATTERED,
+    SEARCH_ARTICLES,
+    WINSOCK,
+)
+from tests.worlds import ranked_ids as ids
 
 
 @pytest.fixture
 def kb(make_kb, tmp_path: Path) -> KnowledgeBase:
-    """ARTICLES in tmp_path/kb, indexed in tmp_path/index (where a test rebuilds it)."""
-    return make_kb({f"Q{number}": archive_article(number, title, body, product=product)
-                    for number, (title, body, product) in ARTICLES.items()},
-                   config={"INDEX_DIR": str(tmp_path / "index")}).kb
-
-
-def ids(kb: KnowledgeBase, text: str, limit: int = 10) -> list[str]:
-    return [article_id for article_id, _ in rank(kb, read_query(text), limit)]
+    """SEARCH_ARTICLES in tmp_path/kb, indexed in tmp_path/index (where a test rebuilds it)."""
+    return make_kb(SEARCH_ARTICLES, config={"INDEX_DIR": str(tmp_path / "index")}).kb
 
 
 @pytest.mark.parametrize("typed", ["800ccc90", "0x800CCC90", "800CCC90", "-2146644848",
@@ -262,16 +142,14 @@ def test_hits_say_why_they_matched_and_mark_the_words(kb) -> None:
     assert "<mark" in by_title.snippet and "garbage</mark>" in by_title.snippet
 
 
-def test_a_snippet_is_escaped_text(tmp_path: Path) -> None:
-    kb_dir = tmp_path / "kb"
-    write_article(kb_dir, 310001, archive_article(310001, "Script Tags in Templates", """\
+def test_a_snippet_is_escaped_text(make_kb) -> None:
+    kb = make_kb({"Q310001": archive_article(310001, "Script Tags in Templates", """\
         SYMPTOMS
         ========
 
         A template shows <script>alert(1)</script> instead of running it.
-        """))
-    build_index(kb_dir, tmp_path / "index", procs=1)
-    hit = search(KnowledgeBase(tmp_path / "index"), read_query("template script")).hits[0]
+        """)}).kb
+    hit = search(kb, read_query("template script")).hits[0]
     assert "<script>" not in hit.snippet and "&lt;" in hit.snippet
 
 
@@ -317,11 +195,10 @@ def test_an_article_edited_in_place_is_found_by_its_new_words_only(kb, tmp_path:
 
 
 def test_a_slip_some_articles_share_is_corrected_but_not_an_inflection_or_a_stopword(
-    tmp_path: Path,
+    make_kb,
 ) -> None:
-    kb_dir = tmp_path / "kb"
-    for number in range(320001, 320005):  # the archive, too, misspells now and then
-        write_article(kb_dir, number, archive_article(number, f"Mail Rule {number}", """\
+    # The archive, too, misspells now and then.
+    rules = {f"Q{number}": archive_article(number, f"Mail Rule {number}", """\
             SYMPTOMS
             ========
 
@@ -331,9 +208,8 @@ def test_a_slip_some_articles_share_is_corrected_but_not_an_inflection_or_a_stop
             ================
 
             You may recieve the message twice.
-            """))
-    for number in range(320010, 320060):
-        write_article(kb_dir, number, archive_article(number, f"Mail Store {number}", """\
+            """) for number in range(320001, 320005)}
+    stores = {f"Q{number}": archive_article(number, f"Mail Store {number}", """\
             SYMPTOMS
             ========
 
@@ -343,9 +219,8 @@ def test_a_slip_some_articles_share_is_corrected_but_not_an_inflection_or_a_stop
             =====
 
             The store cannot receive mail while it is full.
-            """))
-    build_index(kb_dir, tmp_path / "index", procs=1)
-    kb = KnowledgeBase(tmp_path / "index")
+            """) for number in range(320010, 320060)}
+    kb = make_kb({**rules, **stores}).kb
     typed = read_query("i dont recieve new mail from")
     assert search(kb, typed).corrections == [("recieve", "receive")]
     assert search(kb, read_query("receives new mail")).corrections == []

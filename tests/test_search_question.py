@@ -4,12 +4,10 @@ codes, true counts, the words marked, suggestions as one types."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.index.build import build_index
 from app.query.typed import read_query
 from app.search.nearcodes import near_codes, variants
 from app.search.plan import plan_for
@@ -17,19 +15,23 @@ from app.search.readers import KnowledgeBase
 from app.search.results import _coverage, search
 from app.search.scoring import QueryParts, postings_of
 from app.search.suggest import suggest
-from tests.conftest import archive_article, write_article
-from tests.test_search import ARTICLES, HOST, IMAP, MENTIONS, POP3, PRINTER
-from tests.test_search import ids as ranked_ids
+from tests.conftest import archive_article
+from tests.worlds import (
+    HOST,
+    IMAP,
+    MENTIONS,
+    POP3,
+    PRINTER,
+    PRINTER_NT,
+    SEARCH_ARTICLES,
+    ranked_ids,
+)
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> KnowledgeBase:
-    """The articles of tests/test_search.py."""
-    kb_dir = tmp_path / "kb"
-    for number, (title, body, product) in ARTICLES.items():
-        write_article(kb_dir, number, archive_article(number, title, body, product=product))
-    build_index(kb_dir, tmp_path / "index", procs=1)
-    return KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+def kb(make_kb) -> KnowledgeBase:
+    """SEARCH_ARTICLES (tests/worlds.py)."""
+    return make_kb(SEARCH_ARTICLES).kb
 
 
 def test_the_words_beside_a_code_decide_among_its_articles(kb) -> None:
@@ -124,8 +126,6 @@ def test_a_suggestion_takes_well_under_a_millisecond_or_two_once_built(kb) -> No
 
 def test_everyday_words_find_the_archives_own_wording(kb) -> None:
     from app.search.phrasing import archive_phrasings, phrasings_by_stem
-    from tests.test_search import PRINTER_NT
-
     assert "stops responding" in archive_phrasings("the printer freezes")
     assert "prompted" in archive_phrasings("outlook keeps asking for my password")
     assert "unavailable" in archive_phrasings("spell check is greyed out")
@@ -135,11 +135,10 @@ def test_everyday_words_find_the_archives_own_wording(kb) -> None:
     assert ranked_ids(kb, "my printer freezes on a big document")[0] == f"Q{PRINTER_NT}"
 
 
-def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_path) -> None:
+def test_a_long_readme_with_every_word_once_does_not_cover_a_description(make_kb) -> None:
     """A word counts toward a description's coverage as much as one occurrence weighs
     for the article's length: the short problem article with the words in its title and
     symptoms ranks above the long readme that has every typed word once, far apart."""
-    kb_dir = tmp_path / "kb"
     problem = ("SYMPTOMS\n\nWhen you type in Windows 95, the letters appear on the screen "
                "seconds later. The keyboard response is slow.\n\nCAUSE\n\n"
                "The keyboard controller is slow on some computers.")
@@ -149,12 +148,10 @@ def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_pat
               f"few seconds. {filler} Slow networks. {filler}")
     others = [(f"Windows 95 note {n}", f"SYMPTOMS\n\nAn unrelated note {n} about drivers.")
               for n in range(8)]
-    for number, (title, body) in enumerate(
-            [("Slow Keyboard Response on Some Windows 95-Based Computers", problem),
-             ("Windows 95 Setup.txt File", readme), *others], start=700001):
-        write_article(kb_dir, number, archive_article(number, title, body, product="Windows 95"))
-    build_index(kb_dir, tmp_path / "index", procs=1)
-    kb = KnowledgeBase(tmp_path / "index", refresh_seconds=0)
+    kb = make_kb({f"Q{number}": archive_article(number, title, body, product="Windows 95")
+                  for number, (title, body) in enumerate(
+                      [("Slow Keyboard Response on Some Windows 95-Based Computers", problem),
+                       ("Windows 95 Setup.txt File", readme), *others], start=700001)}).kb
     text = "typing lags, letters show up seconds later in windows 95"
     assert ranked_ids(kb, text)[0] == "Q700001"
     searcher = kb.searcher()
@@ -162,5 +159,5 @@ def test_a_long_readme_with_every_word_once_does_not_cover_a_description(tmp_pat
                                for n in (700001, 700002))
     scores = np.zeros(searcher.doc_count_all())
     scores[[problem_doc, readme_doc]] = 1.0  # the same words' score: coverage alone decides
-    _coverage(QueryParts(postings_of(searcher)), plan_for(kb, read_query(text)), scores)
+    _coverage(QueryParts(postings_of(kb)), plan_for(kb, read_query(text)), scores)
     assert scores[problem_doc] > scores[readme_doc]

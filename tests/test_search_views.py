@@ -7,39 +7,26 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app import create_app
 from app.activity.log import ActivityLog
-from app.index.build import build_index
-from tests.conftest import archive_article, write_article
+from tests.conftest import archive_article
 from tests.htmltools import parse
-from tests.test_search import ARTICLES, IMAP, MENTIONS, POP3, PRINTER, PRINTER_NT
+from tests.worlds import IMAP, MENTIONS, POP3, PRINTER, PRINTER_NT, SEARCH_ARTICLES
 
 REPLICATION = range(320001, 320025)  # twelve per product: more than a page of each
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    kb_dir = tmp_path / "kb"
-    for number, (title, body, product) in ARTICLES.items():
-        write_article(kb_dir, number, archive_article(number, title, body, product=product))
-    for number in REPLICATION:
-        write_article(kb_dir, number, archive_article(
-            number, f"Replication Stops After Upgrade {number}", """\
-            SYMPTOMS
-            ========
+def app(make_kb):
+    """SEARCH_ARTICLES (tests/worlds.py) and the REPLICATION articles."""
+    replication = {f"Q{number}": archive_article(
+        number, f"Replication Stops After Upgrade {number}", """\
+        SYMPTOMS
+        ========
 
-            Merge replication stops after the upgrade.
-            """, product="Microsoft SQL Server" if number % 2 else "Microsoft Access"))
-    index = tmp_path / "index"
-    build_index(kb_dir, index, procs=1)
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "KB_DIR": str(kb_dir),
-        "INDEX_DIR": str(index),
-        "INDEX_REFRESH_SECONDS": 0,
-        "ACTIVITY_DB": str(tmp_path / "activity.sqlite"),
-    })
+        Merge replication stops after the upgrade.
+        """, product="Microsoft SQL Server" if number % 2 else "Microsoft Access")
+        for number in REPLICATION}
+    return make_kb({**SEARCH_ARTICLES, **replication}).app
 
 
 @pytest.fixture
@@ -258,9 +245,9 @@ def test_one_page_of_results_has_no_pager(client) -> None:
 
 
 def test_a_code_page_links_its_previous_and_next_page(client, monkeypatch) -> None:
-    import app.web.search
+    import app.web.search_pages
 
-    monkeypatch.setattr(app.web.search, "CODE_PAGE", 1)  # its three articles, one a page
+    monkeypatch.setattr(app.web.search_pages, "CODE_PAGE", 1)  # its three articles, one a page
     document = parse(client.get("/codes/0x800CCC90?page=2").get_data(as_text=True))
     assert result_links(document) == [f"/kb/300/Q{IMAP}/"]
     assert pager_of(document) == {"text": "Page 2 of 3", "prev": "/codes/0x800CCC90?page=1",
@@ -283,9 +270,9 @@ def test_the_box_takes_as_much_as_a_search_reads(client) -> None:
 
 def test_the_box_length_comes_from_the_query_limit_not_the_template(client,
                                                                     monkeypatch) -> None:
-    import app.web.search
+    import app.web.search_pages
 
-    monkeypatch.setattr(app.web.search, "MAX_QUERY_CHARS", 321)
+    monkeypatch.setattr(app.web.search_pages, "MAX_QUERY_CHARS", 321)
     for document in (page(client, q="printer"), parse(client.get("/").get_data(as_text=True)),
                      parse(client.get("/no/such/page").get_data(as_text=True))):
         assert [box.attrs["maxlength"] for box in document.find_all("input", name="q")] == [

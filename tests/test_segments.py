@@ -1,5 +1,5 @@
 """A full build's workers write their segments' postings and term records themselves
-(app/index/segment_postings.py `write_field`): the files must be byte for byte what Whoosh's
+(app/index/field_writer.py `write_field`): the files must be byte for byte what Whoosh's
 own writer makes of the same documents, whatever the postings (one or many, several
 blocks, weights other than 1, compressed blocks, fields without lengths or values)."""
 
@@ -13,8 +13,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.writing import SegmentWriter
 
-from app.index import segment_postings, segments
+from app.index import field_writer, segments
 from app.index.field_words import counted
+from app.index.memory_postings import MemoryPostings
 from app.index.schema import make_schema
 
 WORDS = [f"w{number}" for number in range(400)]
@@ -60,12 +61,12 @@ def write(folder: Path, schema: Schema, docs: list[dict], writer_class) -> dict[
     folder.mkdir()
     ix = whoosh_index.create_in(folder, schema)
     writer = writer_class(ix, _lk=False, compound=False)
-    writer.pool = segments.MemoryPostings()
+    writer.pool = MemoryPostings()
     for document in docs:
         writer.add_document(**{name: value for name, value in document.items()
                                if name in schema})
     if writer_class is segments._SegmentWriter:
-        assert segment_postings.can_write(writer.fieldwriter)
+        assert field_writer.can_write(writer.fieldwriter)
     segment = writer._finalize_segment()
     name = segment.segment_id()
     return {path.name.replace(name, "SEGMENT"): path.read_bytes()
@@ -87,8 +88,8 @@ def test_postings_written_in_small_pieces_are_too(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Postings written in small pieces (WRITE_CHUNK), and taken in small pieces
     (CHUNK_POSTINGS, fewer than a common term has), land where their records say."""
-    monkeypatch.setattr(segment_postings, "WRITE_CHUNK", 64)
-    monkeypatch.setattr(segment_postings, "CHUNK_POSTINGS", 50)
+    monkeypatch.setattr(field_writer, "WRITE_CHUNK", 64)
+    monkeypatch.setattr(field_writer, "CHUNK_POSTINGS", 50)
     docs = documents(300, seed=5)
     expected = write(tmp_path / "whoosh", make_schema(), docs, SegmentWriter)
     found = write(tmp_path / "ours", make_schema(), docs, segments._SegmentWriter)

@@ -16,7 +16,6 @@ import pytest
 
 from app import create_app
 from app.index.shipping import MANIFEST, ShippingError, export_index, import_index
-from tests.test_gunicorn import start  # noqa: F401 - the fixture
 
 
 def replica_app(tmp_path: Path, index_dir: Path, kb_dir: Path):
@@ -89,7 +88,7 @@ def test_a_damaged_or_hostile_file_is_refused_and_nothing_changes(
     assert not (tmp_path / "evil").exists()
 
 
-def test_importing_while_serving_gives_no_errors(start, tmp_path, index_dir, kb_dir) -> None:  # noqa: F811
+def test_importing_while_serving_gives_no_errors(start, tmp_path, index_dir, kb_dir) -> None:
     shipped = tmp_path / "index.tar"
     export_index(index_dir, shipped)
     replica = tmp_path / "replica" / "index"

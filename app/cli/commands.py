@@ -9,8 +9,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.index.build import BuildReport, build_index
+from app.index.build import build_index
 from app.index.generations import IndexBusyError
+from app.index.runs import BuildReport
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.codes.labels import FAMILY_LABELS
 from app.codes.labels import label as code_label
-from app.codes.recognise import CANONICAL, SYMBOL, canonical_form, normalise
+from app.codes.recognise import CANONICAL, SYMBOL, as_code, canonical_form
 from app.codes.tables import (
     BUGCHECKS,
     HRESULT_FACILITIES,
@@ -63,7 +63,7 @@ def as_written(canonical: str, text: str) -> str | None:
     short of eight hexadecimal digits; None otherwise."""
     for word in text.split():
         short = short_hex(word)
-        if short and normalise(short) == canonical:
+        if short and as_code(short) == canonical:
             return short
     return None
 
@@ -132,9 +132,9 @@ def decode(canonical: str, written: str | None = None) -> DecodedCode:
     Anything not in canonical form is normalised first; an unrecognised string decodes to
     kind "unknown" rather than raising, since it comes straight from a URL.
     """
-    code = canonical_form(canonical) or normalise(canonical) or canonical
+    code = canonical_form(canonical) or as_code(canonical) or canonical
     short = short_hex(written) if written else None
-    if short and normalise(short) == code:
+    if short and as_code(short) == code:
         return _decode_short(short, int(code, 16))
     m = CANONICAL.match(code)
     if m and m.group("hex"):

@@ -30,8 +30,6 @@ class FormGuard:
 
     def install(self, app: Flask) -> None:
         """The limit, `FEEDBACK_RATE_LIMIT` posts per `FEEDBACK_RATE_WINDOW` seconds."""
-        app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
-        app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
         app.extensions[f"{self.bucket}_rate_limit"] = rate_limiter(
             app, self.bucket, int(app.config["FEEDBACK_RATE_LIMIT"]),
             float(app.config["FEEDBACK_RATE_WINDOW"]))

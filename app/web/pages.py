@@ -33,10 +33,9 @@ from app.web.activity import get_activity
 from app.web.filters import thousands
 from app.web.forms import FormGuard
 from app.web.handover import handover
-from app.web.knowledge import get_kb
+from app.web.knowledge import article_or_404, get_kb
 from app.web.overlay import not_retired
-from app.web.presenters import code_url, pager
-from app.web.search import page_argument
+from app.web.presenters import code_url, page_argument, pager
 
 bp = Blueprint("pages", __name__)
 
@@ -176,9 +175,7 @@ def feedback_form(folder: int, ident: str):
 def related(folder: int, ident: str):
     """Articles like this one: a page of its own, as finding them takes tens of ms."""
     identifier = article_id(ident)
-    found = get_kb().store().get(identifier) if identifier else None
-    if found is None:
-        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    found = article_or_404(identifier, ident)
     if request.path != f"{permalink_for(identifier)}related":
         return redirect(f"{permalink_for(identifier)}related", code=301)
     return render_template("pages/related.html", article=found,

@@ -17,7 +17,7 @@ from flask import (
 from app.articles.ids import article_id, permalink_for
 from app.codes.decode import as_written, decode, short_hex
 from app.codes.labels import label as code_label
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
 from app.search.nearcodes import NearCode, near_codes
 from app.search.results import SearchResults, search
@@ -25,7 +25,7 @@ from app.web.activity import get_activity
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import shaping_for
-from app.web.presenters import Pager, SearchBox, pager
+from app.web.presenters import PAGE_PROBLEM, Pager, SearchBox, page_argument, page_number, pager
 
 bp = Blueprint("search", __name__)
 
@@ -42,24 +42,6 @@ def search_box() -> dict[str, SearchBox]:
     searched; a longer text would be cut, so the box takes no more than a search reads."""
     text = request.args.get("q", "") if has_request_context() else ""
     return {"search_box": SearchBox(text, MAX_QUERY_CHARS)}
-
-
-PAGE_PROBLEM = "The page number must be a whole number from 1 to 10,000."
-
-
-def page_number() -> int | None:
-    """The `page` argument, or None when it is not a page number."""
-    page = request.args.get("page", "1").strip() or "1"
-    if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        return None
-    return int(page)
-
-
-def page_argument() -> int:
-    page = page_number()
-    if page is None:
-        abort(400, description=PAGE_PROBLEM)
-    return page
 
 
 @dataclass(frozen=True)
@@ -191,7 +173,7 @@ def _results_handover(found: SearchResults, text: str) -> Handover:
 def code(code: str):
     """Every article with a code. A hexadecimal value written short of its eight digits
     (`0x800CCC9`) keeps its own address, so the page speaks of what was typed."""
-    canonical = normalise(code)
+    canonical = as_code(code)
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     written = short_hex(code)

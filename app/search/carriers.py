@@ -27,12 +27,12 @@ def articles_with_code(kb: KnowledgeBase, code: str, *, page: int = 1,
     """The articles whose codes include `code` (canonical), ranked as a search for the
     code ranks them; the help desk's pins first and its retired articles replaced."""
     searcher = kb.searcher()
-    postings = postings_of(searcher)
+    postings = postings_of(kb)
     carrying = postings.carrying(searcher, code)
     plan = scored = None
     if shaping:
         plan = plan_for(kb, read_query(code), correct=False)
-        scored = scores_for(searcher, plan)
+        scored = scores_for(kb, plan)
         carrying = carrying.copy()  # the postings' own mask is shared
         apply_shaping(postings, scored.scores, carrying, shaping)
     total = int(carrying.sum())
@@ -41,7 +41,7 @@ def articles_with_code(kb: KnowledgeBase, code: str, *, page: int = 1,
         return CodeArticles(code, total, [], page, pages)
     if plan is None or scored is None:
         plan = plan_for(kb, read_query(code), correct=False)
-        scored = scores_for(searcher, plan)
+        scored = scores_for(kb, plan)
     ranked = best(scored.scores, page * per_page, carrying)
     hits = hits_for(kb, ranked[(page - 1) * per_page:], plan, scored)
     for hit in hits:
