@@ -42,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.cli import commands
     from app.web import (
-        activity,
         admin,
         api,
         errors,
@@ -50,13 +49,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         hosts,
         knowledge,
         pages,
+        recording,
         search,
         troubleshoot,
     )
 
     hosts.init_app(app)
     knowledge.init_app(app)
-    activity.init_app(app)
+    recording.init_app(app)
     commands.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)

@@ -16,8 +16,8 @@ from werkzeug.exceptions import TooManyRequests, Unauthorized
 
 from app.activity.guard import RateLimiter
 from app.articles.ids import article_id
-from app.web.activity import get_activity, rate_limiter
 from app.web.knowledge import get_kb
+from app.web.recording import get_activity, rate_limiter
 from app.wizard.drafts import draft_tree
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,10 +1,17 @@
-"""Errors a person can act on: a page with a search box, or JSON under /api."""
+"""Errors a person can act on: a page with a search box, or JSON under /api.
+
+When the activity database is away (app.activity.breaker.DatabaseUnavailableError, or any
+database error no view caught), every view that needs it answers one 503 that says
+what still works and, after a form, that nothing was saved: the staff pages, and
+whatever a blueprint adds later, get it without a line of their own.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from app.activity.breaker import UNAVAILABLE_ERRORS, DatabaseUnavailableError
 from app.search.readers import IndexMissingError
 
 SECURITY_HEADERS = {
@@ -20,6 +27,10 @@ SECURITY_HEADERS = {
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(IndexMissingError, index_missing)
+    app.register_error_handler(DatabaseUnavailableError, database_unavailable)
+    for error in UNAVAILABLE_ERRORS:
+        if error is not OSError:  # a missing file is not the database
+            app.register_error_handler(error, database_unavailable)
     app.after_request(add_security_headers)
 
 
@@ -47,6 +58,34 @@ def index_missing(error: IndexMissingError):
     if _wants_json():
         return jsonify(error="Service Unavailable", message=message, status=503), 503
     return render_template("errors/error.html", error=None, message=message), 503
+
+
+# Seconds a client is asked to wait before trying again (the breaker's cooldown).
+DATABASE_RETRY_AFTER = 10
+NOT_SAVED = ("Nothing was saved: the database that keeps votes, comments and answers is "
+             "not answering just now. Please try again in a minute.")
+STAFF_AWAY = ("This page needs the activity database, which is not answering just now. "
+              "Searching, reading articles and the troubleshooter still work. Please try "
+              "again in a minute.")
+
+
+def database_unavailable(error: Exception):
+    current_app.logger.warning("activity database unavailable for %s %s: %s",
+                               request.method, request.path, error)
+    message = NOT_SAVED if request.method == "POST" else STAFF_AWAY
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER), "Cache-Control": "no-store"}
+    if _wants_json():
+        body = jsonify(error="Service Unavailable", message=message, status=503)
+        return body, 503, headers
+    page = render_template("errors/error.html", error=None, title="Not available just now",
+                           message=message, back_url=request.referrer
+                           if request.method == "POST" and _same_site(request.referrer)
+                           else None, back_label="Back to the page")
+    return page, 503, headers
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
 
 
 def add_security_headers(response):

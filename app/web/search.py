@@ -21,10 +21,10 @@ from app.codes.recognise import normalise
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
 from app.search.nearcodes import NearCode, near_codes
 from app.search.results import SearchResults, search
-from app.web.activity import get_activity
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.presenters import Pager, SearchBox, pager
+from app.web.recording import get_activity
 
 bp = Blueprint("search", __name__)
 

@@ -27,9 +27,9 @@ from werkzeug.exceptions import TooManyRequests
 
 from app.activity.guard import FeedbackTokens, new_nonce
 from app.articles.ids import permalink_for
-from app.web.activity import get_activity, rate_limiter
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
+from app.web.recording import get_activity, rate_limiter
 from app.wizard.engine import Step, answers_text, step, summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import State, parse_state
