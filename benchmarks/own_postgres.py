@@ -10,6 +10,7 @@ accepted by the kernel and then nothing answers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -79,17 +80,13 @@ class OwnPostgres:
 
     def thaw(self) -> None:
         for pid in getattr(self, "_frozen", []):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
         self._frozen = []
 
     def destroy(self) -> None:
         """Thaw, stop at once and remove the folder; whatever state it was left in."""
         self.thaw()
-        try:
+        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
             self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
-        except (RuntimeError, subprocess.TimeoutExpired):
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
