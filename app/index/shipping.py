@@ -17,7 +17,6 @@ and the import's unpacked folder are removed, and the live generation is untouch
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import json
@@ -32,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh.filedb.filestore import FileStorage
 
+from app.index.disk import disk_full, reason
 from app.index.generations import (
     FORMAT_FILE,
     PREVIOUS_FILE,
@@ -57,7 +57,6 @@ SKIPPED = {PREVIOUS_FILE, "APPLYING", "MAIN_WRITELOCK", f"{STORE_FILE}-wal", f"{
 # The last line of an export: the SHA-256 and length of every byte before it.
 SEAL = b"KB-INDEX-EXPORT sha256=%s bytes=%020d\n"
 SEAL_LENGTH = len(SEAL % (b"0" * 64, 0))
-FULL_DISK = {errno.ENOSPC, errno.EDQUOT}
 
 
 class ShippingError(RuntimeError):
@@ -66,17 +65,6 @@ class ShippingError(RuntimeError):
 
 class DiskFullError(ShippingError):
     """The disk filled up; what was half-written is removed, the live index untouched."""
-
-
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or str(error)
-
-
-def disk_full(error: BaseException) -> bool:
-    """ENOSPC or EDQUOT, from a write or from SQLite ("database or disk is full")."""
-    if isinstance(error, sqlite3.OperationalError):
-        return "disk is full" in str(error)
-    return isinstance(error, OSError) and error.errno in FULL_DISK
 
 
 @dataclass(frozen=True)
@@ -136,10 +124,10 @@ def export_index(index_dir: Path, out_file: Path) -> Manifest:
                 manifest = _write_export(generation, Path(scratch), partial)
         except BaseException as error:
             partial.unlink(missing_ok=True)
-            if disk_full(error):
+            if disk_full(error) is not None:
                 raise DiskFullError(
                     f"the disk holding {out_file.parent} is full: the export stopped and "
-                    f"its partial file was removed ({_reason(error)}); free space and "
+                    f"its partial file was removed ({reason(error)}); free space and "
                     "export again") from None
             raise
         partial.replace(out_file)
@@ -255,10 +243,10 @@ def import_index(index_dir: Path, in_file: Path) -> Manifest:
                 shutil.rmtree(target, ignore_errors=True)
             if isinstance(error, ShippingError):
                 raise
-            if disk_full(error):
+            if disk_full(error) is not None:
                 raise DiskFullError(
                     f"the disk holding {index_dir.parent} is full: the import stopped and "
-                    f"what it had unpacked was removed ({_reason(error)}); the live index "
+                    f"what it had unpacked was removed ({reason(error)}); the live index "
                     "is untouched. Free space and import again") from None
             raise ShippingError(f"{in_file} is not a readable index file: {error}") from None
         swap(index_dir, target)
