@@ -8,11 +8,13 @@ whatever a blueprint adds later, get it without a line of their own.
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.activity.breaker import UNAVAILABLE_ERRORS, DatabaseUnavailableError
-from app.search.readers import IndexMissingError
+from app.search.readers import IndexDamagedError, IndexMissingError
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -27,6 +29,9 @@ SECURITY_HEADERS = {
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(IndexMissingError, index_missing)
+    # The article store failing mid-request ("database disk image is malformed"): its
+    # file was damaged after this worker opened it; Integrity finds it on the next check.
+    app.register_error_handler(sqlite3.DatabaseError, store_damaged)
     app.register_error_handler(DatabaseUnavailableError, database_unavailable)
     for error in UNAVAILABLE_ERRORS:
         if error is not OSError:  # a missing file is not the database
@@ -55,6 +60,11 @@ def http_error(error: HTTPException):
 
 def index_missing(error: IndexMissingError):
     message = "The knowledge base has not been indexed yet. Run: flask --app app index"
+    if isinstance(error, IndexDamagedError):
+        current_app.logger.error("%s", error)
+        message = ("The knowledge base's index is damaged, so this server answers nothing "
+                   "rather than wrong answers. The staff have been told; please try again "
+                   "later.")
     if _wants_json():
         return jsonify(error="Service Unavailable", message=message, status=503), 503
     return render_template("errors/error.html", error=None, message=message), 503
@@ -86,6 +96,10 @@ def database_unavailable(error: Exception):
 
 def _same_site(url: str | None) -> bool:
     return bool(url) and url.startswith(request.host_url)
+
+
+def store_damaged(error: sqlite3.DatabaseError):
+    return index_missing(IndexDamagedError(f"the article store failed: {error}"))
 
 
 def add_security_headers(response):

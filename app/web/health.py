@@ -6,7 +6,8 @@
 - `/healthz`: readiness (the same status code) with the details: the index generation
   and article count, `database` (does the shared activity database answer now?), and
   `status`: "ok", "degraded" (serving, but the database is away: votes and staff pages
-  answer 503, or the index fell back to the previous generation) or "unavailable".
+  answer 503; or the live index is damaged and the previous generation is served) or
+  "unavailable" (no sound index: `problems` says what is damaged and how to mend it).
 
 The database is shared by every instance, so its absence never makes one unready: a
 load balancer following these would otherwise take every instance out at once while
@@ -38,6 +39,11 @@ def _index_state() -> tuple[str | None, int | None, str | None]:
         return None, None, str(error)
 
 
+def _fallback() -> str | None:
+    """Why this instance serves the previous generation, when it does."""
+    return get_kb().integrity.problem
+
+
 @bp.get("/livez")
 def livez():
     return _no_store(jsonify(status="alive"))
@@ -57,6 +63,8 @@ def healthz():
     generation, articles, problem = _index_state()
     database = database_answers()
     problems = [problem] if problem else []
+    if not problem and _fallback():
+        problems.append(_fallback())
     if not database:
         problems.append(f"activity database: {breaker().last_error or 'no answer'}; "
                         "votes and staff pages answer 503 until it is back")
