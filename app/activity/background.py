@@ -46,6 +46,11 @@ class BackgroundRecorder:
         self._pid = 0
         self._pruned = 0.0
 
+    def start(self) -> None:
+        """Start this process's thread (once; cheap after): it first brings the schema
+        up to date, so the first vote of a new worker does not pay for it."""
+        self._ensure_thread()
+
     def missed_search(self, text: str) -> None:
         """Queue one search that found nothing; never blocks, never raises."""
         self._ensure_thread()
@@ -79,28 +84,42 @@ class BackgroundRecorder:
                                  name="activity-background").start()
 
     def _run(self, texts: queue.Queue[str]) -> None:
+        try:
+            self.open_log()  # migrates on first use: here, off every request's path
+        except Exception as error:  # away now: the first write waits for it
+            log.warning("activity database not ready at start: %s", error)
         while True:
-            text = texts.get()
+            try:
+                text = texts.get(timeout=self.prune_every)
+            except queue.Empty:
+                self._prune_if_due()
+                continue
             try:
                 self._write(text)
             finally:
                 texts.task_done()
+            self._prune_if_due()
 
     def _write(self, text: str) -> None:
-        """Write one text, waiting out the database's absence; then prune if due."""
+        """Write one text, waiting out the database's absence."""
         while True:
             try:
                 self.breaker.call(lambda: self.open_log().record_missed_search(text))
                 self.written += 1
-                break
+                return
             except DatabaseUnavailableError:
                 time.sleep(min(self.breaker.cooldown, 1.0))
             except Exception:  # a bug must not stop the thread: say it, drop this one
                 log.exception("could not record a missed search")
                 return
-        if time.monotonic() - self._pruned >= self.prune_every:
-            self._pruned = time.monotonic()
-            try:  # on this thread, not the breaker's: it may take longer than a deadline
-                self.open_log().prune(self.retention_days)
-            except Exception:
-                log.exception("pruning old activity failed; trying again in an hour")
+
+    def _prune_if_due(self) -> None:
+        """Fold old rows into daily counts, at most once per prune_every. On this
+        thread, not the breaker's: it may take longer than a deadline."""
+        if time.monotonic() - self._pruned < self.prune_every and self._pruned:
+            return
+        self._pruned = time.monotonic()
+        try:
+            self.open_log().prune(self.retention_days)
+        except Exception:
+            log.exception("pruning old activity failed; trying again in an hour")

@@ -44,7 +44,7 @@ from app.activity.log import ActivityLog
 
 # Seconds a request waits for the database, and seconds it is left alone after failing.
 DEADLINE = 1.0
-COOLDOWN = 5.0
+COOLDOWN = 3.0
 
 
 class GuardedLog:
@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
     app.extensions["activity"] = GuardedLog(engine, breaker, background)
     app.extensions["activity_breaker"] = breaker
     app.extensions["activity_background"] = background
+    app.before_request(background.start)
     app.cli.add_command(activity_command)
 
 
