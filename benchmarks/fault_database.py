@@ -202,7 +202,8 @@ def main() -> int:
         postgres.create()
         flask(env, "activity", "migrate", root=root)
         for number, port in enumerate(args.ports):
-            servers.append(Gunicorn(port, env, work / f"gunicorn-{number}.log", root=root))
+            servers.append(Gunicorn(port, env, work / f"gunicorn-{number}.log", workers=2,
+                                    root=root))
         words = ["outlook", "printer", "0x800ccc0e", "setup", "exchange", "driver", "modem",
                  "excel", "network", "access", "password", "stop+0x0000007b"]
         threads = [threading.Thread(target=client_loop, args=(run, n, args.ports, ids, words),
@@ -216,7 +217,7 @@ def main() -> int:
             thread.join(60)
         time.sleep(3)  # the missed searches queued while it was away are written now
         print(f"code: {root}; {len(ids)} articles; {CLIENTS} clients on 2 instances "
-              f"(1 worker x 8 threads each)")
+              f"(2 workers x 8 threads each)")
         missed = report(run, stored_votes(postgres.url))
         for server in servers:  # what the instances said about the database
             said = [line for line in server.log.read_text().splitlines()

@@ -187,6 +187,43 @@ def cut_array(port: int, index: Path, expected: dict, missed: list[str], label: 
         missed.append(f"{label}: detected {detected}, wrong answers {len(wrong)}")
 
 
+def faults(env: dict, disk: Path, work: Path, port: int, size: int, expected: dict,
+           missed: list[str]) -> None:
+    """Steps 1 to 4 (see the module's docstring) on the served index on `disk`."""
+    flask(env, "index", "--export", str(work / "good.tar"))
+    readers = Readers(port, expected)
+    change_articles(Path(env["FLASK_KB_DIR"]), 600)
+    print("1. the disk full")
+    full_disk(env, disk, work, missed)
+    statuses, wrong = readers.finish()
+    print(f"  readers meanwhile: {dict(statuses)}; answers different from before: "
+          f"{len(wrong)}")
+    if set(statuses) != {200} or wrong:
+        missed.append(f"readers during the full disk: {dict(statuses)}, wrong {len(wrong)}")
+    print("2. the disk grown: the next run")
+    subprocess.run(["mount", "-o", f"remount,size={int(size * 4)}", str(disk)], check=True)
+    code, output = flask(env, "index")
+    print(f"  flask index: exit {code}; {output.splitlines()[-1][:160]}")
+    left = on_disk(disk)
+    stray = [p.name for p in (disk / "index" / "arrays").glob(".*")] + [
+        p.name for p in (disk / "index" / "whoosh").glob("*.tmp")]
+    print(f"  on the disk: {left}; stray files: {stray}")
+    if code or len(left) != 2 or stray:
+        missed.append(f"the next run: exit {code}, {left}, {stray}")
+    print("3. damaged exports")
+    damaged_exports(env, work / "good.tar", work, missed)
+    print("4. an array cut short in the live generation")
+    flask(env, "index", "--rebuild")
+    time.sleep(3)
+    expected = answers(Client(port))
+    cut_array(port, disk / "index", expected, missed, "previous generation kept")
+    flask(env, "index", "--rebuild")  # mended: a sound generation, and no previous one
+    shutil.rmtree(disk / (disk / "index" / "PREVIOUS").read_text().strip())
+    time.sleep(3)
+    cut_array(port, disk / "index", answers(Client(port)), missed,
+              "no previous generation")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -201,6 +238,9 @@ def main() -> int:
         env = settings(KB_DIR=kb, INDEX_DIR=work / "built" / "index",
                        ACTIVITY_DB=work / "activity.sqlite", INDEX_REFRESH_SECONDS=1)
         code, output = flask(env, "index")
+        if code:
+            print(output)
+            return 1
         size = sum(p.stat().st_size for p in (work / "built").rglob("*") if p.is_file())
         mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(size * 1.6)}",
                                   "tmpfs", str(disk)], capture_output=True, text=True)
@@ -213,38 +253,7 @@ def main() -> int:
         expected = answers(Client(args.port))
         print(f"index of {args.articles} articles: {size / 1e6:.0f} MB on a "
               f"{size * 1.6 / 1e6:.0f} MB tmpfs; 4 clients x {len(QUERIES)} queries")
-        flask(env, "index", "--export", str(work / "good.tar"))
-        readers = Readers(args.port, expected)
-        change_articles(kb, 600)
-        print("1. the disk full")
-        full_disk(env, disk, work, missed)
-        statuses, wrong = readers.finish()
-        print(f"  readers meanwhile: {dict(statuses)}; answers different from before: "
-              f"{len(wrong)}")
-        if set(statuses) != {200} or wrong:
-            missed.append(f"readers during the full disk: {dict(statuses)}, wrong {len(wrong)}")
-        print("2. the disk grown: the next run")
-        subprocess.run(["mount", "-o", f"remount,size={int(size * 4)}", str(disk)], check=True)
-        code, output = flask(env, "index")
-        print(f"  flask index: exit {code}; {output.splitlines()[-1][:160]}")
-        left = on_disk(disk)
-        stray = [p.name for p in (disk / "index" / "arrays").glob(".*")] + [
-            p.name for p in (disk / "index" / "whoosh").glob("*.tmp")]
-        print(f"  on the disk: {left}; stray files: {stray}")
-        if code or len(left) != 2 or stray:
-            missed.append(f"the next run: exit {code}, {left}, {stray}")
-        print("3. damaged exports")
-        damaged_exports(env, work / "good.tar", work, missed)
-        print("4. an array cut short in the live generation")
-        flask(env, "index", "--rebuild")
-        time.sleep(3)
-        expected = answers(Client(args.port))
-        cut_array(args.port, disk / "index", expected, missed, "previous generation kept")
-        flask(env, "index", "--rebuild")  # mended: a sound generation, and no previous one
-        shutil.rmtree(disk / (disk / "index" / "PREVIOUS").read_text().strip())
-        time.sleep(3)
-        cut_array(args.port, disk / "index", answers(Client(args.port)), missed,
-                  "no previous generation")
+        faults(env, disk, work, args.port, size, expected, missed)
         print("targets missed: " + ("; ".join(missed) if missed else "none"))
         return 1 if missed else 0
     finally:

@@ -62,15 +62,15 @@ def index_missing(error: IndexMissingError):
     message = "The knowledge base has not been indexed yet. Run: flask --app app index"
     if isinstance(error, IndexDamagedError):
         current_app.logger.error("%s", error)
-        message = ("The knowledge base's index is damaged, so this server answers nothing "
-                   "rather than wrong answers. The staff have been told; please try again "
-                   "later.")
+        message = ("The knowledge base's index is damaged on this server, so it answers "
+                   "nothing rather than wrong answers. Please try again in a few minutes.")
     if _wants_json():
         return jsonify(error="Service Unavailable", message=message, status=503), 503
     return render_template("errors/error.html", error=None, message=message), 503
 
 
-# Seconds a client is asked to wait before trying again (the breaker's cooldown).
+# Seconds a client is asked to wait before trying again: a few of the breaker's
+# cooldowns (app.web.recording), long enough for a restart to finish.
 DATABASE_RETRY_AFTER = 10
 NOT_SAVED = ("Nothing was saved: the database that keeps votes, comments and answers is "
              "not answering just now. Please try again in a minute.")
@@ -80,8 +80,9 @@ STAFF_AWAY = ("This page needs the activity database, which is not answering jus
 
 
 def database_unavailable(error: Exception):
-    current_app.logger.warning("activity database unavailable for %s %s: %s",
-                               request.method, request.path, error)
+    # The breaker logs when the database goes and comes back; each refusal is detail.
+    current_app.logger.info("activity database unavailable for %s %s: %s",
+                            request.method, request.path, error)
     message = NOT_SAVED if request.method == "POST" else STAFF_AWAY
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER), "Cache-Control": "no-store"}
     if _wants_json():
