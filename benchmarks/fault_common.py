@@ -4,6 +4,7 @@ an earlier one), and a client that times every request and keeps its cookies."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import signal
@@ -115,9 +116,13 @@ class Client:
             with self.opener.open(request, timeout=self.timeout) as answer:
                 return Answer(answer.status, time.monotonic() - started, answer.read())
         except urllib.error.HTTPError as error:
-            return Answer(error.code, time.monotonic() - started, error.read(),
+            try:
+                body = error.read()
+            except (OSError, http.client.HTTPException):  # cut off mid-answer
+                return Answer(599, time.monotonic() - started, b"")
+            return Answer(error.code, time.monotonic() - started, body,
                           error.headers.get("Location", ""))
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             return Answer(599, time.monotonic() - started, str(error).encode())
 
 

@@ -72,7 +72,7 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
         except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
         except Exception as error:
-            full = disk_full(error)
+            full = disk_full(error, index_dir.parent)
             if full is None:
                 raise
             raise click.ClickException(disk_full_message(index_dir, full)) from None

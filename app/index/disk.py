@@ -22,14 +22,18 @@ MAIN_INDEX = "MAIN"
 ARRAYS_DIR = "arrays"
 
 FULL_DISK = {errno.ENOSPC, errno.EDQUOT}
+# Free bytes under which a disk I/O error is taken for a full disk.
+NEARLY_FULL = 4 << 20
 
 
-def disk_full(error: BaseException | None) -> BaseException | None:
+def disk_full(error: BaseException | None, folder: Path | None = None) -> BaseException | None:
     """The full-disk error behind error, if any: itself, or what it was raised while
-    handling (a writer's cleanup can fail in its turn: "This writer is closed")."""
+    handling (a writer's cleanup can fail in its turn: "This writer is closed"). SQLite
+    often says only "disk I/O error" when a write meets ENOSPC: that counts when the
+    disk holding `folder` is (nearly) full."""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error):
+        if isinstance(error, sqlite3.OperationalError) and _sqlite_full(error, folder):
             return error
         if isinstance(error, OSError) and error.errno in FULL_DISK:
             return error
@@ -37,8 +41,21 @@ def disk_full(error: BaseException | None) -> BaseException | None:
     return None
 
 
+def _sqlite_full(error: sqlite3.OperationalError, folder: Path | None) -> bool:
+    if "disk is full" in str(error):
+        return True
+    if "disk I/O error" not in str(error) or folder is None:
+        return False
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
 def reason(error: BaseException) -> str:
     """The system's words for it: "No space left on device"."""
+    if isinstance(error, sqlite3.OperationalError):
+        return f"No space left on device; SQLite: {error}"
     return getattr(error, "strerror", None) or str(error)
 
 

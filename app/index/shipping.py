@@ -124,10 +124,11 @@ def export_index(index_dir: Path, out_file: Path) -> Manifest:
                 manifest = _write_export(generation, Path(scratch), partial)
         except BaseException as error:
             partial.unlink(missing_ok=True)
-            if disk_full(error) is not None:
+            full = disk_full(error, out_file.parent)
+            if full is not None:
                 raise DiskFullError(
                     f"the disk holding {out_file.parent} is full: the export stopped and "
-                    f"its partial file was removed ({reason(error)}); free space and "
+                    f"its partial file was removed ({reason(full)}); free space and "
                     "export again") from None
             raise
         partial.replace(out_file)
@@ -137,7 +138,9 @@ def export_index(index_dir: Path, out_file: Path) -> Manifest:
 def _members(generation: Path, scratch: Path) -> dict[str, Path]:
     """Relative path -> file to ship: the store as one consistent copy (its WAL in it)."""
     store_copy = scratch / STORE_FILE
-    with sqlite3.connect(generation / STORE_FILE) as source, \
+    # Read-only: a writable connection checkpoints the live store's WAL as it closes,
+    # rewriting the file a server reads (and, on a full disk, failing to).
+    with sqlite3.connect((generation / STORE_FILE).as_uri() + "?mode=ro", uri=True) as source, \
             sqlite3.connect(store_copy) as copy:
         source.backup(copy)
     source.close()
@@ -243,10 +246,11 @@ def import_index(index_dir: Path, in_file: Path) -> Manifest:
                 shutil.rmtree(target, ignore_errors=True)
             if isinstance(error, ShippingError):
                 raise
-            if disk_full(error) is not None:
+            full = disk_full(error, index_dir.parent)
+            if full is not None:
                 raise DiskFullError(
                     f"the disk holding {index_dir.parent} is full: the import stopped and "
-                    f"what it had unpacked was removed ({reason(error)}); the live index "
+                    f"what it had unpacked was removed ({reason(full)}); the live index "
                     "is untouched. Free space and import again") from None
             raise ShippingError(f"{in_file} is not a readable index file: {error}") from None
         swap(index_dir, target)
