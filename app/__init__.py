@@ -58,7 +58,6 @@ def _register(app: Flask) -> None:
     from app.cli import commands
     from app.cli import staff as staff_cli
     from app.web import (
-        activity,
         api,
         errors,
         filters,
@@ -67,6 +66,7 @@ def _register(app: Flask) -> None:
         knowledge,
         overlay,
         pages,
+        recording,
         search_pages,
         staff,
         staff_auth,
@@ -74,7 +74,7 @@ def _register(app: Flask) -> None:
         troubleshoot,
     )
 
-    for area in (hosts, knowledge, activity, commands, overlay, staff_auth, staff_cli,
+    for area in (hosts, knowledge, recording, commands, overlay, staff_auth, staff_cli,
                  errors, filters):
         area.init_app(app)
     for blueprint in (pages.bp, search_pages.bp, api.bp, staff.bp, staff.old, staff_auth.bp,

@@ -33,7 +33,8 @@ CREATE TABLE outcomes (id INTEGER PRIMARY KEY, fixed INTEGER NOT NULL, query TEX
 
 @pytest.fixture(params=BACKENDS)
 def url(request, tmp_path) -> str:
-    return database_url(backend_config(request.param, tmp_path))
+    config = backend_config(request.param, tmp_path)
+    return database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"])
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def _open_and_vote(url: str) -> None:
 
 def test_workers_starting_together_migrate_once(tmp_path) -> None:
     """Eight processes open a new database at once, as gunicorn's workers do."""
-    url = database_url({"ACTIVITY_DB": str(tmp_path / "fresh.sqlite")})
+    url = database_url("", tmp_path / "fresh.sqlite")
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_open_and_vote, args=(url,)) for _ in range(8)]
     for process in processes:

@@ -38,20 +38,6 @@ READERS = {"search", "wizard", "web"}
 # The layers that read the configuration (`current_app.config`, the environment) and
 # pass plain values down; every other layer is a domain package.
 CONFIGURED_LAYERS = {"web", "cli"}
-# Temporary: functions other branches of issue 17 are splitting right now (the wizard's
-# `step` and screens, facts_of, the wizard views). Empty this set once they are merged.
-# A path ending in "/" stands for every module under it.
-LONG_FUNCTIONS_BEING_SPLIT = {
-    "app/wizard/",
-    "app/articles/facts.py",
-    "app/web/troubleshoot.py",
-}
-# Temporary, likewise: app/activity/database.py is being changed to take a plain
-# database URL instead of the Flask config (issue 17, another branch).
-CONFIG_READERS_BEING_FIXED = {"app/activity/database.py"}
-# Temporary, likewise: app/web/activity.py still defaults two settings create_app
-# already defaults (issue 17, another branch). Empty once merged.
-SECOND_DEFAULTS_BEING_REMOVED = {"app/web/activity.py"}
 
 
 def imports_of(source: str, module: str, is_package: bool) -> Iterator[tuple[int, str]]:
@@ -233,15 +219,15 @@ def test_no_module_is_over_400_lines():
 
 
 def test_no_function_is_over_60_lines():
-    assert long_functions(PROJECT_ROOT, excused=LONG_FUNCTIONS_BEING_SPLIT) == []
+    assert long_functions(PROJECT_ROOT) == []
 
 
 def test_domain_packages_never_read_the_configuration():
-    assert configuration_reads(PROJECT_ROOT, excused=CONFIG_READERS_BEING_FIXED) == []
+    assert configuration_reads(PROJECT_ROOT) == []
 
 
 def test_settings_are_defaulted_only_by_the_factory():
-    assert second_defaults(PROJECT_ROOT, excused=SECOND_DEFAULTS_BEING_REMOVED) == []
+    assert second_defaults(PROJECT_ROOT) == []
 
 
 def test_the_factory_gives_the_settings_defaults():

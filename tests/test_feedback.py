@@ -44,7 +44,7 @@ def form_token(client, path: str = ARTICLE) -> str:
 
 
 def votes(app) -> list[tuple]:
-    log = ActivityLog(database_url(app.config))
+    log = ActivityLog(database_url(app.config["DATABASE_URL"], app.config["ACTIVITY_DB"]))
     try:
         with log.engine.connect() as db:
             rows = db.execute(text("SELECT article_id, helpful, comment FROM votes ORDER BY id"))

@@ -146,7 +146,7 @@ def test_killing_an_instance_loses_no_acknowledged_vote(start, index_dir, kb_dir
     stop.set()
     for thread in threads:
         thread.join()
-    log = ActivityLog(database_url(settings))
+    log = ActivityLog(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
     try:
         stored = log.vote_totals().helpful
     finally:

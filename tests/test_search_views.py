@@ -50,7 +50,9 @@ def query_of(href: str) -> dict[str, list[str]]:
 
 
 def missed_searches(app) -> list[tuple[str, int]]:
-    """(text, times) of the searches that found nothing, as staff see them."""
+    """(text, times) of the searches that found nothing, as staff see them, once the
+    background thread has written them (app/activity/background.py)."""
+    assert app.extensions["activity_background"].wait_idle(10)
     log = ActivityLog(Path(app.config["ACTIVITY_DB"]))
     try:
         return [(miss.text, miss.count) for miss in log.top_missed_searches()]

@@ -1,4 +1,4 @@
-"""Served for real: /healthz, the real client behind proxies, URLs from PUBLIC_URL, Host
+"""Served for real: the real client behind proxies, URLs from PUBLIC_URL, Host
 headers that are not host names refused."""
 
 from __future__ import annotations
@@ -16,33 +16,6 @@ def make_app(tmp_path, index_dir, kb_dir, **config):
     return create_app({"TESTING": True, "SECRET_KEY": "t", "KB_DIR": str(kb_dir),
                        "INDEX_DIR": str(index_dir), "INDEX_REFRESH_SECONDS": 0,
                        "ACTIVITY_DB": str(tmp_path / "activity.sqlite"), **config})
-
-
-def test_healthz_names_the_index_and_the_database(client, app) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    data = response.get_json()
-    assert data["status"] == "ok" and data["database"] is True and data["articles"] == 3
-    with app.app_context():
-        assert data["index"] == app.extensions["knowledge_base"].identity()
-
-
-def test_healthz_is_503_without_an_index(tmp_path, kb_dir) -> None:
-    app = make_app(tmp_path, tmp_path / "no-index", kb_dir)
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "index": None, "articles": None,
-                                   "database": True}
-
-
-def test_healthz_is_503_when_the_database_does_not_answer(tmp_path, index_dir, kb_dir) -> None:
-    app = make_app(tmp_path, index_dir, kb_dir,
-                   DATABASE_URL="postgresql://nobody:x@127.0.0.1:9/none?connect_timeout=2")
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    data = response.get_json()
-    assert data["database"] is False and data["articles"] == 3
-    app.extensions["activity_engine"].dispose()
 
 
 @pytest.mark.parametrize("host", ["a" * 1100, "exa mple.com", "x.example:99999", "a." * 200,

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.index.shipping import MANIFEST, ShippingError, export_index, import_index
+from app.index.shipping import (
+    MANIFEST,
+    ShippingError,
+    export_index,
+    import_index,
+    seal,
+)
 
 
 def replica_app(tmp_path: Path, index_dir: Path, kb_dir: Path):
@@ -50,7 +56,8 @@ def test_the_cli_exports_and_imports(tmp_path, runner, app) -> None:
 
 
 def rewrite(source: Path, target: Path, change) -> None:
-    """Copy a tar member by member, letting change(name, data) alter or drop each."""
+    """Copy a tar member by member, letting change(name, data) alter or drop each, and
+    seal it again: what a forger who knows the format could make."""
     with tarfile.open(source) as old, tarfile.open(target, "w") as new:
         for member in old:
             data = old.extractfile(member).read()
@@ -61,6 +68,7 @@ def rewrite(source: Path, target: Path, change) -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
+    seal(target)
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -32,6 +32,7 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from app.articles.trees import TREE_FILE
+from app.index.disk import remove_unfinished
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
@@ -87,7 +88,13 @@ def build_index(
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
     with run_lock(index_dir):
         leftovers = len(remove_leftovers(index_dir))
-        report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
+        remove_unfinished(index_dir)
+        try:
+            report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
+        except BaseException:  # a full disk, say: give back what the run wrote, now
+            remove_leftovers(index_dir)
+            remove_unfinished(index_dir)
+            raise
     report.leftovers = leftovers
     report.seconds = time.perf_counter() - started
     report.index_dir = str(index_dir)

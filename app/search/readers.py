@@ -39,6 +39,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from app.index.generations import WHOOSH_DIR, IndexFormatError, check_format, live_generation
+from app.index.integrity import Integrity
 from app.index.store import ArticleStore
 
 # Replaced readers stay open at least this long for callers outside a request.
@@ -53,6 +54,10 @@ V = TypeVar("V")
 
 class IndexMissingError(RuntimeError):
     """No built index at the configured place: run `flask --app app index`."""
+
+
+class IndexDamagedError(IndexMissingError):
+    """The live generation's files are damaged and no sound one is kept to serve."""
 
 
 class _Readers:
@@ -160,6 +165,8 @@ class KnowledgeBase:
         self._pin_key = f"_kb_readers_{id(self)}"
         self._derived: OrderedDict[str, _Derived] = OrderedDict()
         self._derived_lock = threading.Lock()
+        # Damaged files are found before they are read (app/index/integrity.py).
+        self.integrity = Integrity(every=refresh_seconds)
 
     def _readers(self) -> _Readers:
         if self._local.making is not None:
@@ -197,6 +204,9 @@ class KnowledgeBase:
             check_format(generation)
         except IndexFormatError as error:
             raise IndexMissingError(str(error)) from None
+        generation, problem = self.integrity.serve(generation)
+        if generation is None:
+            raise IndexDamagedError(problem)
         if (current is None or generation != current.generation
                 or not current.searcher.up_to_date()):
             # Reopened, not refresh()ed: refresh reuses the reader of every segment

@@ -14,7 +14,7 @@ from flask import Flask, Response, after_this_request, current_app, request
 from werkzeug.exceptions import TooManyRequests
 
 from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
-from app.web.activity import rate_limiter
+from app.web.recording import rate_limiter
 
 COOKIE_DAYS = 7
 

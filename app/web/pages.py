@@ -23,19 +23,21 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from app.activity.breaker import DatabaseUnavailableError
 from app.activity.log import MAX_COMMENT
 from app.articles.ids import ID_DIGITS, article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
-from app.web.activity import get_activity
+from app.web.errors import DATABASE_RETRY_AFTER, database_unavailable
 from app.web.filters import thousands
 from app.web.forms import FormGuard
 from app.web.handover import handover
 from app.web.knowledge import article_or_404, get_kb
 from app.web.overlay import not_retired
 from app.web.presenters import code_url, page_argument, pager
+from app.web.recording import get_activity
 
 bp = Blueprint("pages", __name__)
 
@@ -154,6 +156,24 @@ def feedback(folder: int, ident: str):
         ), 400
     get_activity().record_vote(identifier, helpful == "yes", comment)
     return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
+
+
+@bp.errorhandler(DatabaseUnavailableError)
+def _database_away(error: DatabaseUnavailableError):
+    """A vote the database could not take: the form again, with the comment in it."""
+    article = None
+    if request.endpoint == "pages.feedback":
+        identifier = article_id(request.view_args.get("ident", "")) if request.view_args else None
+        article = get_kb().store().get(identifier) if identifier else None
+    if article is None:
+        return database_unavailable(error)
+    comment = request.form.get("comment", "").replace("\r\n", "\n").strip()[:MAX_COMMENT]
+    return render_template(
+        "pages/feedback_retry.html", article=article, token=request.form.get("token", ""),
+        comment=comment, max_comment=MAX_COMMENT, heading="Your feedback was not saved",
+        problem="Your feedback could not be saved: the database that keeps it is not "
+                "answering just now. Please try again in a minute.",
+    ), 503, {"Retry-After": str(DATABASE_RETRY_AFTER)}
 
 
 def _not_saved(error: HTTPException, back_url: str) -> HTTPException:

@@ -21,11 +21,11 @@ from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
 from app.search.nearcodes import NearCode, near_codes
 from app.search.results import SearchResults, search
-from app.web.activity import get_activity
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import shaping_for
 from app.web.presenters import PAGE_PROBLEM, Pager, SearchBox, page_argument, page_number, pager
+from app.web.recording import get_activity
 
 bp = Blueprint("search", __name__)
 

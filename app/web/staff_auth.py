@@ -47,7 +47,7 @@ from app.staff.accounts import (
     start_session,
     verify,
 )
-from app.web.activity import engine, rate_limiter
+from app.web.recording import engine, rate_limiter
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 

@@ -16,11 +16,11 @@ from markupsafe import Markup, escape
 
 from app.articles.ids import MENTIONED_ID, permalink_for
 from app.staff.shaped import ShapedSource, lead_with_pin
-from app.web.activity import get_activity
 from app.web.forms import FormGuard
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays, shaped_source
+from app.web.recording import get_activity
 from app.wizard.engine import next_screen
 from app.wizard.fixes import Fix
 from app.wizard.screen import WizardScreen, answers_text, summary_text
