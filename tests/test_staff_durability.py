@@ -18,7 +18,7 @@ from app.staff.accounts import add_account
 from app.staff.audit import entries
 from app.staff.overlays import load
 from tests.activity_db import backend_config
-from tests.test_gunicorn import browser, start  # noqa: F401  (start is a fixture)
+from tests.test_gunicorn import browser
 
 ARTICLES = ["Q100001", "Q100002", "Q100003", "Q100001"]
 EDITORS = 4
@@ -57,7 +57,7 @@ def _save(opener, base: str, article: str, text: str) -> int:
     return 200
 
 
-def test_killing_an_instance_loses_no_acknowledged_note(start, index_dir, kb_dir,  # noqa: F811
+def test_killing_an_instance_loses_no_acknowledged_note(start, index_dir, kb_dir,
                                                         tmp_path) -> None:
     settings = backend_config("postgresql", tmp_path)
     engine = create_engine(database_url(settings))

@@ -21,7 +21,7 @@ from app.activity.database import database_url
 from app.index.build import build_index
 from app.staff.accounts import add_account, get_account
 from tests.activity_db import backend_config
-from tests.test_gunicorn import Server
+from tests.servers import Server
 
 PORTS = range(5600, 5700)  # this suite's own servers listen here
 VISIBLE_WITHIN = 5.0
