@@ -31,9 +31,10 @@ WHOOSH_FREE = {"web"}
 MAX_LINES = 400
 MAX_FUNCTION_LINES = 60
 # The modules of app/index/ the readers (search, wizard, web) may import: the schema,
-# the store, the generations and the arrays' layout and postings reading. Every other
-# module of app/index/ writes the index; they in turn import only each other.
-READ_SIDE = {"schema", "store", "generations", "layout", "segment_postings"}
+# the store, the generations, the integrity check and the arrays' layout and postings
+# reading. Every other module of app/index/ writes the index; they in turn import only
+# each other.
+READ_SIDE = {"schema", "store", "generations", "integrity", "layout", "segment_postings"}
 READERS = {"search", "wizard", "web"}
 # The layers that read the configuration (`current_app.config`, the environment) and
 # pass plain values down; every other layer is a domain package.

@@ -98,7 +98,7 @@ def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) 
     statuses = votes_in_parallel(opener, [s.url for s in servers], token, 16)
     assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
     # Signed in on one instance, the staff member reads everyone's votes on the other.
-    engine = create_engine(database_url(settings))
+    engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
     add_account(engine, "ann", "agent", "a long password", actor="test")
     engine.dispose()
     staff = browser()

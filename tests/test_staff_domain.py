@@ -29,7 +29,8 @@ def exists(identifier: str) -> bool:
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path: Path) -> Engine:
     """The staff tables on SQLite, and on PostgreSQL when TEST_DATABASE_URL names one."""
-    made = make_engine(database_url(backend_config(request.param, tmp_path)))
+    config = backend_config(request.param, tmp_path)
+    made = make_engine(database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"]))
     yield made
     made.dispose()
 

@@ -60,7 +60,7 @@ def _save(opener, base: str, article: str, text: str) -> int:
 def test_killing_an_instance_loses_no_acknowledged_note(start, index_dir, kb_dir,
                                                         tmp_path) -> None:
     settings = backend_config("postgresql", tmp_path)
-    engine = create_engine(database_url(settings))
+    engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
     for n in range(EDITORS):
         add_account(engine, f"editor{n}", "editor", "a long password", actor="test")
     common = dict(DATABASE_URL=settings["DATABASE_URL"],

@@ -108,7 +108,7 @@ def two_instances(tmp_path: Path):
             servers.append(Server(tmp_path, index, kb_dir, 1, port=free_port(),
                                   DATABASE_URL=settings["DATABASE_URL"],
                                   ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
-        engine = create_engine(database_url(settings))
+        engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
         add_account(engine, "lea", "lead", "the lead's password", actor="test")
         engine.dispose()
         yield [server.url for server in servers]
