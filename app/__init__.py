@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         health,
         hosts,
+        images,
         knowledge,
         pages,
         search,
@@ -65,4 +66,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(troubleshoot.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(images.bp)
     return app

@@ -16,7 +16,7 @@ import pytest
 
 from app import PROJECT_ROOT
 
-LAYERS = ["text", "codes", "query", "markup", "articles", "index", "search", "wizard",
+LAYERS = ["text", "codes", "images", "query", "markup", "articles", "index", "search", "wizard",
           "activity", "web", "cli"]
 ONLY_IMPORTS = {"activity": {"activity", "text"}}
 FLASK_LAYERS = {"web", "cli"}
