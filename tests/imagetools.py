@@ -26,6 +26,7 @@ def dialog_png(lines: list[str], *, size: int = 13, dark: bool = False,
         draw.text((62, 42 + number * (size + 6)), line, font=font, fill=ink)
     draw.rectangle((width - 90, height - 34, width - 14, height - 10), outline=ink)
     draw.text((width - 62, height - 30), "OK", font=font, fill=ink)
+    draw.rectangle((0, 0, width - 1, height - 1), outline="#444444")  # the window frame
     out = io.BytesIO()
     picture.save(out, fmt)
     return out.getvalue()
@@ -42,3 +43,20 @@ def png_bomb(side: int = 100_000) -> bytes:
     rows = zlib.compress(b"\x00" * (side // 8 + 1) * 64, 9)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", rows)
             + _chunk(b"IEND", b""))
+
+
+def desktop_png(dialog: bytes, size: tuple[int, int] = (1920, 1080)) -> bytes:
+    """A whole screen: a wallpaper, a window of text behind, and the dialog in the
+    middle, as a Print Screen of the desktop."""
+    screen = Image.new("RGB", size, "#3a6ea5")
+    draw = ImageDraw.Draw(screen)
+    font = ImageFont.load_default(size=14)
+    draw.rectangle((120, 80, 900, 600), fill="white", outline="#444444")
+    for row in range(20):
+        draw.text((135, 100 + row * 22), "Quarterly report draft: the totals are missing.",
+                  font=font, fill="#333333")
+    picture = Image.open(io.BytesIO(dialog))
+    screen.paste(picture, ((size[0] - picture.width) // 2, (size[1] - picture.height) // 2))
+    out = io.BytesIO()
+    screen.save(out, "PNG")
+    return out.getvalue()

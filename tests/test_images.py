@@ -14,8 +14,9 @@ from app.images.fixing import Fix, fix_codes, named_by_tables
 from app.images.formats import MAX_BYTES, ImageRefusedError, check_upload
 from app.images.ocr import message_text
 from app.images.prepare import TARGET_LINE_PIXELS, decode, line_height, prepare
+from app.images.windows import find_dialog
 from app.images.worker import ImageReader
-from tests.imagetools import dialog_png, png_bomb
+from tests.imagetools import desktop_png, dialog_png, png_bomb
 
 MESSAGE = ["Server Response: -ERR The AUTH protocol exchange was canceled",
            "Server Error: 0x800CCC90, Error Number: 0x800CCC18"]
@@ -128,3 +129,22 @@ def test_codes_the_tables_name_count_as_known():
     assert named_by_tables("0x80004005")  # E_FAIL
     assert fix_codes("HRESULT 0x8OOO4OO5", named_by_tables)[0] == "HRESULT 0x80004005"
     assert not named_by_tables("0x8004B00F")
+
+
+def test_in_a_whole_screen_the_dialog_in_front_is_found_and_read(reader):
+    dialog = dialog_png(MESSAGE)
+    screen = desktop_png(dialog)
+    grey = np.asarray(decode(screen, check_upload(screen)).convert("L"))
+    left, top, right, bottom = find_dialog(grey)
+    width, height = Image.open(io.BytesIO(dialog)).size
+    dialog_left, dialog_top = (1920 - width) // 2, (1080 - height) // 2
+    assert abs(left - dialog_left) <= 3 and abs(right - (dialog_left + width)) <= 3
+    assert abs(bottom - (dialog_top + height)) <= 3
+    assert dialog_top - 3 <= top <= dialog_top + 26  # the frame, or just below the title
+    text = message_text(reader.read(screen).lines)
+    assert "AUTH protocol exchange" in text and "Quarterly" not in text
+
+
+def test_a_picture_of_the_dialog_alone_is_not_cut():
+    grey = np.asarray(Image.open(io.BytesIO(dialog_png(MESSAGE))).convert("L"))
+    assert find_dialog(grey) is None

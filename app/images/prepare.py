@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.images.formats import MAX_PIXELS, ImageHeader, ImageRefusedError
+from app.images.windows import find_dialog
 
 TARGET_LINE_PIXELS = 36
 MAX_SCALE = 4.0
@@ -71,10 +72,14 @@ def scale_for(height: float | None, width: int, tall: int) -> float:
 
 
 def prepare(picture: Image.Image) -> Image.Image:
-    """Greyscale, dark text on light at full contrast, text lines scaled to
-    TARGET_LINE_PIXELS."""
+    """The dialog (cut out of a whole screen), greyscale, dark text on light at full
+    contrast, text lines scaled to TARGET_LINE_PIXELS."""
     grey = ImageOps.grayscale(picture)
     pixels = np.asarray(grey)
+    box = find_dialog(pixels)
+    if box is not None:  # a whole screen: read the dialog in front, not the desktop
+        grey = grey.crop(box)
+        pixels = np.asarray(grey)
     if np.median(pixels) < 128:
         grey = ImageOps.invert(grey)
         pixels = 255 - pixels
