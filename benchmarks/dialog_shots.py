@@ -46,7 +46,8 @@ body { margin: 0; background: transparent; }
 .buttons { display: flex; justify-content: center; gap: 8px; padding: 6px 12px 12px; }
 .buttons span { min-width: 70px; text-align: center; padding: 3px 8px; }
 .classic { background: #c0c0c0; color: #000; border: 1px solid; padding: 1px;
-  border-color: #dfdfdf #000 #000 #dfdfdf; box-shadow: inset -1px -1px #808080, inset 1px 1px #fff; }
+  border-color: #dfdfdf #000 #000 #dfdfdf;
+  box-shadow: inset -1px -1px #808080, inset 1px 1px #fff; }
 .classic .title { background: linear-gradient(90deg, #000080, #1084d0); color: #fff;
   font-weight: bold; }
 .classic .buttons span { border: 2px outset #fff; background: #c0c0c0; }

@@ -7,7 +7,7 @@ For each one the message is searched as typed; where that finds its article in t
 5, the screenshot is read through the app (POST /read-image, then the results page it
 leads to) and the text read is searched the same way. Printed: the share of those whose
 article is still in the top 5 (target 90%), the share of shots with a code whose codes
-are read exactly (target 95%), the time from upload to the results page (p50/p95, for
+are read exactly, in any order (target 95%), the time from upload to the results page (p50/p95, for
 the 1920x1080 screens and for the dialogs alone; target p95 < 1 s), and /api/search
 p50/p95 for everyone else, measured in the same run with and without pictures being
 read at the same time.
@@ -106,7 +106,10 @@ def run(shots: Path, index: Path, kb: Path) -> None:
         timings[case["busy"]].append(seconds)
         if case["codes"]:
             with_code += 1
-            codes_exact += codes_in_query(text) == case["codes"]
+            read = codes_in_query(text)
+            codes_exact += set(read) == set(case["codes"])  # lines may come in another order
+            if set(read) != set(case["codes"]):
+                print(f"  codes {case['file']}: {case['codes']} read as {read}")
         if case["article"] in top_ids(client, case["typed"]):
             eligible += 1
             hit = case["article"] in top_ids(client, text) if text else False

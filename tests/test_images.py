@@ -148,3 +148,23 @@ def test_in_a_whole_screen_the_dialog_in_front_is_found_and_read(reader):
 def test_a_picture_of_the_dialog_alone_is_not_cut():
     grey = np.asarray(Image.open(io.BytesIO(dialog_png(MESSAGE))).convert("L"))
     assert find_dialog(grey) is None
+
+
+@pytest.mark.parametrize(("read", "written"), [
+    ("Exception number: cO000005 (access violation)",
+     "Exception number: c0000005 (access violation)"),  # bare, as the dialog writes it
+    ("memory at Ox50c2b90d", "memory at 0x50c2b90d"),  # `Ox` is never a prefix
+    ("STOP 0x0000000A (0xFESABO00, 0x00000002, 0x00000001, 0x8013D41A)",
+     "STOP 0x0000000A (0xFE5AB000, 0x00000002, 0x00000001, 0x8013D41A)"),
+    ("a trip (Oslo, Dallas)", "a trip (Oslo, Dallas)"),
+])
+def test_bare_codes_prefixes_and_stop_parameters_are_read_as_written(read, written):
+    assert fix_codes(read, {"0xC0000005"}.__contains__)[0] == written
+
+
+def test_a_stop_errors_parameters_are_not_taken_for_codes_once_put_right():
+    from app.codes.recognise import codes_in_query
+
+    text, fixes = fix_codes("STOP 0x0000000A (0xFESABO00, 0x00000002, 0x00000001, "
+                            "0x8013D41A)", known)
+    assert codes_in_query(text) == ["STOP-0x0000000A"] and fixes == []

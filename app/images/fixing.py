@@ -26,6 +26,11 @@ MAX_READINGS = 256
 HEX_DIGITS = 8
 _SHAPE = "0-9A-Fa-fOoDQlIi|SsZ"
 _HEX_WORD = re.compile(rf"(?<![\w])(?P<prefix>[0Oo][xX])(?P<digits>[{_SHAPE}]{{4,9}})(?![\w])")
+_BARE_WORD = re.compile(rf"(?<![\w])(?P<prefix>)(?P<digits>[8Cc][{_SHAPE}B]{{7}})(?![\w])")
+_OX_PREFIX = re.compile(r"(?<![\w])[Oo][xX](?=[0-9A-Fa-f]{1,8}(?![\w]))")
+# A Stop error's parameter list, `(0xFESABO00, 0x00000002, ...)`: its values are no
+# codes, but one misread value hides the list, and its values are then taken for codes.
+_PARAMETERS = re.compile(rf"(?<=\()\s*(?:0x)?[{_SHAPE}]{{1,8}}(?:\s*,\s*(?:0x)?[{_SHAPE}]{{1,8}})+")
 _NUMBER_WORD = re.compile(
     r"(?P<prefix>\b(?:[Ee]rror|[Ee]vent(?: ID)?|[Rr]un-?\s?[Tt]ime [Ee]rror)\W{0,3})"
     r"(?P<digits>[0-9OoDQlIi|SsBZ]{2,6})\b")
@@ -71,31 +76,51 @@ def _readings(digits: str, hexadecimal: bool) -> list[str]:
     return [each for _, each in sorted(costed, key=lambda pair: pair[0])]
 
 
-def _fix_word(match: re.Match[str], hexadecimal: bool,
+def _fix_word(match: re.Match[str], style: str,
               known: Callable[[str], bool]) -> tuple[str, Fix | None]:
-    """The word as it should be written, and the fix made (None: left as read)."""
+    """The word as it should be written, and the fix made (None: left as read).
+    `style`: "hex" (`0x` and hex digits), "bare" (eight hex digits from 8 or C on, as
+    `c0000005` is written), "number" (the decimal number after `error` and the like)."""
     word, prefix, digits = match.group(0), match.group("prefix"), match.group("digits")
-    if not hexadecimal and not any(char.isdigit() for char in digits):
+    hexadecimal = style != "number"
+    if sum(char.isdigit() for char in digits) < (4 if style == "bare" else 1):
         return word, None  # "Error IIS" is a word, not a misread number
     for reading in _readings(digits, hexadecimal):
-        written = ("0x" if hexadecimal else prefix) + reading
+        written = {"hex": "0x", "bare": ""}.get(style, prefix) + reading
         canonical = normalise(written)
         if canonical and known(canonical):
-            shown = word if hexadecimal else digits
+            shown = digits if style == "number" else word
             return written, Fix(shown, canonical) if written != word else None
     return word, None
 
 
+def _fix_parameters(match: re.Match[str]) -> str:
+    """Look-alikes in a list of hex values read as digits, when every other value in
+    the list is plainly hex (so the list is one, and none of it is taken for a code)."""
+    values = re.split(r"(\s*,\s*)", match.group(0))
+    plain = [value for value in values[::2] if re.fullmatch(r"\s*(?:0x)?[0-9A-Fa-f]+", value)]
+    if len(plain) < len(values[::2]) - 1 or len(plain) < 2:
+        return match.group(0)
+    return "".join(value if at % 2 or value in plain else
+                   "".join(LOOK_ALIKES.get(char, char) if char not in "xB" else char
+                           for char in value)
+                   for at, value in enumerate(values))
+
+
 def fix_codes(text: str, known: Callable[[str], bool]) -> tuple[str, list[Fix]]:
-    """The text with misread codes put right, and each correction made."""
+    """The text with misread codes put right, and each correction made. An `Ox` before
+    hex digits becomes `0x` whatever the code (the value is the digits' alone)."""
     fixes: list[Fix] = []
 
-    def replace(match: re.Match[str], hexadecimal: bool) -> str:
-        written, fix = _fix_word(match, hexadecimal, known)
+    def replace(match: re.Match[str], style: str) -> str:
+        written, fix = _fix_word(match, style, known)
         if fix is not None and fix not in fixes:
             fixes.append(fix)
         return written
 
-    text = _HEX_WORD.sub(lambda m: replace(m, True), text)
-    text = _NUMBER_WORD.sub(lambda m: replace(m, False), text)
+    text = _OX_PREFIX.sub("0x", text)
+    text = _PARAMETERS.sub(_fix_parameters, text)
+    text = _HEX_WORD.sub(lambda m: replace(m, "hex"), text)
+    text = _BARE_WORD.sub(lambda m: replace(m, "bare"), text)
+    text = _NUMBER_WORD.sub(lambda m: replace(m, "number"), text)
     return text, fixes

@@ -8,6 +8,7 @@ engine per process: loading the model costs far more than reading one dialog.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PIL import Image
@@ -53,6 +54,29 @@ class Engine:
         return lines
 
 
+# What a dialog draws that is not its text: the close box and the icon, read as
+# `X`, `xX`, `©`, `x}`; and a row of buttons.
+_GLYPH = re.compile(r"^(?:[xX\u00d7]{1,2}[)}\]]?|[©®@]|C\)|\W)$")
+_BUTTONS = frozenset({"ok", "cancel", "help", "yes", "no", "retry", "ignore", "abort",
+                      "close", "details", "continue", "try", "again", "<<", ">>"})
+
+
+def _without_glyphs(text: str) -> str:
+    words = text.split()
+    while words and _GLYPH.match(words[0]):
+        words.pop(0)
+    while words and _GLYPH.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def message_text(lines: list[Line]) -> str:
-    """The text to search: the confident lines, one per line (title, message, buttons)."""
-    return "\n".join(line.text for line in lines if line.confidence >= MIN_CONFIDENCE)
+    """The text to search, as the search box shows it (one line: a text input drops
+    line breaks): the confident lines, without the close box, the icon and the
+    buttons (`OK Help`), which say nothing about the error."""
+    kept = []
+    for line in lines:
+        text = _without_glyphs(line.text) if line.confidence >= MIN_CONFIDENCE else ""
+        if text and not {word.strip("|[]").lower() for word in text.split()} <= _BUTTONS:
+            kept.append(text)
+    return " ".join(kept)
