@@ -70,7 +70,9 @@
 
   document.addEventListener("paste", function (event) {
     var data = event.clipboardData;
-    var file = data && (imageOf(data.files) || imageOf(data.items));
+    // Text copied from Word or a web page comes with a picture of itself: paste the text.
+    if (!data || (data.getData("text/plain") || "").trim()) { return; }
+    var file = imageOf(data.files) || imageOf(data.items);
     if (file) {
       event.preventDefault();
       read(file, form.dataset.go);

@@ -18,13 +18,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.images.formats import MAX_PIXELS, ImageHeader, ImageRefusedError
-from app.images.windows import find_dialog
+from app.images.windows import MIN_SCREEN_PIXELS, centre_of, find_dialog
 
 TARGET_LINE_PIXELS = 36
 MAX_SCALE = 4.0
 # A scaled picture larger than this costs more reading time than it gains accuracy;
-# a full 1920x1080 screen is scaled at most about 1.7 times.
-MAX_SCALED_PIXELS = 6_000_000
+# the centre of a 1920x1080 screen (no dialog found) is scaled at most 1.5 times.
+MAX_SCALED_PIXELS = 3_000_000
 STRIPS = 8
 INK_CONTRAST = 48
 
@@ -76,8 +76,8 @@ def prepare(picture: Image.Image) -> Image.Image:
     contrast, text lines scaled to TARGET_LINE_PIXELS."""
     grey = ImageOps.grayscale(picture)
     pixels = np.asarray(grey)
-    box = find_dialog(pixels)
-    if box is not None:  # a whole screen: read the dialog in front, not the desktop
+    if pixels.size >= MIN_SCREEN_PIXELS:  # a whole screen: the dialog, not the desktop
+        box = find_dialog(pixels) or centre_of(grey.width, grey.height)
         grey = grey.crop(box)
         pixels = np.asarray(grey)
     if np.median(pixels) < 128:

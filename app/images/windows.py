@@ -16,10 +16,11 @@ import numpy as np
 EDGE_STEP = 28  # grey levels between neighbouring pixels that make an edge
 MIN_WIDTH, MIN_HEIGHT = 200, 60
 MAX_SHARE = 0.8  # of the screen's width and height: wider is a window, not a dialog
-UNBROKEN = 0.9  # share of an edge's pixels that must be there
+UNBROKEN = 0.75  # share of an edge's pixels that must be there
 SLACK = 3  # pixels an edge may wander (anti-aliasing, shadows)
 MIN_SCREEN_PIXELS = 1_000_000  # smaller pictures are taken to be the dialog already
 MAX_RUNS = 400  # edges looked at, at most (a picture of stripes has thousands)
+CENTRE_MARGIN = 0.2  # of each side, left out when no dialog is found
 CENTRE_STEP = 100  # pixels: boxes this close to the centre count as equally close
 
 
@@ -82,3 +83,10 @@ def find_dialog(grey: np.ndarray) -> tuple[int, int, int, int] | None:
         return round(distance / CENTRE_STEP), (box[2] - box[0]) * (box[3] - box[1])
 
     return min(found, key=rank)
+
+
+def centre_of(width: int, height: int) -> tuple[int, int, int, int]:
+    """The middle of a whole screen in which no dialog was found: where Windows puts a
+    message box, without the desktop's icons, taskbar and most of the windows behind."""
+    margin_x, margin_y = int(width * CENTRE_MARGIN), int(height * CENTRE_MARGIN)
+    return margin_x, margin_y, width - margin_x, height - margin_y

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import resource
 import threading
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from app.images.ocr import Engine, Line
 from app.images.prepare import decode, prepare
 
 CPU_SECONDS = 5
+NICENESS = 10
 WALL_SECONDS = 30.0  # a loaded machine: CPU_SECONDS of work may take longer in wall time
 TOO_SLOW = ("The picture took too long to read. Crop it to the error dialog and try "
             "again, or type the message.")
@@ -50,7 +52,9 @@ def _limit_cpu() -> None:
 
 
 def serve(conn: Connection) -> None:
-    """The child's loop: one picture in, one reading (or refusal) out, until closed."""
+    """The child's loop: one picture in, one reading (or refusal) out, until closed.
+    It runs at a lower priority, so reading a picture never slows anyone's search."""
+    os.nice(NICENESS)
     engine = Engine()
     conn.send(("ready",))
     while True:

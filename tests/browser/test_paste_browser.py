@@ -41,3 +41,14 @@ def test_a_file_that_is_no_picture_says_so_and_stays_on_the_page(page, live_serv
     page.get_by_role("button", name="Read it and search").click()
     expect(page.locator("[data-image-status]")).to_contain_text("not a picture")
     assert page.url.rstrip("/") == live_server
+
+
+def test_text_copied_with_a_picture_of_itself_is_pasted_as_text(page, live_server) -> None:
+    """Word and web pages put a picture beside the text they copy: that is a text paste."""
+    page.goto(live_server + "/")
+    page.evaluate(PASTE.replace("clipboard.items.add(file);", "clipboard.items.add(file); "
+                                "clipboard.setData('text/plain', 'printer prints garbage');"),
+                  base64.b64encode(DIALOG).decode("ascii"))
+    page.wait_for_timeout(500)
+    assert page.url.rstrip("/") == live_server
+    expect(page.locator("[data-image-status]")).to_have_text("")
