@@ -67,6 +67,10 @@ def serve(conn: Connection) -> None:
             conn.send(("read", read_picture(engine, data)))
         except ImageRefusedError as refused:
             conn.send(("refused", refused.kind, refused.message))
+        except Exception as error:  # a decoder or engine failure costs this picture only
+            conn.send(("refused", "unreadable", f"The picture could not be read "
+                                                f"({error.__class__.__name__}); take the "
+                                                "screenshot again, or type the message."))
 
 
 class ImageReader:
@@ -86,7 +90,11 @@ class ImageReader:
         self._process.start()
         child.close()
         self._conn = parent
-        if not parent.poll(WALL_SECONDS) or parent.recv() != ("ready",):
+        try:
+            ready = parent.poll(WALL_SECONDS) and parent.recv() == ("ready",)
+        except (EOFError, OSError):  # the engine could not start
+            ready = False
+        if not ready:
             self._stop()
             raise ImageRefusedError("too_slow", TOO_SLOW)
         return parent
