@@ -126,10 +126,12 @@ def test_no_picture_or_two_pictures_is_a_400(client):
     assert two.status_code == 400 and "one picture" in two.get_json()["message"]
 
 
-def test_a_hostile_file_in_the_form_gets_an_error_page_with_the_way_back(client):
+def test_a_hostile_file_in_the_form_gets_an_error_page_with_a_search_box(client):
     answer = upload(client, b"not a picture", "x.png", url="/read-image")
     assert answer.status_code == 415
-    assert "not a picture this site reads" in answer.get_data(as_text=True)
+    page = parse(answer.get_data(as_text=True))
+    assert "not a picture this site reads" in page.by_class("message")[0].text
+    assert page.find("input", name="q") is not None  # type the message instead
 
 
 def test_pictures_count_against_the_forms_rate_limit(make_kb):

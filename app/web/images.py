@@ -23,7 +23,7 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from app.activity.guard import RateLimiter
 from app.codes.recognise import codes_in_query, normalise
@@ -121,12 +121,7 @@ def read_image_api():
 def read_image_form():
     """The form without JavaScript: read the picture, then the results or the wizard."""
     go = request.form.get("go", "search")
-    try:
-        found = read_upload()
-    except HTTPException as error:
-        error.back_url = request.referrer if _same_site(request.referrer) else url_for(
-            "pages.home")
-        raise
+    found = read_upload()  # a picture not read: the error page, with a search box
     if not found.text.strip():
         abort(422, description="No text could be read in the picture. Crop it to the error "
                                "dialog, or type the message.")
@@ -134,10 +129,6 @@ def read_image_form():
     endpoint = "troubleshoot.wizard" if go == "troubleshoot" else "search.results"
     return redirect(url_for(endpoint, q=found.text, **{FIXED_ARG: fixed, "from": "image"}),
                     code=303)
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
 
 
 @dataclass(frozen=True)
