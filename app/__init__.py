@@ -63,6 +63,7 @@ def _register(app: Flask) -> None:
         filters,
         health,
         hosts,
+        images,
         knowledge,
         overlay,
         pages,
@@ -78,5 +79,5 @@ def _register(app: Flask) -> None:
                  errors, filters):
         area.init_app(app)
     for blueprint in (pages.bp, search_pages.bp, api.bp, staff.bp, staff.old, staff_auth.bp,
-                      staff_edit.bp, troubleshoot.bp, health.bp):
+                      staff_edit.bp, troubleshoot.bp, health.bp, images.bp):
         app.register_blueprint(blueprint)

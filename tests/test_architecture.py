@@ -20,8 +20,8 @@ import pytest
 
 from app import PROJECT_ROOT
 
-LAYERS = ["text", "codes", "query", "markup", "articles", "index", "search", "wizard",
-          "activity", "staff", "web", "cli"]
+LAYERS = ["text", "codes", "images", "query", "markup", "articles", "index", "search",
+          "wizard", "activity", "staff", "web", "cli"]
 ONLY_IMPORTS = {"activity": {"activity", "text"}}
 FLASK_LAYERS = {"web", "cli"}
 FLASK = {"flask", "werkzeug"}
