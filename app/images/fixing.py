@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.codes.decode import decode
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 
 LOOK_ALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
                "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2"}
@@ -87,7 +87,7 @@ def _fix_word(match: re.Match[str], style: str,
         return word, None  # "Error IIS" is a word, not a misread number
     for reading in _readings(digits, hexadecimal):
         written = {"hex": "0x", "bare": ""}.get(style, prefix) + reading
-        canonical = normalise(written)
+        canonical = as_code(written)
         if canonical and known(canonical):
             shown = digits if style == "number" else word
             return written, Fix(shown, canonical) if written != word else None

@@ -26,15 +26,15 @@ from flask import (
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from app.activity.guard import RateLimiter
-from app.codes.recognise import codes_in_query, normalise
+from app.codes.recognise import as_code, codes_in_query
 from app.images.fixing import Fix, fix_codes, named_by_tables
 from app.images.formats import MAX_BYTES, ImageRefusedError
 from app.images.ocr import message_text
 from app.images.worker import ImageReader, Reading
 from app.query.typed import MAX_QUERY_CHARS
 from app.search.nearcodes import carried_codes
-from app.web.activity import rate_limiter
 from app.web.knowledge import get_kb
+from app.web.recording import rate_limiter
 
 bp = Blueprint("images", __name__)
 
@@ -62,8 +62,8 @@ def _set_up(state) -> None:
     app.extensions["image_reader"] = reader
     atexit.register(reader.close)
     app.extensions["image_rate_limit"] = rate_limiter(
-        app, "images", int(app.config.get("FEEDBACK_RATE_LIMIT", 10)),
-        float(app.config.get("FEEDBACK_RATE_WINDOW", 60)))
+        app, "images", int(app.config["FEEDBACK_RATE_LIMIT"]),
+        float(app.config["FEEDBACK_RATE_WINDOW"]))
 
 
 def warm_up(app: Flask) -> None:
@@ -146,6 +146,6 @@ def image_notice() -> dict[str, ImageNotice | None]:
     fixes = []
     for each in request.args.getlist(FIXED_ARG)[:10]:
         read, _, code = each.partition("→")
-        if len(read) <= 24 and normalise(code) == code:  # only codes, never free text
+        if len(read) <= 24 and as_code(code) == code:  # only codes, never free text
             fixes.append((read, code))
     return {"image_notice": ImageNotice(fixes)}
