@@ -215,6 +215,13 @@ def test_every_package_under_app_is_a_layer():
     assert packages == set(LAYERS)
 
 
+def test_the_tests_mirror_the_packages():
+    """Each folder of tests/ holds the tests of the package of app/ it is named after
+    (tests/browser/ drives a browser against the whole site)."""
+    folders = {path.parent.name for path in (PROJECT_ROOT / "tests").glob("*/test_*.py")}
+    assert folders <= {*LAYERS, "browser"}
+
+
 def test_no_module_is_over_400_lines():
     assert long_modules(PROJECT_ROOT) == []
 

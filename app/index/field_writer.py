@@ -6,7 +6,7 @@ file, terms table and postings writer settings. Why: Whoosh spends about 25 µs 
 on its calls and objects, and the word pairs alone are 1.5 million terms on the
 archive, most with one posting: that was a third of the whole build. Writing needs
 the whoosh3 field writer (`can_write`), else a full build lets Whoosh write; and
-tests/test_segments.py checks the files against Whoosh's own writer, byte for byte.
+tests/index/test_segments.py checks the files against Whoosh's own writer, byte for byte.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ field alone has 1.5 million terms (75 s on the archive); reading a field's posti
 in one read and decoding the blocks here costs a few µs a term.
 
 When those names are missing (another codec or Whoosh) it reads through the public
-lexicon and matchers: the same answer, slower. tests/test_arrays.py checks that the
+lexicon and matchers: the same answer, slower. tests/index/test_arrays.py checks that the
 arrays built from this agree with what Whoosh's public API says.
 """
 

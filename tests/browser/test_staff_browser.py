@@ -25,7 +25,7 @@ from tests.servers import Server
 
 PORTS = range(5600, 5700)  # this suite's own servers listen here
 VISIBLE_WITHIN = 5.0
-# The hostile inputs of tests/test_pages.py's article, as a note.
+# The hostile inputs of tests/web/test_pages.py's article, as a note.
 HOSTILE_NOTE = (
     "<script>window.__ran = 'script'; alert('body')</script>\n\n"
     "<img src=x onerror=\"window.__ran = 'img'; alert(2)\">\n\n"

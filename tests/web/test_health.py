@@ -1,6 +1,6 @@
 """/livez, /readyz and /healthz: what a load balancer and a monitor read. Readiness is
 this instance's index; the shared database is reported, never a reason to be unready
-(tests/test_database_away.py has the database away, tests/test_integrity.py a damaged
+(tests/web/test_database_away.py has the database away, tests/index/test_integrity.py a damaged
 index)."""
 
 from __future__ import annotations
