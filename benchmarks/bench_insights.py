@@ -197,7 +197,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         activity = Path(tmp) / "activity.sqlite"
-        url = database_url({"DATABASE_URL": args.database_url, "ACTIVITY_DB": str(activity)})
+        url = database_url(args.database_url, activity)
         engine = make_engine(url)
         ensure_schema(engine)
         with engine.begin() as db:

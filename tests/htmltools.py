@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -91,6 +92,12 @@ class Form:
         return cls(form.attrs.get("method", "get").lower(), form.attrs.get("action", ""),
                    fields)
 
+    @property
+    def url(self) -> str:
+        """Where pressing the button of a GET form goes."""
+        assert self.method == "get", f"a {self.method} form goes nowhere by itself"
+        return f"{self.action}?{urlencode(self.fields)}"
+
 
 class _Builder(HTMLParser):
     def __init__(self) -> None:
@@ -119,3 +126,10 @@ def parse(html: str) -> Element:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def walkless(href: str) -> str:
+    """A wizard link without its walk id (random per walk: see app/web/visits.py)."""
+    path, _, query = href.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "walk"]
+    return f"{path}?{urlencode(kept)}" if kept else path

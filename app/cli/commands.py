@@ -9,8 +9,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.index.build import BuildReport, build_index
+from app.index.build import build_index
+from app.index.disk import disk_full, reason
 from app.index.generations import IndexBusyError
+from app.index.runs import BuildReport
 
 
 def init_app(app: Flask) -> None:
@@ -70,7 +72,18 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
                                  progress=progress)
         except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
+        except Exception as error:
+            full = disk_full(error, index_dir.parent)
+            if full is None:
+                raise
+            raise click.ClickException(disk_full_message(index_dir, full)) from None
     click.echo(format_report(report))
+
+
+def disk_full_message(index_dir: Path, error: BaseException) -> str:
+    return (f"the disk holding {index_dir.parent} is full ({reason(error)}): the run "
+            "stopped. The live index still serves, unchanged; what the run had written "
+            "was removed. Free space and run again.")
 
 
 @click.command("check")

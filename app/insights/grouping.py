@@ -13,7 +13,7 @@ import re
 
 from app.codes.decode import decode
 from app.codes.labels import label
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.codes.tables import BUGCHECKS, hex_form
 from app.query.typed import read_query
 from app.staff.pins import CODE, WORDS, words_key
@@ -47,13 +47,13 @@ def same_code(code: str, text: str = "") -> str:
     details = dict(decoded.details) if decoded is not None else {}
     if decoded is not None and decoded.kind == "symbol":
         if "Value" in details:
-            return normalise(details["Value"]) or code
+            return as_code(details["Value"]) or code
         if "Win32 error" in details and details["Win32 error"].isdigit():
             return hex_form(int(details["Win32 error"]))
     if code.startswith("0x") and BLUE_SCREEN.search(text):
         value = int(code, 16)
         if value in BUGCHECKS:
-            return normalise(f"stop {hex_form(value)}") or code
+            return as_code(f"stop {hex_form(value)}") or code
     return code
 
 

@@ -22,8 +22,8 @@ from app.insights.gaps import Gap, dismiss, gaps
 from app.insights.grouping import codes_of
 from app.insights.walks import ENDS, Walk, recent_walks
 from app.staff.audit import RefusedError
-from app.web.activity import engine
 from app.web.overlay import get_overlays
+from app.web.recording import engine
 from app.web.staff_auth import current_staff, private, staff_required
 
 bp = Blueprint("insights", __name__, url_prefix="/staff/insights")

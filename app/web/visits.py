@@ -4,7 +4,9 @@ followed, each wizard screen of a walk, its end, and votes.
 
 Nothing about the person: a walk is tied together by a random id made for that walk
 and carried in the wizard's links (`walk=`), never a cookie or an address. Recording
-is best-effort: a database that does not answer costs the page nothing but the event.
+is best-effort, through the activity database's breaker (app/web/recording.py): a
+database that does not answer costs the page at most the breaker's deadline once, then
+nothing while its circuit is open, and the event is lost, never the page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlencode
 from flask import current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.activity.breaker import DatabaseUnavailableError
 from app.insights.record import (
     CLICK,
     FIXED,
@@ -30,19 +33,31 @@ from app.insights.record import (
     record,
     walk_has,
 )
-from app.web.activity import engine, get_activity
-from app.wizard.engine import FITS, Step
-from app.wizard.state import State
+from app.web.recording import breaker, engine, get_activity
+from app.wizard.screen import FITS, WizardScreen
+from app.wizard.state import Screen, State
 
 WALK_ID = re.compile(r"^[0-9a-f]{16}$")
 SHOWN = 5   # the first results of a search kept with it: the articles people saw
 
 
 def _record(event: Event) -> None:
+    database = engine()  # read here: the call runs on a breaker thread, outside the app
     try:
-        record(engine(), event)
-    except SQLAlchemyError as error:  # the page matters more than the count
+        breaker().call(lambda: record(database, event))
+    except (DatabaseUnavailableError, SQLAlchemyError) as error:  # the page matters more
         current_app.logger.warning("insight event not recorded: %s", error)
+
+
+def _walk_has(walk: str, kind: str) -> bool:
+    """Has this walk an event of this kind? When the database is away: say yes, so an
+    end is not recorded twice; the event is lost either way."""
+    database = engine()
+    try:
+        return breaker().call(lambda: walk_has(database, walk, kind))
+    except (DatabaseUnavailableError, SQLAlchemyError) as error:
+        current_app.logger.warning("insight event not recorded: %s", error)
+        return True
 
 
 def current_walk() -> str:
@@ -85,16 +100,16 @@ def record_recommend(state: State) -> None:
 
 def record_fixed(state: State) -> None:
     walk = current_walk()
-    if not walk_has(engine(), walk, FIXED):
+    if not _walk_has(walk, FIXED):
         _record(Event(FIXED, state.query, walk=walk, article_id=state.article,
                       step=None if state.at else state.step,
                       screen=_fixed_where(state), state=urlencode(state.params())))
 
 
-def record_screen(result: Step) -> None:
+def record_screen(result: WizardScreen) -> None:
     """One screen of a walk; the hand-over screen also ends the walk (once)."""
     state, walk = result.state, current_walk()
-    if state.end == "fixed" or (result.dead_end and g.walk_starts):
+    if state.end == Screen.FIXED or (result.dead_end and g.walk_starts):
         return  # a walk's end opened from a link (the hand-over's "This step"): no walk
     fix = result.fix
     params = urlencode(state.params())
@@ -103,25 +118,33 @@ def record_screen(result: Step) -> None:
                   step=fix.current.number if fix and fix.current else None,
                   screen=screen_words(result), detail=answers, state=params,
                   starts=g.walk_starts))
-    if result.dead_end and not walk_has(engine(), walk, HANDOVER):
+    if result.dead_end and not _walk_has(walk, HANDOVER):
         article = fix.article.id if fix else (state.tried[-1] if state.tried else None)
         _record(Event(HANDOVER, state.query, walk=walk, article_id=article,
                       screen=handed_from(result), detail=rejected_words(result), state=params))
-        if state.end != "dead-end":  # else the tree's "ask a person" form recorded it
-            # The overview's dead ends, in words, with the last article tried.
-            get_activity().record_outcome(
-                fixed=False, query=state.query, answers=answers, article_id=article,
-                step=state.step if fix and not state.at else None)
+        if state.end != Screen.DEAD_END:  # else the tree's "ask a person" form recorded it
+            _record_dead_end(state, answers, article, fix is not None)
 
 
-def screen_words(result: Step) -> str:
+def _record_dead_end(state: State, answers: str, article: str | None, fixing: bool) -> None:
+    """The overview's dead ends, in words, with the last article tried; on a page
+    being read, so a database away loses the count, not the page."""
+    try:
+        get_activity().record_outcome(
+            fixed=False, query=state.query, answers=answers, article_id=article,
+            step=state.step if fixing and not state.at else None)
+    except DatabaseUnavailableError as error:
+        current_app.logger.warning("dead end not recorded: %s", error)
+
+
+def screen_words(result: WizardScreen) -> str:
     """The screen as a lead reads it."""
     fix = result.fix
     if result.dead_end:
         return "Hand-over: " + handed_from(result)
-    if result.question is not None:
+    if result.kind is Screen.QUESTION and result.question is not None:
         return f"Question: {result.question.text}"
-    if result.fits:
+    if result.kind is Screen.FITS:
         return "These might fit"
     if fix is None:
         return "Start"
@@ -133,28 +156,28 @@ def screen_words(result: Step) -> str:
     return f"Reading {fix.article.id}"
 
 
-def handed_from(result: Step) -> str:
+def handed_from(result: WizardScreen) -> str:
     """Where the walk was when it reached the hand-over."""
     state = result.state
     if state.article:
         return f"after {state.article} step {state.step}" if not state.at else (
             f"after {state.article}")
-    if state.end == "no-match" and not state.tried:
+    if state.end == Screen.NO_MATCH and not state.tried:
         return "none of the articles that might fit"
     if state.tried:
         return f"after trying {', '.join(state.tried)}"
     return "no article fits"
 
 
-def rejected(result: Step) -> list[str]:
+def rejected(result: WizardScreen) -> list[str]:
     """The articles the person saw and said were not theirs ("None of these")."""
     state = result.state
-    if state.end != "no-match" or state.article or state.tried:
+    if state.end != Screen.NO_MATCH or state.article or state.tried:
         return []
     return [c.id for c in result.candidates[:FITS]]
 
 
-def rejected_words(result: Step) -> str:
+def rejected_words(result: WizardScreen) -> str:
     parts = []
     if result.state.tried:
         parts.append("Tried, then moved on: " + ", ".join(result.state.tried))
