@@ -32,7 +32,8 @@ T = TypeVar("T", bound=_HasId)
 
 def init_app(app: Flask) -> None:
     app.extensions["staff_overlays"] = LiveOverlays(
-        app.extensions["activity_engine"], float(app.config["STAFF_CHECK_SECONDS"]))
+        app.extensions["activity_engine"], float(app.config["STAFF_CHECK_SECONDS"]),
+        guard=app.extensions["activity_breaker"].call)
     app.add_template_global(helpdesk_note)
     app.add_template_global(retired_banner)
 

@@ -5,11 +5,13 @@ and the per-process snapshot that follows the change counter."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from app.activity.breaker import DatabaseUnavailableError
 from app.activity.database import database_url, make_engine
 from app.query.typed import read_query
 from app.search.results import search
@@ -210,6 +212,31 @@ def test_readers_keep_the_last_overlays_while_the_database_is_away(engine, caplo
     assert "help-desk overlays not refreshed" in caplog.text
     never = LiveOverlays(live.engine)
     assert never.current().notes == {}  # no database yet: no overlays, no error
+
+
+def test_a_stalled_check_holds_up_no_other_reader(engine) -> None:
+    """The database stalls inside a check (as behind the breaker, until its deadline):
+    readers meanwhile get the last overlays at once, and a refused check keeps them."""
+    edits.save_note(engine, "Q100001", "kept", 0, actor="ann", exists=exists)
+    now, entered, release = [0.0], threading.Event(), threading.Event()
+
+    def stalled(read):
+        entered.set()
+        release.wait(5)
+        raise DatabaseUnavailableError("no answer within 1 s")
+
+    live = LiveOverlays(engine, check_seconds=1.0, clock=lambda: now[0])
+    assert live.current().notes["Q100001"].text == "kept"
+    live.guard, now[0] = stalled, 5.0
+    checking = threading.Thread(target=live.current)
+    checking.start()
+    assert entered.wait(5)
+    started = time.monotonic()
+    assert live.current().notes["Q100001"].text == "kept"
+    assert time.monotonic() - started < 0.5
+    release.set()
+    checking.join(5)
+    assert live.current().notes["Q100001"].text == "kept"
 
 
 def test_of_eight_saves_over_one_revision_exactly_one_wins(engine) -> None:
