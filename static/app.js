@@ -284,13 +284,6 @@
       });
     });
   });
-  // "No, ask a person" opens the hand-over box it points at.
-  document.querySelectorAll("[data-open-handover]").forEach(function (link) {
-    link.addEventListener("click", function () {
-      var box = document.getElementById("handover");
-      if (box) box.open = true;
-    });
-  });
 })();
 
 // A code sample, a table or a pasted text wider (or taller) than its box scrolls inside

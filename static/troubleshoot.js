@@ -4,15 +4,6 @@
 (function () {
   "use strict";
   var target = document.querySelector("[data-step-focus]");
-  // "No, ask a person" opens the hand-over below it: a button, so Space works too.
-  document.querySelectorAll("a[role=button][data-open-handover]").forEach(function (link) {
-    link.addEventListener("keydown", function (event) {
-      if (event.key === " ") {
-        event.preventDefault();
-        link.click();
-      }
-    });
-  });
   if (!target) return;
   // On the first page of a visit the reader starts at the top as usual; after an
   // answer (a page reached from the troubleshooter itself) focus goes to the step.

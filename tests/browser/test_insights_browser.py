@@ -92,7 +92,7 @@ def visit(page: Page, base: str) -> int:
         click("link", "Outlook Express")
         click("link", "None of these")
     go("/troubleshoot?q=printer+prints+garbage")                   # a third: ask a person
-    click("link", "No, ask a person")
+    click("button", "No, ask a person")
     while loads < 30:                                              # reading articles
         go("/kb/900/Q900005/")
     return loads
