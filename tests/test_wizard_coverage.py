@@ -121,7 +121,8 @@ def test_the_json_of_these_might_fit_has_the_none_of_these_link(make_kb):
         if data["question"] is None:
             break
         url = data["question"]["options"][-1]["next"]
-    assert data["screen"] == "fits" and data["fits"]
+    # No article stands out: the likeliest one's fix, the other beside it.
+    assert data["screen"] == "fix" and data["fits"] and data["fix"]
     assert data["none_fit"] == url.replace("?", "?", 1) + "&end=no-match"
     assert source_world.client.get(data["none_fit"]).get_json()["dead_end"]
 
@@ -132,3 +133,27 @@ def test_no_next_thing_to_try_is_a_button(world):
         "/troubleshoot?q=the+printer+prints+pages+of+strange+characters"
         "&article=Q900203&step=2")
     assert not any(text.startswith("No, next") for text, _ in page.links)
+
+
+def test_the_page_tries_the_likeliest_fix_and_lists_the_others_beside_it(make_kb):
+    world = make_kb({
+        f"Q90030{n}": helpdesk_article(
+            f"Q90030{n}", f"Mail {kind} fails", symptoms=f"Mail {kind} fails sometimes.",
+            resolution=[f"Restart the {kind} service."])
+        for n, kind in enumerate(["sending", "receiving"], 1)})
+    url = "/troubleshoot?q=mail+fails"
+    for _ in range(5):          # "Not sure" until the questions run out
+        page = parse(world.client.get(url).get_data(as_text=True))
+        unsure = page.find_all("a", class_="option unsure")
+        if page.find_all("h2", id="others-heading") or not unsure:
+            break
+        url = unsure[-1].attrs["href"]
+    assert "Something to try, from" in page.find("p", class_="kb-id").text
+    assert not page.find_all("h2", id="why-heading")      # not called "the fix"
+    shown = page.find("h1", id="fix-title").text
+    others = page.find("section", class_="panel fits others")
+    listed = [a.find("strong").text for a in others.find_all("a", class_="option fit")]
+    assert listed and shown not in listed
+    assert {shown, *listed} == {"Mail sending fails", "Mail receiving fails"}
+    none = others.find("a", class_="option unsure")
+    assert none.text == "None of these" and "end=no-match" in none.attrs["href"]
