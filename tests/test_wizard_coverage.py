@@ -157,3 +157,46 @@ def test_the_page_tries_the_likeliest_fix_and_lists_the_others_beside_it(make_kb
     assert {shown, *listed} == {"Mail sending fails", "Mail receiving fails"}
     none = others.find("a", class_="option unsure")
     assert none.text == "None of these" and "end=no-match" in none.attrs["href"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Outlook Online keeps signing me out", "Outlook Online"),   # a program, a new word after it
+    ("MFA keeps signing me out", "MFA"),                         # capitals no article uses
+])
+def test_names_read_from_the_index_not_a_list(world, text, name):
+    assert uncovered_names(read_query(text), world.source()) == [name]
+
+
+class _Slips:
+    """The world's index, with did-you-mean's corrections as given."""
+
+    def __init__(self, source, slips: dict[str, str]) -> None:
+        self.source, self._slips = source, slips
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def slips(self, query):
+        return self._slips
+
+
+@pytest.mark.parametrize("text, slips, names", [
+    ("Slack keeps signing me out", {"slack": "stack"}, ["Slack"]),    # one letter changed
+    ("Outlok keeps signing me out", {"outlok": "outlook"}, []),       # a letter left out
+    ("keeps signing me out of my mailbix", {"mailbix": "mailbox"}, []),  # lower case: a slip
+])
+def test_a_capitalised_name_is_not_taken_for_a_slip_of_the_fingers(world, text, slips, names):
+    assert uncovered_names(read_query(text), _Slips(world.source(), slips)) == names
+
+
+def test_a_rare_word_is_a_name_unless_its_articles_write_it_so(make_kb):
+    articles = dict(ARTICLES)
+    articles["Q900206"] = helpdesk_article(
+        "Q900206", "Sports teams are listed twice", symptoms="The teams list shows each "
+        "of the teams twice.", resolution=["Sort the list again."])
+    articles["Q900207"] = helpdesk_article(
+        "Q900207", "Replication stops", symptoms="Replication stops at the Dropbox folder.",
+        resolution=["Share the Dropbox folder again."])
+    source = make_kb(articles).source()
+    assert uncovered_names(read_query("Teams keeps signing me out"), source) == ["Teams"]
+    assert uncovered_names(read_query("the Dropbox keeps signing me out"), source) == []

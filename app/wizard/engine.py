@@ -57,7 +57,7 @@ STEPS_FIRST = 3           # steps of the first article walked ...
 STEPS_LATER = 1           # ... and of the next, ...
 SCREENS = 7               # ... so that saying "No" to everything ends within 7 screens
 NEXT_WORTH = 0.15         # share of the weight a next candidate needs to be walked
-FITS = 6                  # candidates shown under "These might fit"
+FITS = 8                  # candidates shown under "These might fit"
 WEAK_MATCHES = 3          # ... and as weak matches, when the KB does not cover the problem
 # The ends after which a walk goes to a person ("fixed" shows its own screen).
 ENDS_OF_WALK = (Screen.DEAD_END, Screen.NO_MATCH)
