@@ -260,9 +260,10 @@ def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Voc
 
 
 def _unknown_acronym(token: _Token, index: int, known: dict[str, int]) -> tuple[int, int] | None:
-    """`MFA`: all capitals, and no article uses it."""
+    """`MFA`: all capitals, and no article uses it (nor a word search leaves out, as
+    `FROM` in "Syntax error in FROM clause")."""
     text = token.text
-    if (not text.isalpha() or not text.isupper()
+    if (not text.isalpha() or not text.isupper() or not stems(text)
             or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
         return None
     return index, index + 1
