@@ -42,6 +42,7 @@ from app.text.analysis import stems
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 RARE_PAIR = 5            # fewer articles putting two words together is noise ("Windows 10 min")
 RARE_USE = 5             # articles using a word, at most, for its capitalised use to be a name
+COMMON = 50              # articles using a word one letter away, for a rare word to be its slip
 RANKED = 10              # of the articles search finds for it, those checked for its capital
 NAMED = 1                # titles naming a word, at least, for it to start a program's name
 ACRONYM = (3, 5)         # letters of an all-capitals name
@@ -228,10 +229,15 @@ def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int
     if index + 1 >= len(tokens):
         return None
     program, name = tokens[index], tokens[index + 1]
-    if (not program.capitalised or program.number or not name.capitalised
-            or name.sentence_start or name.number or name.start - program.end > 1
+    # Both words known or the second in capitals (`Proxy Servce` is a slip, `Acrobat
+    # DC` is not), the first not in capitals
+    # (`DRVSPACE EXE` is a file name typed with a space).
+    if (not program.capitalised or program.number or program.text.isupper()
+            or not name.capitalised or name.sentence_start or name.number
+            or name.start - program.end > 1
             or (name.text.isupper() and len(name.text) > ACRONYM[0])
-            or not known.get(_joined(program.text))):
+            or not known.get(_joined(program.text))
+            or not (known.get(_joined(name.text)) or name.text.isupper())):
         return None
     first, second = stems(program.text), stems(name.text)
     if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
@@ -250,6 +256,8 @@ def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Voc
     if (token.number or len(text) < MIN_LETTERS or not text[:1].isupper() or text.isupper()
             or any(c.isdigit() for c in text) or not 0 < known.get(_joined(text), 0) <= RARE_USE):
         return None
+    if _near_a_common_word(text.lower(), known[_joined(text)], vocabulary):
+        return None
     capitalised = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
     for article_id, _ in vocabulary.rank(read_query(text.lower()), RANKED):
         found = vocabulary.article(article_id)
@@ -267,3 +275,18 @@ def _unknown_acronym(token: _Token, index: int, known: dict[str, int]) -> tuple[
             or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
         return None
     return index, index + 1
+
+
+def _near_a_common_word(word: str, used: int, vocabulary: Vocabulary) -> bool:
+    """`Objet`: one letter from a word many more articles use (`object`), other than
+    its own forms (`Teams` and `team` are one word)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    near = {a + b[1:] for a, b in splits if b}
+    near |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    near |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    near |= {a + c + b for a, b in splits for c in letters}
+    near.discard(word)
+    own = stems(word)
+    return any(count >= max(COMMON, COMMON * used) and stems(other) != own
+               for other, count in vocabulary.articles_using(sorted(near)).items())
