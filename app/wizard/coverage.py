@@ -113,7 +113,7 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
         span = (_unknown_word(tokens, index, known, slips, vocabulary)
                 or _unknown_version(tokens, index, known, vocabulary)
                 or _unknown_vendor_name(tokens, index, vocabulary)
-                or _unknown_program_pair(tokens, index, known, vocabulary)
+                or _unknown_program_pair(tokens, index, known, slips, vocabulary)
                 or _rare_name(tokens[index], index, known, vocabulary)
                 or (None if query.codes else _unknown_acronym(tokens[index], index, known)))
         if span and not any(a <= span[0] < b for a, b in found):
@@ -223,21 +223,23 @@ def _slip_of_fingers(word: str, slips: dict[str, str]) -> bool:
 
 
 def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int],
-                          vocabulary: Vocabulary) -> tuple[int, int] | None:
+                          slips: dict[str, str], vocabulary: Vocabulary
+                          ) -> tuple[int, int] | None:
     """`Windows Defender`, `Surface Pro`: a word the titles name, then a capitalised
     word inside the sentence that no title, symptom or message ever puts after it."""
     if index + 1 >= len(tokens):
         return None
     program, name = tokens[index], tokens[index + 1]
-    # Both words known or the second in capitals (`Proxy Servce` is a slip, `Acrobat
-    # DC` is not), the first not in capitals
+    # Both words known or the second in capitals, neither a slip (`Proxy Servce`,
+    # `Personal Addres`; `Acrobat DC` is none), the first not in capitals
     # (`DRVSPACE EXE` is a file name typed with a space).
     if (not program.capitalised or program.number or program.text.isupper()
             or not name.capitalised or name.sentence_start or name.number
             or name.start - program.end > 1
             or (name.text.isupper() and len(name.text) > ACRONYM[0])
             or not known.get(_joined(program.text))
-            or not (known.get(_joined(name.text)) or name.text.isupper())):
+            or not (known.get(_joined(name.text)) or name.text.isupper())
+            or program.text.lower() in slips or name.text.lower() in slips):
         return None
     first, second = stems(program.text), stems(name.text)
     if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
