@@ -13,10 +13,11 @@ Three people walk every case: the informed person answers every question truthfu
 person does that for half of the questions and says "Not sure" to the others (the
 same questions on every run); the give-up person says "Not sure" to everything and
 "No" to every step. A walk succeeds when the first article whose fix is shown is the
-target. Reported per person: success, questions, screens to the end (a fix accepted,
-or the hand-over), the give-up person's screens to the hand-over, how often a fix
-claimed on the first screen is right, and whether the first screen served offers a
-way to a person.
+target, or the person picked it from a list ("These might fit", or "Not this?"
+beside a fix to try) without walking another article's steps first. Reported per
+person: success, questions, screens to the end (a fix accepted, or the hand-over),
+the give-up person's screens to the hand-over, how often a fix claimed on the first
+screen is right, and whether the first screen served offers a way to a person.
 """
 
 from __future__ import annotations
@@ -210,13 +211,16 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
             state = chosen.state
             questions += 1
             continue
-        if result.fits:
+        fix = result.fix
+        # "These might fit", alone or beside a fix to try ("Not this?"): the person
+        # picks their article when it is listed and the fix shown is not theirs.
+        if result.fits and (fix is None or fix.article.id not in targets):
             pick = next((f for f in result.fits if f.id in targets and person != "give-up"),
                         None)
-            state = pick.state if pick else result.none_fit
-            from_list = from_list or pick is not None
-            continue
-        fix = result.fix
+            if pick is not None or fix is None:
+                state = pick.state if pick else result.none_fit
+                from_list = from_list or pick is not None
+                continue
         if fix is None:
             break
         landed = landed or fix.article.id

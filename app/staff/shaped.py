@@ -70,7 +70,7 @@ class ShapedSource:
     def pairs_of(self, first: str, second: str) -> int:
         return self.inner.pairs_of(first, second)
 
-    def slips(self, query: Query) -> set[str]:
+    def slips(self, query: Query) -> dict[str, str]:
         return self.inner.slips(query)
 
     def vendor_words(self) -> frozenset[str]:

@@ -13,9 +13,17 @@ index says whether articles use it:
   number that the titles, symptoms and messages hardly ever put after it
   (`Windows 10`, `Office 365`, `Excel 2016`);
 - the vendor word that starts most of the archive's product names (`Microsoft`),
-  followed by a capitalised word they hardly ever put after it (`Microsoft Teams`).
-  (Not any program: `Internet Explorer Favorites` and `Outlook Express Inbox` are
-  rare pairs in the titles, symptoms and messages too.)
+  followed by a capitalised word they hardly ever put after it (`Microsoft Teams`);
+  any other word the titles name, followed by a capitalised word they never put
+  after it (`Windows Defender`, `Surface Pro`, `Acrobat DC`; `Internet Explorer
+  Favorites` and `Outlook Express Inbox` are rare pairs, but pairs all the same);
+- a capitalised word a handful of articles use, none of them capitalised as typed:
+  `Teams`, `Chrome`, `Dropbox` (the archive's "teams", "chrome" are ordinary words);
+- an all-capitals word no article uses (`MFA`), where no code was pasted;
+- a capitalised "slip" that did-you-mean corrects by changing one letter (`Slack`
+  -> `stack`, `Skype` -> `stype`): a slip of the fingers leaves out, doubles or swaps
+  letters (`Outlok`, `Pritner`); a name differs from the word it is taken for. (Not
+  in lower case: `mailbix` is a slip as often as `wifi` is a name.)
 
 Only where the articles use most of the person's ordinary (lower-case) words: in a
 knowledge base too small to know them, a missing word says nothing.
@@ -27,11 +35,17 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.query.typed import Query
+from app.articles.model import Article
+from app.query.typed import Query, read_query
 from app.text.analysis import stems
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 RARE_PAIR = 5            # fewer articles putting two words together is noise ("Windows 10 min")
+RARE_USE = 5             # articles using a word, at most, for its capitalised use to be a name
+COMMON = 50              # articles using a word one letter away, for a rare word to be its slip
+RANKED = 10              # of the articles search finds for it, those checked for its capital
+NAMED = 1                # titles naming a word, at least, for it to start a program's name
+ACRONYM = (3, 5)         # letters of an all-capitals name
 TITLED = 20              # articles whose titles name a program, for its versions to be checked
 MIN_LETTERS = 3
 # The versions most of the archive's programs had: a program the articles give one of
@@ -53,6 +67,10 @@ class Vocabulary(Protocol):
     def slips(self, query: Query) -> set[str]: ...
 
     def vendor_words(self) -> frozenset[str]: ...
+
+    def rank(self, query: Query, limit: int) -> list[tuple[str, float]]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,10 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
     for index in range(len(tokens)):
         span = (_unknown_word(tokens, index, known, slips, vocabulary)
                 or _unknown_version(tokens, index, known, vocabulary)
-                or _unknown_vendor_name(tokens, index, vocabulary))
+                or _unknown_vendor_name(tokens, index, vocabulary)
+                or _unknown_program_pair(tokens, index, known, slips, vocabulary)
+                or _rare_name(tokens[index], index, known, vocabulary)
+                or (None if query.codes else _unknown_acronym(tokens[index], index, known)))
         if span and not any(a <= span[0] < b for a, b in found):
             found.append(span)
     return list(dict.fromkeys(
@@ -131,7 +152,10 @@ def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips
     if (token.number or len(token.text) < MIN_LETTERS or known.get(_joined(token.text))
             or any(c.isdigit() for c in token.text) or token.text.isupper()):
         return None
-    if not token.inner_capital and token.text.lower() in slips:
+    # Lower-case, any slip is taken for one (`mailbix`); capitalised as a name, only a
+    # slip of the fingers (`Outlok`, not `Slack`).
+    if not token.inner_capital and token.text.lower() in slips and (
+            token.text.islower() or _slip_of_fingers(token.text.lower(), slips)):
         return None
     parts = stems(token.text)
     if "-" in token.text:       # `Wi-Fi`: its parts may be words, never side by side
@@ -186,3 +210,85 @@ def _unknown_vendor_name(tokens: list[_Token], index: int, vocabulary: Vocabular
     if vocabulary.pairs_of(first[0], second[0]) >= RARE_PAIR:
         return None
     return index, index + 2
+
+
+def _slip_of_fingers(word: str, slips: dict[str, str]) -> bool:
+    """Did-you-mean corrects `word` by other than one changed letter: a letter left
+    out, doubled, swapped or added (`outlok`, `pritner`), as fingers slip; `Slack`
+    is not a slip for `stack`."""
+    fixed = slips.get(word)
+    if fixed is None:
+        return False
+    return len(fixed) != len(word) or sum(a != b for a, b in zip(word, fixed, strict=True)) != 1
+
+
+def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int],
+                          slips: dict[str, str], vocabulary: Vocabulary
+                          ) -> tuple[int, int] | None:
+    """`Windows Defender`, `Surface Pro`: a word the titles name, then a capitalised
+    word inside the sentence that no title, symptom or message ever puts after it."""
+    if index + 1 >= len(tokens):
+        return None
+    program, name = tokens[index], tokens[index + 1]
+    # Both words known or the second in capitals, neither a slip (`Proxy Servce`,
+    # `Personal Addres`; `Acrobat DC` is none), the first not in capitals
+    # (`DRVSPACE EXE` is a file name typed with a space).
+    if (not program.capitalised or program.number or program.text.isupper()
+            or not name.capitalised or name.sentence_start or name.number
+            or name.start - program.end > 1
+            or (name.text.isupper() and len(name.text) > ACRONYM[0])
+            or not known.get(_joined(program.text))
+            or not (known.get(_joined(name.text)) or name.text.isupper())
+            or program.text.lower() in slips or name.text.lower() in slips):
+        return None
+    first, second = stems(program.text), stems(name.text)
+    if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
+        return None
+    if vocabulary.pairs_of(first[0], second[0]):
+        return None
+    return index, index + 2
+
+
+def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Vocabulary
+               ) -> tuple[int, int] | None:
+    """`Teams`, `Chrome`: capitalised as a name, a word a handful of articles use,
+    and none of the articles search finds for it writes it so (`Emsmdb`, quoted from
+    a message, is written as typed in its article)."""
+    text = token.text
+    if (token.number or len(text) < MIN_LETTERS or not text[:1].isupper() or text.isupper()
+            or any(c.isdigit() for c in text) or not 0 < known.get(_joined(text), 0) <= RARE_USE):
+        return None
+    if _near_a_common_word(text.lower(), known[_joined(text)], vocabulary):
+        return None
+    capitalised = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+    for article_id, _ in vocabulary.rank(read_query(text.lower()), RANKED):
+        found = vocabulary.article(article_id)
+        if found is not None and (capitalised.search(found.title) or any(
+                capitalised.search(section.text) for section in found.sections)):
+            return None
+    return index, index + 1
+
+
+def _unknown_acronym(token: _Token, index: int, known: dict[str, int]) -> tuple[int, int] | None:
+    """`MFA`: all capitals, and no article uses it (nor a word search leaves out, as
+    `FROM` in "Syntax error in FROM clause")."""
+    text = token.text
+    if (not text.isalpha() or not text.isupper() or not stems(text)
+            or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
+        return None
+    return index, index + 1
+
+
+def _near_a_common_word(word: str, used: int, vocabulary: Vocabulary) -> bool:
+    """`Objet`: one letter from a word many more articles use (`object`), other than
+    its own forms (`Teams` and `team` are one word)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    near = {a + b[1:] for a, b in splits if b}
+    near |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    near |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    near |= {a + c + b for a, b in splits for c in letters}
+    near.discard(word)
+    own = stems(word)
+    return any(count >= max(COMMON, COMMON * used) and stems(other) != own
+               for other, count in vocabulary.articles_using(sorted(near)).items())

@@ -12,7 +12,7 @@ from app.wizard.fixes import Fix
 from app.wizard.questions import Question
 from app.wizard.state import Answer, Screen, State
 
-FITS = 6                  # candidates shown under "These might fit"
+FITS = 8                  # candidates shown under "These might fit"
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class Source(Protocol):
 
     def pairs_of(self, first: str, second: str) -> int: ...
 
-    def slips(self, query: Query) -> set[str]: ...
+    def slips(self, query: Query) -> dict[str, str]: ...
 
     def vendor_words(self) -> frozenset[str]: ...
 
@@ -115,10 +115,11 @@ class KnowledgeSource:
         """Articles whose title, symptoms or messages put the two stems side by side."""
         return self.kb.searcher().reader().doc_frequency("pairs", f"{first}~{second}")
 
-    def slips(self, query: Query) -> set[str]:
-        """The typed words that did-you-mean corrects: slips, not names."""
-        return {typed.lower() for typed, _ in spelling_fixes(self.kb, query.text,
-                                                             list(query.codes))}
+    def slips(self, query: Query) -> dict[str, str]:
+        """The typed words that did-you-mean corrects (lower-cased), each with its
+        correction: mostly slips, but `Slack` -> `stack` is a name (app/wizard/coverage.py)."""
+        return {typed.lower(): fixed.lower() for typed, fixed in spelling_fixes(
+            self.kb, query.text, list(query.codes))}
 
     def vendor_words(self) -> frozenset[str]:
         identity = self.kb.identity()

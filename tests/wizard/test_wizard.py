@@ -281,14 +281,20 @@ def test_a_person_who_knows_nothing_reaches_a_person_within_ten_screens(source, 
     assert give_up_walk(source, query) <= 10
 
 
-def test_without_evidence_the_page_offers_what_might_fit_instead_of_the_fix(source):
+def test_without_evidence_the_leaders_fix_comes_first_with_the_others_beside_it(source):
     result = next_screen(source, State("cannot mail"))
     while result.question is not None:  # "Not sure" tells nothing apart
         result = next_screen(source, result.question.options[-1].state)
-    assert result.fix is None
-    assert [fit.id for fit in result.fits][:2] and result.none_fit.end == Screen.NO_MATCH
+    leader = result.candidates[0].id
+    # Something to try, not "the fix": no evidence calls it that.
+    assert result.kind == Screen.FIX and result.fix.article.id == leader and not result.evidence
+    assert result.fits and leader not in [fit.id for fit in result.fits]
+    assert [fit.id for fit in result.fits] == [c.id for c in result.candidates[1:6]]
     assert all(fit.symptom for fit in result.fits)
+    assert result.none_fit.end == Screen.NO_MATCH
     assert next_screen(source, result.none_fit).dead_end
+    picked = next_screen(source, result.fits[0].state)
+    assert picked.fix.article.id == result.fits[0].id and not picked.fits
 
 
 def test_a_pasted_code_pair_is_evidence_enough_for_the_fix(source):
