@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from app.cli import authoring as authoring_cli
     from app.cli import commands
     from app.cli import staff as staff_cli
     from app.web import (
@@ -52,8 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         pages,
         search,
         staff,
+        staff_articles,
         staff_auth,
         staff_edit,
+        staff_history,
         troubleshoot,
     )
 
@@ -64,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     overlay.init_app(app)
     staff_auth.init_app(app)
     staff_cli.init_app(app)
+    authoring_cli.init_app(app)
+    staff_history.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)
@@ -72,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(staff.old)
     app.register_blueprint(staff_auth.bp)
     app.register_blueprint(staff_edit.bp)
+    app.register_blueprint(staff_articles.bp)
+    app.register_blueprint(staff_history.bp)
     app.register_blueprint(troubleshoot.bp)
     app.register_blueprint(health.bp)
     return app

@@ -67,10 +67,20 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
 
         try:
             report = build_index(kb_dir, index_dir, rebuild=rebuild, procs=procs,
-                                 progress=progress)
+                                 progress=progress, collect=collect_authored())
         except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
     click.echo(format_report(report))
+
+
+def collect_authored():
+    """What the index run calls to write the published articles of the database into
+    KB_DIR/_authored before it scans (app/authoring/files.py)."""
+    from app.authoring.files import materialise
+    from app.web.activity import engine
+
+    database = engine()
+    return lambda kb_dir: materialise(database, kb_dir)
 
 
 @click.command("check")

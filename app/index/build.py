@@ -95,11 +95,14 @@ def build_index(
     rebuild: bool = False,
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
+    collect: Callable[[Path], object] | None = None,
 ) -> BuildReport:
     """Build (new generation) or update (in place) the index of kb_dir.
 
-    `progress(done, total)` is called as files are processed. Raises IndexBusyError
-    when another run holds the index.
+    `progress(done, total)` is called as files are processed. `collect(kb_dir)` runs
+    under the lock before kb_dir is scanned: it writes the files the run reads from
+    elsewhere (the published articles of the database, app/authoring/files.py).
+    Raises IndexBusyError when another run holds the index.
     """
     started = time.perf_counter()
     kb_dir, index_dir = Path(kb_dir), Path(index_dir)
@@ -107,6 +110,8 @@ def build_index(
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
     with run_lock(index_dir):
         leftovers = len(remove_leftovers(index_dir))
+        if collect is not None:
+            collect(kb_dir)
         report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
     report.leftovers = leftovers
     report.seconds = time.perf_counter() - started
