@@ -16,8 +16,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from app.activity.database import make_engine
 from app.authoring.files import materialise
@@ -28,11 +31,26 @@ from app.index.generations import IndexBusyError
 log = logging.getLogger(__name__)
 
 
+_engines: dict[str, Engine] = {}   # in a helper process: one engine per database, kept
+
+
+def _engine(url: str) -> Engine:
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
+
+
+def ready(url: str) -> int:
+    """Run first in a new helper: it imports the indexer, connects and finds the schema
+    at head, so that the first publish waits for none of it."""
+    return counter(_engine(url))
+
+
 def refresh_index(kb_dir: str, index_dir: str, url: str) -> int | None:
     """Bring one index up to the database (in a helper process's main thread, where
     each file's read is bounded in CPU); the counter it caught up to, or None when
     another run held the index."""
-    engine = make_engine(url)
+    engine = _engine(url)
     try:
         seen = counter(engine)
         build_index(Path(kb_dir), Path(index_dir), procs=1,
@@ -40,8 +58,6 @@ def refresh_index(kb_dir: str, index_dir: str, url: str) -> int | None:
         return seen
     except IndexBusyError:
         return None
-    finally:
-        engine.dispose()
 
 
 class Follower:
@@ -73,17 +89,36 @@ class Follower:
     def check_once(self) -> bool:
         """Run an update if the counter moved since the last one that completed;
         whether one ran to the end."""
-        if self.seen is not None and counter(self.engine) <= self.seen:
+        now = counter(self.engine)
+        if self.seen is None and now == 0:
+            self.seen = 0   # nothing was ever published: no run, no _authored folder
+        if self.seen is not None and now <= self.seen:
             return False
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        caught_up = self._pool.submit(refresh_index, *self.args).result()
+        started = time.monotonic()
+        caught_up = self._helper().submit(refresh_index, *self.args).result()
         if caught_up is None:
             return False
+        log.info("index caught up with published articles (change %s) in %.1f s",
+                 caught_up, time.monotonic() - started)
         self.seen = caught_up
         return True
 
+    def _helper(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the helper and the connections (the thread, a daemon, ends with the
+        process)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        self.engine.dispose()
+
     def _run(self) -> None:
+        # The helper imports the indexer once, now, so that a publish does not wait for it.
+        self._helper().submit(ready, self.args[2]).result()
         while True:
             self._wake.wait(self.seconds)
             self._wake.clear()
@@ -91,4 +126,6 @@ class Follower:
                 self.check_once()
             except Exception:  # the database or the index away: try again next tick
                 log.exception("keeping the index up with published articles failed")
-                self._pool = None
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
