@@ -26,16 +26,32 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+def _helper() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+def warm() -> None:
+    """Start the helper now, without waiting for it (the editor's page calls this), so
+    that the first preview does not wait for a new process to import the renderer."""
+    if threading.current_thread() is not threading.main_thread():
+        _helper().submit(_ready)
+
+
+def _ready() -> bool:
+    return True
+
+
 def read_bounded(text: str) -> Article:
     """The Article of this text, read in at most FILE_SECONDS of CPU; ArticleError
     with the reason for anything unreadable, too slow or too deep."""
     if threading.current_thread() is threading.main_thread():
         return _read(text)
     global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        pool = _pool
+    pool = _helper()
     try:
         return pool.submit(_read, text).result(timeout=WAIT_SECONDS)
     except BrokenProcessPool:

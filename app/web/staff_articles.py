@@ -20,6 +20,7 @@ from app.articles.ids import article_id
 from app.authoring import versions
 from app.authoring.editing import Reading, publish_fields, read_fields
 from app.authoring.files import AUTHORED_DIR
+from app.authoring.sandbox import warm
 from app.authoring.source import BODY_TEMPLATE, Fields, decompose, lines_of
 from app.codes.recognise import normalise
 from app.query.typed import read_query
@@ -116,6 +117,7 @@ def base_of_form() -> int:
 
 
 def render_editor(editor: Editor, problem: str = "", status: int = 200):
+    warm()   # the live preview's reader, started while the editor types
     return render_template("staff/articles/editor.html", editor=editor, problem=problem,
                            staff=current_staff()), status
 
