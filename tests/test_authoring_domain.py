@@ -4,12 +4,16 @@ delete, the export and import of a folder, and the bounded read of untrusted tex
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from app import PROJECT_ROOT
 from app.activity.database import database_url, make_engine
 from app.articles.loader import ArticleError
 from app.authoring import versions
@@ -226,3 +230,28 @@ def test_a_read_from_a_server_thread_is_bounded_in_a_helper_process() -> None:
     thread.join()
     assert results == ['Backup fails: error 0x80042108 "VSS"',
                        "nested too deeply (list items indented past 256 columns)"]
+
+
+HELPER_OWNER = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from app.authoring.sandbox import helper_pool
+if __name__ == "__main__":
+    print(helper_pool().submit(os.getpid).result(), flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_helper_ends_when_its_server_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "owner.py"
+    script.write_text(HELPER_OWNER)
+    owner = subprocess.Popen([sys.executable, str(script), str(PROJECT_ROOT)],
+                             stdout=subprocess.PIPE, text=True)
+    helper = int(owner.stdout.readline())
+    owner.kill()   # SIGKILL: no atexit, no pool shutdown
+    owner.wait()
+    owner.stdout.close()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{helper}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{helper}").exists()

@@ -14,7 +14,6 @@ again on its next check, so a publish made during a run is never missed.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from sqlalchemy import Engine
 
 from app.activity.database import make_engine
 from app.authoring.files import materialise
+from app.authoring.sandbox import helper_pool
 from app.authoring.versions import counter
 from app.index.build import build_index
 from app.index.generations import IndexBusyError
@@ -105,7 +105,7 @@ class Follower:
 
     def _helper(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = helper_pool()
         return self._pool
 
     def close(self) -> None:
