@@ -11,7 +11,8 @@ so give it copies (`cp -a /tmp/mskb/kb`, `cp -a` of an index generation and a sy
    articles) through `/api/search`, each asked twice, p50 and p95.
 2. Publish to searchable: `--articles` new articles, one after another, each published
    with app/authoring's own functions, then the incremental index run a Follower makes
-   (`refresh_index`, in this process's main thread: bounded as in the helper), then
+   (`refresh_index`, in this process's main thread: bounded as in the helper; its scan
+   limited to KB_DIR/_authored), then
    the app's search polled until the article is the first result for its own code.
    Reported: p50, p95 and the worst, and the index run alone.
 3. `--bulk` more articles in one run (a Follower batches what was published while it
@@ -108,6 +109,8 @@ def main() -> None:
     url = database_url(app.config)
     engine = app.extensions["activity_engine"]
     client = app.test_client()
+    # Untimed: an index run that also removes what an earlier run of this left published.
+    refresh_index(str(args.kb), str(args.index), url)
     queries = queries_of(app, random.Random(21), args.queries)
     search_times(client, queries[:20])   # warm: searchers, postings, store
     before = search_times(client, queries)

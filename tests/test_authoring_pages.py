@@ -270,3 +270,15 @@ def test_the_overviews_draft_tree_opens_the_tree_editor_for_editors(world) -> No
     agent = parse(html_of(signed_in(world.app, "ann", "agent").get("/staff/")))
     assert ("draft tree", "/staff/drafts/Q100001.yaml") in agent.links
     assert "Articles written here" not in [text for text, _ in agent.links]
+
+
+def test_a_followers_run_reads_only_the_published_folder(world) -> None:
+    editor = signed_in(world.app, "ed", "editor")
+    editor.post("/staff/articles/save", data=form(editor))
+    archive_file = world.kb_dir / "100" / "Q100003" / "README.md"
+    archive_file.write_text(archive_file.read_text().replace("garbage", "rubbish"))
+    scoped = build_index(world.kb_dir, world.index_dir, procs=1, scope=AUTHORED_DIR,
+                         collect=lambda kb_dir: materialise(engine_of(world.app), kb_dir))
+    assert (scoped.indexed, scoped.updated, scoped.deleted, scoped.unchanged) == (1, 0, 0, 3)
+    full = build_index(world.kb_dir, world.index_dir, procs=1)
+    assert (full.indexed, full.updated, full.deleted) == (0, 1, 0)

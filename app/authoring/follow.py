@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.activity.database import make_engine
-from app.authoring.files import materialise
+from app.authoring.files import AUTHORED_DIR, materialise
 from app.authoring.sandbox import helper_pool
 from app.authoring.versions import counter
 from app.index.build import build_index
@@ -53,7 +53,7 @@ def refresh_index(kb_dir: str, index_dir: str, url: str) -> int | None:
     engine = _engine(url)
     try:
         seen = counter(engine)
-        build_index(Path(kb_dir), Path(index_dir), procs=1,
+        build_index(Path(kb_dir), Path(index_dir), procs=1, scope=AUTHORED_DIR,
                     collect=lambda kb: materialise(engine, kb))
         return seen
     except IndexBusyError:

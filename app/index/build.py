@@ -96,12 +96,15 @@ def build_index(
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
     collect: Callable[[Path], object] | None = None,
+    scope: str | None = None,
 ) -> BuildReport:
     """Build (new generation) or update (in place) the index of kb_dir.
 
     `progress(done, total)` is called as files are processed. `collect(kb_dir)` runs
     under the lock before kb_dir is scanned: it writes the files the run reads from
     elsewhere (the published articles of the database, app/authoring/files.py).
+    `scope` (a folder under kb_dir) limits an update's scan to it, other files taken as
+    the store recorded them: walking the archive's 60,000 folders was most of a run.
     Raises IndexBusyError when another run holds the index.
     """
     started = time.perf_counter()
@@ -112,17 +115,34 @@ def build_index(
         leftovers = len(remove_leftovers(index_dir))
         if collect is not None:
             collect(kb_dir)
-        report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
+        report = _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope)
     report.leftovers = leftovers
     report.seconds = time.perf_counter() - started
     report.index_dir = str(index_dir)
     return report
 
 
-def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
-    files = scan_kb(kb_dir)
-    trees = {path: state for path, state in scan_kb(kb_dir, TREE_FILE).items()
+def _sources(kb_dir: Path, scope: str | None = None, live: Path | None = None
+             ) -> tuple[dict, dict]:
+    """The article and tree files; with `scope` and a live generation, those under
+    scope as scanned and the others as the live store recorded them."""
+    prefix = f"{scope}/" if scope and live is not None else ""
+    root = kb_dir / prefix if (kb_dir / prefix).is_dir() else None
+    files = {prefix + path: state for path, state in scan_kb(root).items()} if root else {}
+    trees = {prefix + path: state for path, state in
+             (scan_kb(root, TREE_FILE) if root else {}).items()
              if Path(path).name == TREE_FILE or path.endswith(f".{TREE_FILE}")}
+    if prefix:
+        store = ArticleStore(live)
+        files.update({path: (state.mtime_ns, state.size) for path, state
+                      in store.file_states().items() if not path.startswith(prefix)})
+        trees.update({path: (row.mtime_ns, row.size) for path, row
+                      in store.tree_rows().items() if not path.startswith(prefix)})
+        store.close()
+    return files, trees
+
+
+def _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope=None) -> BuildReport:
     live = None if rebuild else live_generation(index_dir)
     if live is not None and format_of(live) != FORMAT_VERSION:
         live = None  # written by another version of this code: build it anew
@@ -132,6 +152,7 @@ def _build_locked(kb_dir, index_dir, rebuild, procs, progress) -> BuildReport:
         ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
         if not same_schema(ix.schema, make_schema()):
             live = None  # built by an earlier version of this code: build it anew
+    files, trees = _sources(kb_dir, scope, live)
     if live is None:
         target = new_generation(index_dir)
         try:
