@@ -117,8 +117,10 @@ class Follower:
         self.engine.dispose()
 
     def _run(self) -> None:
-        # The helper imports the indexer once, now, so that a publish does not wait for it.
-        self._helper().submit(ready, self.args[2]).result()
+        try:   # the helper imports the indexer now, so that a publish does not wait for it
+            self._helper().submit(ready, self.args[2]).result()
+        except Exception:  # the database away: the loop below tries again each tick
+            log.warning("the published articles' helper could not reach the database yet")
         while True:
             self._wake.wait(self.seconds)
             self._wake.clear()

@@ -42,11 +42,12 @@ bp.after_request(private)  # no staff page is cached or indexed
 
 
 def init_app(app: Flask) -> None:
-    """`AUTHORING_CHECK_SECONDS` (default 2; 0: off, as in tests that update the index
-    themselves): how often each process checks the database for new publishes."""
+    """`AUTHORING_CHECK_SECONDS` (default 2; 0: off): how often each process checks
+    the database for new publishes. An app under test (TESTING) never follows: its
+    tests update the index themselves, and a real server is what follows."""
     app.config.setdefault("AUTHORING_CHECK_SECONDS", 2.0)
     seconds = float(app.config["AUTHORING_CHECK_SECONDS"])
-    if seconds <= 0:
+    if seconds <= 0 or app.testing:
         return
     app.extensions["authoring_follower"] = Follower(
         Path(app.config["KB_DIR"]), Path(app.config["INDEX_DIR"]),
