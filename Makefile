@@ -13,9 +13,20 @@ dev: $(VENV)/.runtime  ## the same with Flask's development server, reloading on
 	$(BIN)/flask --app app index
 	$(BIN)/flask --app app run --debug --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev  ## lint, then the whole test suite
-	$(BIN)/ruff check .
+test: lint  ## lint, then the whole test suite
 	$(BIN)/pytest -m 'corpus or not corpus'
+
+lint: $(VENV)/.dev  ## ruff over the whole tree
+	$(BIN)/ruff check .
+
+# The full archive extracted (README, "Another knowledge base") and its index.
+BENCH_KB ?= /tmp/mskb/kb
+BENCH_INDEX ?= instance/index-mskb
+
+bench: $(VENV)/.runtime  ## search and wizard quality, then search speed, on the full archive
+	$(BIN)/python benchmarks/eval_search.py --kb $(BENCH_KB) --index $(BENCH_INDEX)
+	$(BIN)/python benchmarks/eval_wizard.py --kb $(BENCH_KB) --index $(BENCH_INDEX)
+	$(BIN)/python benchmarks/bench_search.py --kb $(BENCH_KB) --index $(BENCH_INDEX)
 
 index: $(VENV)/.runtime
 	$(BIN)/flask --app app index

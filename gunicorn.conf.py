@@ -58,6 +58,7 @@ def post_worker_init(worker) -> None:
     wait for it."""
     from app.web.knowledge import warm_up
 
+    _start_image_reader(worker)
     started = time.monotonic()
     try:
         ready = warm_up(worker.wsgi)
@@ -70,3 +71,13 @@ def post_worker_init(worker) -> None:
     else:
         worker.log.warning("worker %s: no index to warm up (/healthz says what is missing)",
                            worker.pid)
+
+
+def _start_image_reader(worker) -> None:
+    """The screenshot reader's OCR child loads its model now, not on the first picture."""
+    from app.web.images import warm_up
+
+    try:
+        warm_up(worker.wsgi)
+    except Exception:  # it starts again on the first picture
+        worker.log.exception("worker %s: the screenshot reader did not start", worker.pid)

@@ -14,6 +14,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The application: every setting's default here and only here (the README's
+    settings table lists them), then instance/config.py and the FLASK_ environment
+    (or `test_config`), then each area's blueprint and command."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -27,10 +30,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_REFRESH_SECONDS=2.0,
         ACTIVITY_DB=str(Path(app.instance_path) / "activity.sqlite"),
         HELPDESK_CONTACT="",
+        HELPDESK_TICKET_URL="",
+        FEEDBACK_RATE_LIMIT=10,
+        FEEDBACK_RATE_WINDOW=60,
         TRUSTED_PROXIES=0,
         PUBLIC_URL="",
         DATABASE_URL="",
         ACTIVITY_RETENTION_DAYS=365,
+        STAFF_SSO_HEADER="",
+        STAFF_SSO_PROXIES="127.0.0.1 ::1",
+        STAFF_CHECK_SECONDS=1.0,
+        AUTHORING_CHECK_SECONDS=2.0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -39,19 +49,28 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    """Each area's extension, command and blueprint, in the order they lean on each
+    other (the activity database before the staff layer that keeps its tables there)."""
     from app.cli import authoring as authoring_cli
     from app.cli import commands
     from app.cli import staff as staff_cli
     from app.web import (
-        activity,
         api,
         errors,
+        filters,
         health,
         hosts,
+        images,
         knowledge,
         overlay,
         pages,
-        search,
+        recording,
+        search_pages,
         staff,
         staff_articles,
         staff_auth,
@@ -60,25 +79,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         troubleshoot,
     )
 
-    hosts.init_app(app)
-    knowledge.init_app(app)
-    activity.init_app(app)
-    commands.init_app(app)
-    overlay.init_app(app)
-    staff_auth.init_app(app)
-    staff_cli.init_app(app)
-    authoring_cli.init_app(app)
-    staff_history.init_app(app)
-    errors.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(staff.old)
-    app.register_blueprint(staff_auth.bp)
-    app.register_blueprint(staff_edit.bp)
-    app.register_blueprint(staff_articles.bp)
-    app.register_blueprint(staff_history.bp)
-    app.register_blueprint(troubleshoot.bp)
-    app.register_blueprint(health.bp)
-    return app
+    for area in (hosts, knowledge, recording, commands, overlay, staff_auth, staff_cli,
+                 authoring_cli, staff_history, errors, filters):
+        area.init_app(app)
+    for blueprint in (pages.bp, search_pages.bp, api.bp, staff.bp, staff.old, staff_auth.bp,
+                      staff_edit.bp, staff_articles.bp, staff_history.bp, troubleshoot.bp,
+                      health.bp, images.bp):
+        app.register_blueprint(blueprint)

@@ -106,7 +106,7 @@ def main() -> None:
     app = create_app({"TESTING": True, "KB_DIR": str(args.kb), "INDEX_DIR": str(args.index),
                       "INDEX_REFRESH_SECONDS": 0, "ACTIVITY_DB": str(folder / "a.sqlite"),
                       "SECRET_KEY": "bench", "AUTHORING_CHECK_SECONDS": 0})
-    url = database_url(app.config)
+    url = database_url(app.config["DATABASE_URL"], app.config["ACTIVITY_DB"])
     engine = app.extensions["activity_engine"]
     client = app.test_client()
     # Untimed: an index run that also removes what an earlier run of this left published.

@@ -98,14 +98,17 @@ def evaluate(search: SearchFn, cases: Sequence[Case]) -> dict[str, KindResult]:
 
 
 def load_app_search(index_dir: Path) -> tuple[SearchFn | None, str]:
-    """The app's search_ids bound to index_dir, or None and the reason it is unavailable."""
+    """The app's search_ids over one KnowledgeBase of index_dir (opened once, as a
+    worker keeps it), or None and the reason it is unavailable."""
     try:
         search_ids = importlib.import_module("app.search.results").search_ids
+        knowledge_base = importlib.import_module("app.search.readers").KnowledgeBase
     except (ImportError, AttributeError) as exc:
         return None, f"app.search.search_ids unavailable ({exc})"
     if not index_dir.exists():
         return None, f"index {index_dir} missing (build it first)"
-    return (lambda query, limit: search_ids(index_dir, query, limit)), ""
+    kb = knowledge_base(index_dir)
+    return (lambda query, limit: search_ids(kb, query, limit)), ""
 
 
 def report(runs: dict[str, dict[str, KindResult]]) -> None:

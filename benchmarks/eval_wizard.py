@@ -38,7 +38,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from app.query.typed import read_query  # noqa: E402
 from app.search.readers import KnowledgeBase  # noqa: E402
-from app.wizard.engine import step  # noqa: E402
+from app.wizard.engine import next_screen  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
 from app.wizard.state import NOT_SURE, State, parse_state  # noqa: E402
 from benchmarks.corpus import iter_raw_articles  # noqa: E402
@@ -50,6 +50,11 @@ from benchmarks.search_cases import (  # noqa: E402
     code_variants,
     error_messages,
     sections,
+)
+from benchmarks.wizard_targets import (  # noqa: E402
+    never_slower_than_search,
+    search_cases,
+    targets,
 )
 
 MIN_SHARED, MAX_SHARED = 3, 40
@@ -149,6 +154,8 @@ class Outcome:
     first_ms: float
     leader: str
     found: bool          # the target was among the first step's candidates at all
+    from_list: bool = False   # the target was picked from "These might fit"
+    uncovered: tuple[str, ...] = ()   # the first screen said the KB has nothing about these
 
 
 class SavedRanking(KnowledgeSource):
@@ -179,15 +186,17 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
     questions, screens = 0, 0
     times: list[float] = []
     result = None
-    found, success, first_fix, landed = False, False, "", ""
+    found, success, first_fix, landed, from_list = False, False, "", "", False
+    uncovered: tuple[str, ...] = ()
     while screens < 40:
         state, _ = parse_state(state.params())  # as the link the person followed reads
         started = time.perf_counter()
-        result = step(source, state)
+        result = next_screen(source, state)
         times.append((time.perf_counter() - started) * 1000)
         screens += 1
         if screens == 1:
             found = any(c.id in targets for c in result.candidates)
+            uncovered = tuple(result.uncovered)
             if result.fix is not None and result.evidence:
                 first_fix = result.fix.article.id
         if result.dead_end:
@@ -205,6 +214,7 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
             pick = next((f for f in result.fits if f.id in targets and person != "give-up"),
                         None)
             state = pick.state if pick else result.none_fit
+            from_list = from_list or pick is not None
             continue
         fix = result.fix
         if fix is None:
@@ -222,7 +232,7 @@ def simulate(source: KnowledgeSource, case: Case, person: str) -> Outcome:
     ranked = source.rank(read_query(case.query), 10)
     return Outcome(case, person, success, questions, screens, result.dead_end, first_fix,
                    bool(ranked) and ranked[0][0] in targets, times, times[0], landed or leader,
-                   found)
+                   found, from_list, uncovered)
 
 
 def report(outcomes: list[Outcome]) -> str:
@@ -262,6 +272,7 @@ def report(outcomes: list[Outcome]) -> str:
             total = sum(1 for o in outcomes if o.person == "informed" and o.case.kind == kind)
             lines.append(f"{kind}: a fix claimed on the first screen in {len(claimed)}/{total} "
                          f"cases, right in {right}/{len(claimed)} ({right / len(claimed):.1%})")
+    lines.extend(targets(outcomes))
     every = [t for o in outcomes for t in o.step_ms]
     first = [o.first_ms for o in outcomes]
     lines.append(f"step time, ms: all steps p50 {statistics.median(every):.1f} "
@@ -297,6 +308,8 @@ def main() -> int:
     parser.add_argument("--failures", type=int, default=12)
     parser.add_argument("--no-plain", action="store_true",
                         help="leave out the plain-language descriptions")
+    parser.add_argument("--no-search-cases", action="store_true",
+                        help="leave out eval_search's cases (never slower than search)")
     parser.add_argument("--saved-ranking", type=Path,
                         help="tuning only: reuse (and save) rankings in this JSON file")
     args = parser.parse_args()
@@ -314,7 +327,7 @@ def main() -> int:
             SavedRanking.saved = {k: [tuple(p) for p in v] for k, v in
                                   json.loads(args.saved_ranking.read_text()).items()}
     source = kind(kb)
-    step(source, State("0x800CCC90"))          # warm: open the searcher and the store
+    next_screen(source, State("0x800CCC90"))          # warm: open the searcher and the store
     if not args.no_plain:
         cases = cases + load_plain_cases()
     outcomes = []
@@ -325,6 +338,8 @@ def main() -> int:
         args.saved_ranking.write_text(json.dumps(SavedRanking.saved))
         print("(saved rankings: step times below do not count)")
     print(report(outcomes))
+    if not args.no_search_cases:
+        print("\n".join(never_slower_than_search(kb, search_cases(args.kb))))
     offered, total = first_screens_offer_a_person(args.index, cases)
     print(f"first screens with a way to a person (as served): {offered}/{total}")
     failed = [o for o in outcomes if not o.success and o.person != "give-up"][: args.failures]

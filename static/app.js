@@ -6,15 +6,31 @@
     return document.querySelector("[data-search-box]");
   }
 
-  // "/" and Ctrl/Cmd+K put the cursor in the search box.
+  // Ctrl+K (Cmd+K on a Mac) puts the cursor in the search box. Only with the modifier:
+  // a bare "/" fired whenever speech input or a stray key typed one outside a field,
+  // and WCAG 2.1.4 asks that a one-character shortcut can be turned off; a shortcut
+  // with a modifier needs no switch, and Ctrl/Cmd+K is the one search boxes use.
+  var first = searchBox();
+  if (first) first.setAttribute("aria-keyshortcuts", "Control+K Meta+K");
   document.addEventListener("keydown", function (event) {
     var box = searchBox();
-    if (!box) return;
-    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-    if ((event.key === "k" && (event.ctrlKey || event.metaKey)) || (event.key === "/" && !typing)) {
+    if (!box || event.altKey || event.shiftKey) return;
+    if ((event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       box.focus();
       box.select();
+    }
+  });
+
+  // A link drawn as a button ("No, it still fails" beside the "Yes" button) answers
+  // Space as a button does: keyboard users press what they see, and Space on a link
+  // would only scroll the page.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== " " || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (target && target.matches && target.matches("a.button[href]")) {
+      event.preventDefault();
+      target.click();
     }
   });
 
@@ -121,8 +137,12 @@
         item.setAttribute("aria-selected", at === index ? "true" : "false");
       });
       active = index;
-      if (index >= 0) box.setAttribute("aria-activedescendant", items[index].id);
-      else box.removeAttribute("aria-activedescendant");
+      if (index >= 0) {
+        box.setAttribute("aria-activedescendant", items[index].id);
+        items[index].scrollIntoView({ block: "nearest" });
+      } else {
+        box.removeAttribute("aria-activedescendant");
+      }
     }
 
     function show(suggestions) {
@@ -183,7 +203,16 @@
         close();
       }
     });
-    box.addEventListener("blur", function () { setTimeout(close, 150); });
+    // The list closes when the person leaves the form: a press anywhere else, or the
+    // focus moving out of it. Never on a press inside the form: on the home page the
+    // list sits above "Troubleshoot step by step" (style.css), and closing it there
+    // would move that button from under the pointer before the click lands.
+    document.addEventListener("pointerdown", function (event) {
+      if (!form.contains(event.target)) close();
+    });
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) close();
+    });
   }
 
   document.querySelectorAll("form[data-suggest] [data-search-box]").forEach(enhance);
@@ -262,4 +291,55 @@
       if (box) box.open = true;
     });
   });
+})();
+
+// A code sample, a table or a pasted text wider (or taller) than its box scrolls inside
+// it; a keyboard reaches and scrolls it only if it can take the focus (WCAG 2.1.1), and
+// a screen reader says what it is by its name. Boxes that fit are left alone: a tab
+// stop on every <pre> would be noise. Checked again when the window changes size.
+(function () {
+  "use strict";
+  var SCROLLERS = "main pre, main table, .pasted-text";
+
+  function where(element) {
+    var section = element.closest("section[aria-labelledby]");
+    var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+    return heading ? " in “" + heading.textContent.trim() + "”" : "";
+  }
+
+  function name(element) {
+    if (element.matches(".pasted-text")) return "What you pasted";
+    var kind = element.tagName === "TABLE" ? "Table" : "Text";
+    return kind + where(element) + ", scrolls sideways";
+  }
+
+  function update() {
+    document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      var scrolls = element.scrollWidth > element.clientWidth + 1 ||
+        element.scrollHeight > element.clientHeight + 1;
+      var made = element.hasAttribute("data-scroller");
+      if (scrolls && !made && !element.hasAttribute("tabindex")) {
+        var named = !element.hasAttribute("aria-label");
+        element.setAttribute("data-scroller", named ? "named" : "");
+        element.tabIndex = 0;
+        // A table keeps its own role (it takes a name); anything else becomes a region.
+        if (element.tagName !== "TABLE") element.setAttribute("role", "region");
+        if (named) element.setAttribute("aria-label", name(element));
+      } else if (!scrolls && made) {
+        if (element.getAttribute("data-scroller") === "named") element.removeAttribute("aria-label");
+        element.removeAttribute("data-scroller");
+        element.removeAttribute("tabindex");
+        element.removeAttribute("role");
+      }
+    });
+  }
+
+  var timer = null;
+  update();
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  });
+  // A <details> opened later (the pasted text) may hold one.
+  document.addEventListener("toggle", update, true);
 })();

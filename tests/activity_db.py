@@ -29,7 +29,7 @@ def postgres_url() -> str:
 
 def empty_postgres(url: str) -> None:
     """Start from empty tables (the schema stays: it is migrated once per run)."""
-    engine = create_engine(database_url({"DATABASE_URL": url}))
+    engine = create_engine(database_url(url, ""))
     try:
         with engine.begin() as db:
             present = [t for t in TABLES if db.execute(

@@ -1,6 +1,7 @@
 """Fixtures: a small knowledge base in tmp_path from named articles (`make_kb`), its
 index, the app, a client; `kb_dir`, `index_dir`, `app` and `client` are the three
-archive articles of FIXTURE_ARTICLES made so."""
+archive articles of FIXTURE_ARTICLES made so. The worlds several modules search are
+in tests/worlds.py, made by `make_kb` too; `start` serves one with gunicorn."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from app import PROJECT_ROOT, create_app
 from app.index.build import build_index
 from app.search.readers import KnowledgeBase
 from app.wizard.source import KnowledgeSource
+from tests.servers import Server
 
 SEED = PROJECT_ROOT / "kb" / "198" / "Q198704" / "README.md"
 
@@ -271,3 +273,19 @@ def corpus_kb() -> Path | None:
     """The full archive, when it has been extracted (see ../shared/corpus/README.md)."""
     candidate = Path(os.environ.get("MSKB_DIR", "/tmp/mskb/kb"))
     return candidate if candidate.is_dir() else None
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """`start(index_dir, kb_dir, workers, **settings)`: gunicorn serving them (see
+    tests/servers.py), stopped when the test ends."""
+    started: list[Server] = []
+
+    def _start(*args, **kwargs) -> Server:
+        server = Server(tmp_path, *args, **kwargs)
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.stop()

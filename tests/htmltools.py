@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -90,6 +91,12 @@ class Form:
             fields[pressed.attrs["name"]] = pressed.attrs.get("value", "")
         return cls(form.attrs.get("method", "get").lower(), form.attrs.get("action", ""),
                    fields)
+
+    @property
+    def url(self) -> str:
+        """Where pressing the button of a GET form goes."""
+        assert self.method == "get", f"a {self.method} form goes nowhere by itself"
+        return f"{self.action}?{urlencode(self.fields)}"
 
 
 class _Builder(HTMLParser):

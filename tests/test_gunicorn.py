@@ -5,13 +5,8 @@ app instances (each its own index) sharing one PostgreSQL."""
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,85 +18,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from app import PROJECT_ROOT
 from app.activity.database import database_url
 from app.activity.log import ActivityLog
 from app.staff.accounts import add_account
 from tests.activity_db import backend_config
+from tests.servers import LIMIT
 
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-LIMIT = 5
 ARTICLE = "/kb/100/Q100001/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, tmp_path: Path, index_dir: Path, kb_dir: Path, workers: int,
-                 port: int | None = None, **settings: str) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers),
-                   THREADS="4", ACCESS_LOG="", FLASK_KB_DIR=str(kb_dir),
-                   FLASK_INDEX_DIR=str(index_dir), FLASK_SECRET_KEY="shared-secret",
-                   FLASK_FEEDBACK_RATE_LIMIT=str(LIMIT))
-        env.update({f"FLASK_{name}": value for name, value in settings.items()})
-        self.log = (tmp_path / f"gunicorn-{self.port}.log").open("w")
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py")], cwd=PROJECT_ROOT,
-            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.wait_ready()
-
-    def wait_ready(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {Path(self.log.name).read_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer /healthz")
-
-    def workers(self) -> int:
-        return Path(self.log.name).read_text().count("Booting worker")
-
-    def kill(self) -> None:
-        """SIGKILL to gunicorn and its workers at once, as a crash or an OOM kill would."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self.log.close()
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
-@pytest.fixture
-def start(tmp_path):
-    started: list[Server] = []
-
-    def _start(*args, **kwargs) -> Server:
-        server = Server(tmp_path, *args, **kwargs)
-        started.append(server)
-        return server
-
-    yield _start
-    for server in started:
-        server.stop()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -175,7 +98,7 @@ def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) 
     statuses = votes_in_parallel(opener, [s.url for s in servers], token, 16)
     assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
     # Signed in on one instance, the staff member reads everyone's votes on the other.
-    engine = create_engine(database_url(settings))
+    engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
     add_account(engine, "ann", "agent", "a long password", actor="test")
     engine.dispose()
     staff = browser()
@@ -223,7 +146,7 @@ def test_killing_an_instance_loses_no_acknowledged_vote(start, index_dir, kb_dir
     stop.set()
     for thread in threads:
         thread.join()
-    log = ActivityLog(database_url(settings))
+    log = ActivityLog(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
     try:
         stored = log.vote_totals().helpful
     finally:

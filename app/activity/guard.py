@@ -25,6 +25,7 @@ from collections.abc import Callable
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, delete, func, insert, select, text
 
+from app.activity.breaker import Breaker
 from app.activity.database import ensure_schema, is_postgresql, writer
 from app.activity.tables import rate_events
 
@@ -66,14 +67,27 @@ class SharedWindow:
 
     Counting and recording happen in one transaction that holds a lock on the key
     (PostgreSQL: an advisory lock on its hash; SQLite: the write lock, BEGIN
-    IMMEDIATE), so two workers can never both take the last free place.
+    IMMEDIATE), so two workers can never both take the last free place. Given a
+    `breaker`, each call goes through it: bounded in time, and DatabaseUnavailableError
+    while the database is away (nothing can be counted then, so nothing is allowed).
     """
 
-    def __init__(self, engine: Engine, bucket: str) -> None:
+    def __init__(self, engine: Engine, bucket: str, breaker: Breaker | None = None) -> None:
         self.engine = engine
         self.bucket = bucket
+        self.breaker = breaker
 
     def allow(self, key: str, limit: int, window: float, now: float) -> bool:
+        if self.breaker is not None:
+            return self.breaker.call(lambda: self._allow(key, limit, window, now))
+        return self._allow(key, limit, window, now)
+
+    def oldest(self, key: str, window: float, now: float) -> float | None:
+        if self.breaker is not None:
+            return self.breaker.call(lambda: self._oldest(key, window, now))
+        return self._oldest(key, window, now)
+
+    def _allow(self, key: str, limit: int, window: float, now: float) -> bool:
         ensure_schema(self.engine)
         mine = (rate_events.c.bucket == self.bucket) & (rate_events.c.key == key)
         with writer(self.engine).begin() as db:
@@ -90,7 +104,7 @@ class SharedWindow:
             db.execute(insert(rate_events).values(bucket=self.bucket, key=key, at=now))
             return True
 
-    def oldest(self, key: str, window: float, now: float) -> float | None:
+    def _oldest(self, key: str, window: float, now: float) -> float | None:
         ensure_schema(self.engine)
         query = select(func.min(rate_events.c.at)).where(
             rate_events.c.bucket == self.bucket, rate_events.c.key == key,

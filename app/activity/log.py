@@ -11,14 +11,23 @@ retention are folded into daily counts, so totals survive and the tables stay sm
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import Connection, Engine, case, delete, func, insert, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.activity.database import ensure_schema, make_engine, sqlite_url, writer
+from app.activity.database import (
+    MAINTENANCE_TIMEOUT,
+    allow_time,
+    ensure_schema,
+    make_engine,
+    sqlite_url,
+    writer,
+)
 from app.activity.tables import daily_counts, missed_searches, outcomes, votes
 
 MAX_TEXT = 500
@@ -68,16 +77,20 @@ def now_text(now: datetime | None = None) -> str:
 class ActivityLog:
     """The activity records of one database.
 
-    Give it the app's engine (shared, pooled: see app.web.activity), or a SQLite path
+    Give it the app's engine (shared, pooled: see app.web.recording), or a SQLite path
     or database URL, for which it opens an engine of its own that close() releases.
+    `commit_check` is called before each write commits and may raise to roll it back
+    (app.activity.breaker: the caller stopped waiting, so the write must not happen).
     """
 
-    def __init__(self, target: Engine | Path | str) -> None:
+    def __init__(self, target: Engine | Path | str,
+                 commit_check: Callable[[], None] | None = None) -> None:
         if isinstance(target, Engine):
             self.engine, self._owned = target, False
         else:
             url = target if isinstance(target, str) and "://" in target else sqlite_url(target)
-            self.engine, self._owned = make_engine(url), True
+            self.engine, self._owned = make_engine(url, MAINTENANCE_TIMEOUT), True
+        self._commit_check = commit_check
         ensure_schema(self.engine)
 
     def close(self) -> None:
@@ -88,8 +101,16 @@ class ActivityLog:
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         return dialect.insert
 
-    def record_vote(self, article_id: str, helpful: bool, comment: str = "") -> None:
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction that commits only if commit_check lets it."""
         with self.engine.begin() as db:
+            yield db
+            if self._commit_check is not None:
+                self._commit_check()
+
+    def record_vote(self, article_id: str, helpful: bool, comment: str = "") -> None:
+        with self._writing() as db:
             db.execute(insert(votes).values(article_id=article_id, helpful=int(helpful),
                                             comment=_clip(comment, MAX_COMMENT),
                                             created=now_text()))
@@ -104,14 +125,14 @@ class ActivityLog:
             index_elements=[missed_searches.c.text],
             set_={"count": missed_searches.c.count + 1, "last_seen": seen},
         )
-        with self.engine.begin() as db:
+        with self._writing() as db:
             db.execute(statement)
 
     def record_outcome(
         self, *, fixed: bool, query: str, answers: str = "", article_id: str | None = None,
         step: int | None = None,
     ) -> None:
-        with self.engine.begin() as db:
+        with self._writing() as db:
             db.execute(insert(outcomes).values(
                 fixed=int(fixed), query=_clip(query, MAX_TEXT), answers=_clip(answers, MAX_TEXT),
                 article_id=article_id, step=step, created=now_text()))
@@ -222,6 +243,7 @@ class ActivityLog:
         old_outcomes = outcomes.c.created < cutoff
         deleted = 0
         with writer(self.engine).begin() as db:
+            allow_time(db, MAINTENANCE_TIMEOUT)
             for kind, condition in vote_kinds:
                 self._fold(db, select(day, literal(kind), votes.c.article_id, literal(0),
                                       func.count())

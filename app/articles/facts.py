@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.articles.model import Article, Section
 from app.articles.sections import symptom_section
+from app.articles.seen import shown_messages, symptom_option
 from app.codes.labels import label as code_label
 from app.text.analysis import normal
 from app.text.names import OS_NAMES, PORT_WORDS, PORTS, PROTOCOL_WORDS, PROTOCOLS
@@ -39,6 +40,8 @@ class Facts:
     values: dict[str, dict[str, Value]]
     text: str = ""       # its title, messages and symptoms, normalised (see `normal`)
 
+
+MAX_LABEL = 160         # longer is no option (messages and symptoms are shorter: seen.py)
 
 # What a person may have been doing, found in an article's title and first lines as
 # word beginnings (" install" matches "installing"); a trailing space ends a word.
@@ -70,18 +73,28 @@ ACTIVITIES = [
      (" configur", " setting", " propert", " account", " option")),
 ]
 
-# An opening that describes the article, not what a person sees.
-NOT_A_SYMPTOM = re.compile(
-    r"^(this (step-by-step )?article|microsoft has (released|confirmed)|the information in "
-    r"this|for (more )?information|you can (now )?(use|download)|summary\b)", re.I)
-OPTION_CHARS = 90        # an option longer than this is not offered (never cut)
-SYMPTOM_CHARS = 110
-VERSION_TOKEN = re.compile(r"^(\d[\d.]*|v\d[\d.]*|sp\d|sr-?\d|\(sr-?\d\))$", re.I)
-NOT_A_MESSAGE = re.compile(r"^(Q\d{5,7}\b|https?:|for more information|see\b)", re.I)
-
-
 # The archive's placeholder product ("Product(s): See article") names nothing.
 PLACEHOLDER_PRODUCT = re.compile(r"^\s*(microsoft\s+)?see article\b", re.I)
+# Names in the product fields that are no program a person runs: kits, books, groups
+# of products, technologies ("Open Database Connectivity").
+NOT_A_PROGRAM = re.compile(
+    r"(\b(kits?|sdk|toolkit|librar(y|ies)|products|product|issues|series|mastering|press|"
+    r"mspress|isbn|editor|please|specification|api|miscellaneous|titles|connectivity|"
+    r"integrator|components|objects|development|drivers?|utilities|\w+ games|odbc|ole db|"
+    r"provider)\b|[*:]|"
+    r"^\W)", re.I)
+# An operating system is asked by its own question, never as "Which program".
+OPERATING_SYSTEM = re.compile(
+    r"^(Windows( (95|98|Me|Millennium|NT|2000|XP|Server|Vista|CE|for Workgroups|\d)\b|$)"
+    r"|MS-DOS|Disk Operating System|OS/2|Macintosh)", re.I)
+# Words of a product's name that do not say which program it is.
+GENERIC_NAME_WORDS = frozenset({
+    "microsoft", "for", "the", "and", "of", "edition", "standard", "professional",
+    "enterprise", "learning", "deluxe", "client", "server", "version", "bit", "32", "16"})
+VERSION_TOKEN = re.compile(r"^(\d[\d.]*[a-z]?|v\d[\d.]*)$", re.I)
+PLATFORM = re.compile(r"\s+for\s+(the\s+)?(Windows|Power Macintosh|Macintosh|MS-DOS|OS/2|UNIX)"
+                      r"\b.*$", re.I)
+SERVICE_RELEASE = re.compile(r"\s+(OEM\s+)?(Service (Release|Pack)|SR-?\d|SP\d).*$", re.I)
 # Products a person names, found in an article's title and symptoms: they count as its
 # products beside the archive's product field (Q198704's field says Exchange, but its
 # title and symptoms are about Outlook Express). Longest names first.
@@ -90,36 +103,70 @@ KNOWN_PROGRAMS = sorted([
     "Windows Messaging", "Microsoft Mail", "Internet Mail and News", "NetMeeting",
     "Word", "Excel", "Access", "PowerPoint", "FrontPage", "Publisher", "Works", "Money",
     "Project", "Visio", "Encarta", "Internet Information Server", "SQL Server",
-    "Visual Basic", "Visual C++", "Visual FoxPro", "FoxPro", "MS-DOS", "Windows 95",
-    "Windows 98", "Windows Me", "Windows NT", "Windows 2000", "Windows XP", "Windows 3.1",
-    "Windows for Workgroups", "Dial-Up Networking", "HyperTerminal", "Microsoft Fax",
-    "The Microsoft Network", "MSN", "Proxy Server", "Systems Management Server",
-    "Small Business Server", "Terminal Server", "Media Player", "DirectX", "Office",
+    "Visual Basic", "Visual C++", "Visual FoxPro", "FoxPro", "Dial-Up Networking",
+    "HyperTerminal", "Microsoft Fax", "The Microsoft Network", "MSN", "Proxy Server",
+    "Systems Management Server", "Small Business Server", "Terminal Server", "Media Player",
+    "DirectX", "Office",
 ], key=len, reverse=True)
 _PROGRAM_IN_TEXT = re.compile(
     r"(?<![\w-])(?:Microsoft\s+)?(" + "|".join(re.escape(n) for n in KNOWN_PROGRAMS)
     + r")(?![\w-])")
-# Platforms written after a product: "Internet Explorer version 4.0 for Windows 95".
-_FOR_PLATFORM = re.compile(r"\s+for\s+((?:Windows|Macintosh|MS-DOS|OS/2|UNIX)\b.*)$", re.I)
 
 
-def _product_line(name: str) -> tuple[str, str]:
-    """`Microsoft Exchange Server, versions 5.0, 5.5` -> ('Exchange Server', '5.0, 5.5')."""
-    name = re.sub(r"^\s*microsoft\s+", "", name.strip(), flags=re.I)
-    name = _FOR_PLATFORM.sub("", name)
-    head, _, tail = name.partition(",")
-    tokens = head.split()
-    versions = []
-    while len(tokens) > 1 and (VERSION_TOKEN.match(tokens[-1]) or tokens[-1].lower() in (
-            "version", "versions", "for")):
-        token = tokens.pop()
-        if VERSION_TOKEN.match(token):
-            versions.insert(0, token)
-    line = " ".join(tokens).strip(" .-")
-    tail = re.sub(r"^\s*versions?\s*", "", tail.strip(), flags=re.I)
-    tail = re.sub(r"\s*on platform\(s\):?.*$", "", tail, flags=re.I)
-    more = [v for v in re.split(r"[,\s]+|\band\b", tail) if re.fullmatch(r"\d[\d.]*[a-z]?", v)]
-    return line, ", ".join([*versions, *more])
+def product_line(item: str) -> tuple[str, list[str]]:
+    """An applies-to line or product field as (program, versions):
+    `Microsoft Visual Basic Professional Edition for Windows, versions 4.0, 4.0a` ->
+    ('Visual Basic Professional Edition', ['4.0', '4.0a']); ('', []) when the line
+    names no program a person runs."""
+    text = re.sub(r"^\s*microsoft\s+", "", item.strip(), flags=re.I)
+    text = re.sub(r"(,?\s*used with:?|,?\s*on platform\(s\):?).*$", "", text, flags=re.I)
+    said = re.search(r"\bversions?\b\s*(.*)$", text, re.I)
+    versions = _versions(said.group(1)) if said else []
+    name = (text[:said.start()] if said else text).split(",")[0]
+    name = SERVICE_RELEASE.sub("", PLATFORM.sub("", re.sub(r"\s*\([^)]*\)", "", name)))
+    tokens = name.split()
+    while len(tokens) > 1 and VERSION_TOKEN.match(tokens[-1]):
+        versions.insert(0, tokens.pop())
+    name = " ".join(tokens).strip(" .-")
+    if (not name or len(name) > 40 or NOT_A_PROGRAM.search(name)
+            or PLACEHOLDER_PRODUCT.match(name) or not re.search(r"[A-Za-z]{2}", name)):
+        return "", []
+    return name, list(dict.fromkeys(versions))
+
+
+def _versions(text: str) -> list[str]:
+    """`4.0, 4.0a for Windows 95` -> ['4.0', '4.0a']: service releases and packs, and
+    the platform's own version, are not the program's."""
+    text = re.sub(r"\b((OEM\s+)?Service (Release|Pack)\s*\d*\w*|SP|SR-?)\s?\d+\w*|\([^)]*\)", " ",
+                  PLATFORM.sub("", text), flags=re.I)
+    return re.findall(r"(?<![\w.])(\d+(?:\.\d+)*[a-z]?)(?![\w.])", text)
+
+
+def _named_in(name: str, text: str) -> bool:
+    """Whether the article's own words name the program (one of its distinctive words)."""
+    words = [w for w in re.findall(r"[a-z][a-z+#]+", name.lower())
+             if w not in GENERIC_NAME_WORDS]
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text) for w in words)
+
+
+# One-word program names that are also everyday words: they name the program only
+# capitalised ("Word") or with a version ("word 97", "access 2.0").
+ORDINARY_NAMES = frozenset({"word", "access", "works", "money", "project", "publisher",
+                            "office", "exchange", "schedule", "mail", "network", "paint"})
+
+
+def names_in_text(label: str, text: str) -> bool:
+    """Whether what a person typed names this program or system: a name of two words or
+    more however it is typed ("outlook express"), one word in any case ("excel",
+    "msn") unless it is also an everyday word ("access denied" names no program)."""
+    label = label.strip()
+    if len(label) < 3:
+        return False
+    name = rf"(?<![\w-]){re.escape(label)}(?![\w-])"
+    if " " in label or label.lower() not in ORDINARY_NAMES:
+        return bool(re.search(name, text, re.I))
+    return bool(re.search(name, text) or re.search(
+        rf"{name}\s+(v(ersion)?\s*)?\d", text, re.I))
 
 
 def activities_in(text: str) -> list[str]:
@@ -156,82 +203,83 @@ def article_text(article: Article) -> str:
                             symptoms.text[:6000] if symptoms else ""]))
 
 
+class _Found:
+    """The facts of one article as they are read: facet -> {key: Value}."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, Value]] = {kind: {} for kind in KINDS}
+
+    def add(self, facet: str, label: str, source: str, key: str | None = None) -> None:
+        label = " ".join(label.split())
+        if label and len(label) <= MAX_LABEL:
+            self.values[facet].setdefault(key or slug(label), Value(label, source))
+
+
 def facts_of(article: Article) -> Facts:
-    values: dict[str, dict[str, Value]] = {kind: {} for kind in KINDS}
-
-    def add(facet: str, label: str, source: str, key: str | None = None) -> None:
-        label = clip(label, 90)
-        if label:
-            values[facet].setdefault(key or slug(label), Value(label, source))
-
+    """What the wizard may ask about `article`: only what a person can recognise."""
+    found = _Found()
     for code in article.codes[:8]:
         # An event ID is read in a server's event log, not on a person's screen.
         if not code.startswith("EVENT-"):
-            add("code", code_label(code), "listed among its error codes", code.lower())
-
-    lines = [item for item in article.applies_to if item.strip()]
-    product_lines = []
-    for item in lines:
-        os_line = re.match(r"^\s*the operating system:?\s*(.*)$", item, re.I)
-        if os_line:
-            for name in OS_NAMES.findall(os_line.group(1)) or [os_line.group(1)]:
-                add("os", name, "its applies-to box")
-            continue
-        item, _, platform = item.partition(" on ")
-        for name in OS_NAMES.findall(platform):
-            add("os", name, "its applies-to box")
-        for_platform = _FOR_PLATFORM.search(item)
-        if for_platform:
-            for name in OS_NAMES.findall(for_platform.group(1)):
-                add("os", name, "its applies-to box")
-        line, versions = _product_line(item)
-        if not line or len(line) > 60 or PLACEHOLDER_PRODUCT.match(line):
-            continue
-        product_lines.append(line)
-        add("product", line, f"its applies-to box lists “{clip(item, 70)}”")
-        for version in versions.split(", ") if versions else []:
-            add("version", f"{line} {version}", f"its applies-to box lists “{clip(item, 70)}”")
-    if not product_lines:
-        named = [p for p in article.products if not PLACEHOLDER_PRODUCT.match(p)]
-        for product in named:
-            line, _ = _product_line(product)
-            if line:
-                add("product", line, "its product list")
-        for version in article.versions:
-            if re.fullmatch(r"\d[\d.]*", version) and len(named) == 1:
-                line, _ = _product_line(named[0])
-                add("version", f"{line} {version}", "its version list")
-    for name in article.operating_systems:
-        add("os", re.sub(r"^Microsoft\s+", "", name), "its operating-system list")
-
+            found.add("code", code_label(code), "listed among its error codes", code.lower())
     symptoms = symptom_section(article)
-    about = " ".join([article.title, _first_para(symptoms)[:600]])
-    for name in dict.fromkeys(_PROGRAM_IN_TEXT.findall(about)):
-        if not name.startswith(("Windows", "MS-DOS")):
-            add("product", name, "its title or symptoms name it")
-    lead = " ".join([article.title, _first_para(symptoms)[:1500], *article.messages[:3]])
-    for found in PROTOCOL_WORDS.findall(lead):
-        key = found.lower().rstrip("4").replace("https", "http")
-        add("protocol", PROTOCOLS.get(key, found.upper()), "its title or symptoms", key)
+    about = " ".join([article.title, _first_para(symptoms)[:1500]])
+    _programs(article, about, found)
+    lead = " ".join([about, *article.messages[:3]])
+    for word in PROTOCOL_WORDS.findall(lead):
+        key = word.lower().rstrip("4").replace("https", "http")
+        found.add("protocol", PROTOCOLS.get(key, word.upper()), "its title or symptoms", key)
     for port in PORT_WORDS.findall(lead):
         if port in PORTS:
-            add("protocol", PROTOCOLS[PORTS[port]], f"port {port} in its symptoms", PORTS[port])
+            found.add("protocol", PROTOCOLS[PORTS[port]], f"port {port} in its symptoms",
+                      PORTS[port])
     labels = {key: label for key, label, _ in ACTIVITIES}
     for key in activities_in(" ".join([article.title, _first_para(symptoms)[:600]])):
-        add("doing", labels[key], "its title or symptoms", key)
+        found.add("doing", labels[key], "its title or symptoms", key)
     where = symptoms.title if symptoms else "the article"
-    for message in [m for m in article.messages if not NOT_A_MESSAGE.match(m)][:3]:
-        # Offered whole or not at all: a message cut mid-way is not what anyone sees.
-        if (len(re.findall(r"[A-Za-z]{3,}", message)) >= 3
-                and len(" ".join(message.split())) <= OPTION_CHARS):
-            add("message", message, f"quoted in its {where}")
-    summary = first_sentences(_first_para(symptoms), SYMPTOM_CHARS)
-    if (summary and not summary.endswith(("…", ":"))
-            and not NOT_A_SYMPTOM.match(summary)):
-        add("symptom", summary, f"the first lines of its {where}", slug(summary, 6))
-    said = article_text(article)
+    for message in shown_messages(article):
+        found.add("message", message, f"quoted in its {where}")
+    sentence = symptom_option(article)
+    if sentence:
+        found.add("symptom", sentence, f"the first lines of its {where}", slug(sentence, 6))
     return Facts(article.id, article.title, article.permalink,
-                 frozenset(code.upper() for code in article.codes), values, said)
+                 frozenset(code.upper() for code in article.codes), found.values,
+                 article_text(article))
+
+
+def _programs(article: Article, about: str, found: _Found) -> None:
+    """Programs, their versions and operating systems: from the applies-to box (else the
+    product list) where the article's title or symptoms name the program, and the
+    programs its title or symptoms name themselves."""
+    said = about.lower()
+    lines = [item for item in article.applies_to if item.strip()] or [
+        *article.products, *(f"{article.products[0]} {v}" for v in article.versions
+                             if len(article.products) == 1 and VERSION_TOKEN.match(v))]
+    where = "its applies-to box" if article.applies_to else "its product list"
+    for item in lines:
+        os_line = re.match(r"^\s*the operating system:?\s*(.*)$", item, re.I)
+        item, _, platform = (os_line.group(1), "", "") if os_line else item.partition(" on ")
+        for name in OS_NAMES.findall(f"{platform} {item}"):
+            found.add("os", name, where)
+        name, versions = product_line(item)
+        if os_line or not name or OPERATING_SYSTEM.match(name) or not _named_in(name, said):
+            continue
+        source = f"{where} lists “{clip(item, 70)}”"
+        found.add("product", name, source)
+        for version in versions:
+            found.add("version", f"{name} {version}", source)
+    for listed in article.operating_systems:
+        for name in listed.split("|"):
+            name = re.sub(r"^Microsoft\s+", "", name.strip())
+            if OPERATING_SYSTEM.match(name):
+                found.add("os", name, "its operating-system list")
+    for name in dict.fromkeys(_PROGRAM_IN_TEXT.findall(about[:700])):
+        # "Cannot Access CD-ROM Drive" in a title names no program; "Microsoft Access"
+        # and "Access 97" do.
+        if not OPERATING_SYSTEM.match(name) and (name.lower() not in ORDINARY_NAMES or re.search(
+                rf"Microsoft\s+{re.escape(name)}\b|\b{re.escape(name)}\s+(v(ersion)?\s*)?\d",
+                about)):
+            found.add("product", name, "its title or symptoms name it")
 
 
 def facts_to_json(facts: Facts) -> str:

@@ -19,7 +19,8 @@ import yaml
 
 from app.articles.ids import article_id, permalink_for
 from app.articles.model import Article, Block, Section
-from app.codes.recognise import codes_in, normalise, pop3_replies
+from app.articles.untrusted_yaml import UntrustedYamlError, load_untrusted_yaml
+from app.codes.recognise import as_code, codes_in, pop3_replies
 from app.markup.rendering import SectionRenderer
 from app.text.slugs import anchor_for
 
@@ -43,36 +44,6 @@ MESSAGE_CUE = re.compile(r"error|message|dialog|following|appears|receive|displa
 
 class ArticleError(Exception):
     """A file that is not a readable article; the message is the reason."""
-
-
-class _PlainYamlLoader(yaml.SafeLoader):
-    """safe_load without aliases: `*name` expands to a copy of what `&name` marked,
-    so a few hundred bytes of nested aliases ("billion laughs") become gigabytes.
-    Nothing an author writes needs them."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-class UntrustedYamlError(ValueError):
-    """YAML refused before or while reading it; the message is the reason."""
-
-
-def load_untrusted_yaml(text: str):
-    """Plain YAML data from an untrusted file: no tags, no aliases, bounded depth.
-    Raises yaml.YAMLError for broken YAML and UntrustedYamlError for refused YAML."""
-    try:
-        return yaml.load(text, Loader=_PlainYamlLoader)
-    except yaml.composer.ComposerError as error:
-        if "aliases" in str(error.problem):
-            raise UntrustedYamlError("YAML aliases (*name) are not allowed") from None
-        raise
-    except RecursionError:
-        raise UntrustedYamlError("YAML nested too deeply") from None
 
 
 def display_title(heading: str) -> str:
@@ -398,6 +369,6 @@ def _markdown_article(meta: dict, body: str, renderer: SectionRenderer, path: Pa
         applies_to=listed("applies_to"),
         query_words=listed("query_words"),
         sections=sections,
-        codes=[*(code for code in map(normalise, listed("codes")) if code), *found_codes],
+        codes=[*(code for code in map(as_code, listed("codes")) if code), *found_codes],
         messages=listed("messages"),
     )

@@ -11,6 +11,8 @@ SYMPTOM_SECTIONS = ("SYMPTOMS", "SUMMARY", "SYMPTOM")
 # What to do about it, walked step by step by the wizard; STATUS only where there is
 # nothing else (it often just says "Microsoft has confirmed this to be a problem").
 FIX_SECTIONS = ("RESOLUTION", "WORKAROUND", "SOLUTION", "HOW TO FIX", "FIX", "STATUS")
+# Why it happens: quoted beside the symptom when the wizard shows a fix.
+CAUSE_SECTION = "CAUSE"
 # Lists of other articles: about an article rather than in it.
 BOILERPLATE_SECTIONS = frozenset({"REFERENCES"})
 
@@ -22,6 +24,10 @@ def symptom_section(article: Article) -> Section | None:
         if found is not None:
             return found
     return article.sections[0] if article.sections else None
+
+
+def cause_section(article: Article) -> Section | None:
+    return article.section(CAUSE_SECTION)
 
 
 EXCERPT_SECTIONS = 2

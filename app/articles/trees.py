@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from app.articles.loader import UntrustedYamlError, load_untrusted_yaml
+from app.articles.untrusted_yaml import UntrustedYamlError, load_untrusted_yaml
 
 TREE_FILE = "tree.yaml"
 # An authored tree is a few dozen lines; files past this are refused unread.
@@ -78,73 +78,30 @@ def tree_path_for(article_file: Path) -> Path:
     return article_file.with_name(f"{article_file.stem}.{TREE_FILE}")
 
 
+def size_problem(size: int, path: str) -> str | None:
+    """Why a tree file of `size` bytes is refused unread, if it is."""
+    if size > MAX_TREE_BYTES:
+        return f"{path}: larger than {MAX_TREE_BYTES // 1000} KB"
+    return None
+
+
 def parse_tree(text: str, path: str = "tree.yaml") -> tuple[Tree | None, list[str]]:
     """A tree from YAML text, and every problem found in its structure.
 
     The tree is usable only when there are no problems; it is returned anyway (when
     its shape can be read at all) so that checks further on can report theirs too."""
+    too_large = size_problem(len(text.encode("utf-8")), path)
+    if too_large:
+        return None, [too_large]
+    data, problem = _tree_data(text, path)
+    if data is None:
+        return None, [problem]
     problems: list[str] = []
-    if len(text.encode("utf-8")) > MAX_TREE_BYTES:
-        return None, [f"{path}: larger than {MAX_TREE_BYTES // 1000} KB"]
-    try:
-        data = load_untrusted_yaml(text)
-    except UntrustedYamlError as error:
-        return None, [f"{path}: refused: {error}"]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        return None, [f"{path}: not valid YAML{where}"]
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        return None, [f"{path}: expected a mapping with `start:` and a list of `nodes:`"]
     nodes: dict[str, TreeNode] = {}
     for number, raw in enumerate(data["nodes"], 1):
-        if not isinstance(raw, dict):
-            problems.append(f"{path}: node #{number} is not a mapping")
-            continue
-        node_id = str(raw.get("id", "")).strip()
-        where = f"{path}: node {node_id!r}" if node_id else f"{path}: node #{number}"
-        if not NODE_ID.match(node_id):
-            problems.append(f"{where}: `id` must be lower-case letters, digits and dashes")
-            continue
-        if node_id in nodes or node_id in ENDINGS:
-            problems.append(f"{where}: the id is used twice (or is a reserved word)")
-            continue
-        text = " ".join(str(raw.get("text") or "").split())
-        if not text:
-            problems.append(f"{where}: no `text` (what to try, or what to ask)")
-        options = []
-        raw_options = raw.get("options")
-        if not isinstance(raw_options, list) or not raw_options:
-            problems.append(f"{where}: no `options` (missing answers)")
-            raw_options = []
-        for index, option in enumerate(raw_options, 1):
-            if not isinstance(option, dict):
-                problems.append(f"{where}: option {index} is not a mapping")
-                continue
-            answer = option.get("answer")
-            if isinstance(answer, bool):   # YAML reads a bare Yes/No as a boolean
-                answer = "Yes" if answer else "No"
-            label = " ".join(str(answer or "").split())
-            if not label:
-                problems.append(f"{where}: option {index} has no `answer` text")
-            targets = [key for key in ("next", "article", "section") if option.get(key)]
-            if len(targets) != 1:
-                problems.append(f"{where}: option {label or index!r} needs exactly one target "
-                                "(`next`, `article` or `section`)")
-                continue
-            key = targets[0]
-            value = str(option[key]).strip()
-            if key == "next":
-                kind = value if value in ENDINGS else "node"
-                options.append(TreeOption(label, kind, "" if kind in ENDINGS else value))
-            elif key == "article":
-                options.append(TreeOption(label, "article", value.upper()))
-            else:
-                options.append(TreeOption(label, "section", value.lower()))
-        nodes[node_id] = TreeNode(node_id, text, " ".join(str(raw.get("question") or
-                                                               DEFAULT_QUESTION).split()),
-                                  str(raw.get("section") or "").strip().lower(),
-                                  tuple(options))
+        node = _node(raw, number, path, nodes, problems)
+        if node is not None:
+            nodes[node.id] = node
     start = str(data.get("start") or (next(iter(nodes)) if nodes else "")).strip()
     if start not in nodes:
         problems.append(f"{path}: `start` {start!r} is not a node")
@@ -152,6 +109,78 @@ def parse_tree(text: str, path: str = "tree.yaml") -> tuple[Tree | None, list[st
     tree = Tree(path, start, nodes)
     problems.extend(structure_problems(tree))
     return tree, problems
+
+
+def _tree_data(text: str, path: str) -> tuple[dict | None, str]:
+    """The YAML mapping of a tree file, or None and why it cannot be read."""
+    try:
+        data = load_untrusted_yaml(text)
+    except UntrustedYamlError as error:
+        return None, f"{path}: refused: {error}"
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        return None, f"{path}: not valid YAML{where}"
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        return None, f"{path}: expected a mapping with `start:` and a list of `nodes:`"
+    return data, ""
+
+
+def _node(raw: object, number: int, path: str, nodes: dict[str, TreeNode],
+          problems: list[str]) -> TreeNode | None:
+    """Node #`number` of the file, its problems added to `problems`; None when it
+    cannot be a node at all (no mapping, a bad or repeated id)."""
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: node #{number} is not a mapping")
+        return None
+    node_id = str(raw.get("id", "")).strip()
+    where = f"{path}: node {node_id!r}" if node_id else f"{path}: node #{number}"
+    if not NODE_ID.match(node_id):
+        problems.append(f"{where}: `id` must be lower-case letters, digits and dashes")
+        return None
+    if node_id in nodes or node_id in ENDINGS:
+        problems.append(f"{where}: the id is used twice (or is a reserved word)")
+        return None
+    text = " ".join(str(raw.get("text") or "").split())
+    if not text:
+        problems.append(f"{where}: no `text` (what to try, or what to ask)")
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list) or not raw_options:
+        problems.append(f"{where}: no `options` (missing answers)")
+        raw_options = []
+    read = [_option(option, index, where, problems)
+            for index, option in enumerate(raw_options, 1)]
+    options = [option for option in read if option is not None]
+    return TreeNode(node_id, text, " ".join(str(raw.get("question") or
+                                                DEFAULT_QUESTION).split()),
+                    str(raw.get("section") or "").strip().lower(), tuple(options))
+
+
+def _option(option: object, index: int, where: str, problems: list[str]) -> TreeOption | None:
+    """Option `index` of a node, its problems added to `problems`; None when it has
+    no single target."""
+    if not isinstance(option, dict):
+        problems.append(f"{where}: option {index} is not a mapping")
+        return None
+    answer = option.get("answer")
+    if isinstance(answer, bool):   # YAML reads a bare Yes/No as a boolean
+        answer = "Yes" if answer else "No"
+    label = " ".join(str(answer or "").split())
+    if not label:
+        problems.append(f"{where}: option {index} has no `answer` text")
+    targets = [key for key in ("next", "article", "section") if option.get(key)]
+    if len(targets) != 1:
+        problems.append(f"{where}: option {label or index!r} needs exactly one target "
+                        "(`next`, `article` or `section`)")
+        return None
+    key = targets[0]
+    value = str(option[key]).strip()
+    if key == "next":
+        kind = value if value in ENDINGS else "node"
+        return TreeOption(label, kind, "" if kind in ENDINGS else value)
+    if key == "article":
+        return TreeOption(label, "article", value.upper())
+    return TreeOption(label, "section", value.lower())
 
 
 def structure_problems(tree: Tree) -> list[str]:

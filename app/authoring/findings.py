@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from app.articles.model import Article
 from app.articles.sections import SYMPTOM_SECTIONS
 from app.articles.trees import parse_tree, reference_problems
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.wizard.fixes import fix_steps
 
 # A link to an article: its permalink (/kb/198/Q198704/) or a bare id as the target.
@@ -38,7 +38,7 @@ def article_findings(article: Article, listed_codes: list[str], body: str, *,
         found.append(Finding("steps", "No fix steps: add a “## Resolution” (or "
                              "“## Workaround”) with what to try, so the wizard can walk it."))
     for code in listed_codes:
-        if normalise(code) is None:
+        if as_code(code) is None:
             found.append(Finding("code", f"The code {code!r} is not one the recogniser can "
                                  "read: people who paste it will not find this article."))
     if held_elsewhere(article.id):

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from app.authoring.files import export_folder, import_folder
 from app.authoring.sandbox import read_bounded
-from app.web.activity import engine
+from app.web.recording import engine
 
 # Who the history names for an article imported at the server's shell.
 CLI_ACTOR = "(import)"

@@ -9,8 +9,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.index.build import BuildReport, build_index
+from app.index.build import Collect, build_index
+from app.index.disk import disk_full, reason
 from app.index.generations import IndexBusyError
+from app.index.runs import BuildReport
 
 
 def init_app(app: Flask) -> None:
@@ -70,17 +72,31 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
                                  progress=progress, collect=collect_authored())
         except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
+        except Exception as error:
+            full = disk_full(error, index_dir.parent)
+            if full is None:
+                raise
+            raise click.ClickException(disk_full_message(index_dir, full)) from None
     click.echo(format_report(report))
 
 
-def collect_authored():
+def collect_authored() -> Collect:
     """What the index run calls to write the published articles of the database into
-    KB_DIR/_authored before it scans (app/authoring/files.py)."""
+    KB_DIR/_authored before it scans (app/authoring/files.py). The command's own
+    engine: it may wait longer than a request."""
+    from app.activity.database import MAINTENANCE_TIMEOUT, database_url, make_engine
     from app.authoring.files import materialise
-    from app.web.activity import engine
 
-    database = engine()
+    config = current_app.config
+    database = make_engine(database_url(config["DATABASE_URL"], config["ACTIVITY_DB"]),
+                           MAINTENANCE_TIMEOUT)
     return lambda kb_dir: materialise(database, kb_dir)
+
+
+def disk_full_message(index_dir: Path, error: BaseException) -> str:
+    return (f"the disk holding {index_dir.parent} is full ({reason(error)}): the run "
+            "stopped. The live index still serves, unchanged; what the run had written "
+            "was removed. Free space and run again.")
 
 
 @click.command("check")

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from app.staff.accounts import ROLES, add_account, disable, list_accounts, set_password
 from app.staff.audit import RefusedError
-from app.web.activity import engine
+from app.web.recording import engine
 
 # Who the audit log names for a change made at the server's shell.
 CLI_ACTOR = "(command line)"

@@ -1,4 +1,5 @@
-"""What a canonical code means: the fields packed in a 32-bit value, or a readable label."""
+"""What a code means: the fields packed in a 32-bit value, or a readable label; and,
+for a hexadecimal value written short of its eight digits, that it is not a whole code."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 from app.codes.labels import FAMILY_LABELS
-from app.codes.recognise import CANONICAL, SYMBOL, canonical_form, normalise
+from app.codes.labels import label as code_label
+from app.codes.recognise import CANONICAL, SYMBOL, as_code, canonical_form
 from app.codes.tables import (
     BUGCHECKS,
     HRESULT_FACILITIES,
@@ -27,8 +29,55 @@ class DecodedCode:
     kind: str
     label: str
     details: list[tuple[str, str]]
+    written: str | None = None  # as the person wrote it, when that is not the canonical
+
+    @property
+    def name(self) -> str:
+        """The code as a page names it: as written when the canonical form would put
+        words in the person's mouth (`0x800CCC9`, not `0x0800CCC9`)."""
+        return self.written or code_label(self.canonical)
+
+    @property
+    def incomplete(self) -> bool:
+        """Written short of its digits: what is one digit away matters more than this."""
+        return self.kind == "incomplete"
 
 
+# `0x800CCC9`: hexadecimal written with 5 to 7 digits. Read as a number it is a 32-bit
+# value with leading zeros (0x0800CCC9), whose severity bit is then clear: "success".
+# Nobody copies a success value off an error dialog; it is an HRESULT or NTSTATUS with
+# a digit dropped, so it is decoded as what it is, not as the number it happens to be.
+_SHORT_HEX = re.compile(r"0[xX](?P<digits>[0-9A-Fa-f]{5,7})L?")
+FULL_DIGITS = 8
+
+
+def short_hex(written: str) -> str | None:
+    """`0x800CCC9` (tidied: `0X800ccc9L` is `0x800CCC9`) when `written` is a hexadecimal
+    value of 5 to 7 digits, too long for a Win32 error and too short for an HRESULT."""
+    match = _SHORT_HEX.fullmatch(written.strip().strip(".,;:!?'\"()[]"))
+    return f"0x{match.group('digits').upper()}" if match else None
+
+
+def as_written(canonical: str, text: str) -> str | None:
+    """How `text` (what a person typed) writes the canonical code, when it writes it
+    short of eight hexadecimal digits; None otherwise."""
+    for word in text.split():
+        short = short_hex(word)
+        if short and as_code(short) == canonical:
+            return short
+    return None
+
+
+def _decode_short(written: str, value: int) -> DecodedCode:
+    digits = len(written) - 2
+    padded = f"0x{value:08X}"
+    return DecodedCode(padded, "incomplete", f"{written} is not a complete error code", [
+        ("Digits", f"{digits} hexadecimal; HRESULT and NTSTATUS codes have {FULL_DIGITS} "
+                   "(0x8… or 0xC…)"),
+        ("With leading zeros", f"{padded}: its severity bit is clear, so it would mean "
+                               "success, not an error"),
+        ("Decimal", str(value)),
+    ], written=written)
 
 def _decode_hex(canonical: str, value: int) -> DecodedCode:
     signed = value - (1 << 32) if value >= 0x80000000 else value
@@ -72,15 +121,21 @@ def _decode_hex(canonical: str, value: int) -> DecodedCode:
     return DecodedCode(canonical, kind, f"HRESULT {canonical}", [*named, *details, *number])
 
 
-def decode(canonical: str) -> DecodedCode:
+def decode(canonical: str, written: str | None = None) -> DecodedCode:
     """Explain a canonical code: the fields packed in a 32-bit value, or a readable label.
+
+    `written` is the code as the person wrote it: a hexadecimal value written with 5 to
+    7 digits (`short_hex`) is decoded as that, a code with a digit missing.
 
     HRESULT: severity, customer bit, facility by name where known, code (and the Win32 error
     for FACILITY_WIN32). NTSTATUS (0xC...): severity name. STOP: the bug-check number and name.
     Anything not in canonical form is normalised first; an unrecognised string decodes to
     kind "unknown" rather than raising, since it comes straight from a URL.
     """
-    code = canonical_form(canonical) or normalise(canonical) or canonical
+    code = canonical_form(canonical) or as_code(canonical) or canonical
+    short = short_hex(written) if written else None
+    if short and as_code(short) == code:
+        return _decode_short(short, int(code, 16))
     m = CANONICAL.match(code)
     if m and m.group("hex"):
         return _decode_hex(code, int(m.group("hex"), 16))

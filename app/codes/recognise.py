@@ -15,6 +15,7 @@ matched more liberally (`codes_in_query`): a query is short and written on purpo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.codes.tables import BUGCHECK_BY_NAME, hex_form, stop_form
@@ -205,70 +206,80 @@ def _mentions(text: str, liberal: bool) -> list[CodeMention]:
     # Each pattern runs only where its keyword occurs: a substring test is far cheaper
     # than a regex scan, and most paragraphs hold no code at all.
     lower = text.lower()
-    has_hex_prefix = "0x" in lower
-    params = [m.span() for m in _PARAM_LIST.finditer(text)] if "(" in text else []
-    found: list[CodeMention] = []
-
-    def add(start: int, end: int, canonical: str | None) -> None:
-        if canonical:
-            found.append(CodeMention(start, end, canonical))
-
-    if "stop" in lower or "bug" in lower:
-        for m in _STOP.finditer(text):
-            add(m.start(), m.end(), _stop_mention(m, liberal))
-    for pattern, present in ((_HEX0X, has_hex_prefix), (_VBHEX, "&h" in lower)):
-        if present:
-            for m in pattern.finditer(text):
-                add(m.start(), m.end(), _hex_mention(text, m, params, liberal))
-    if _BARE_HINT.search(text):
-        for m in _BARE.finditer(text):
-            add(m.start(), m.end(), _bare_mention(text, m, params, liberal))
-    if "-21" in text or "-10" in text:
-        for m in _NEGATIVE.finditer(text):
-            add(m.start(), m.end(), _negative(int(m.group("v"))))
-    if "run" in lower:
-        for m in _RUNTIME.finditer(text):
-            number = int(m.group("v"))
-            add(m.start(), m.end(), _negative(-number) if number < 0 else f"RUNTIME-{number}")
-    if "error" in lower:
-        for m in _NUMBERED_ERROR.finditer(text):
-            number = int(m.group("v"))
-            add(m.start(), m.end(), f"ERROR-{number}" if number else None)
-    if "event" in lower:
-        for m in _EVENT.finditer(text):
-            if m.group("id") or liberal or len(m.group("v")) >= 3:
-                add(m.start(), m.end("v"), f"EVENT-{int(m.group('v'))}")
-                if m.group("id"):
-                    for more in re.finditer(r"\d+", m.group("more")):
-                        add(
-                            m.start("more") + more.start(),
-                            m.start("more") + more.end(),
-                            f"EVENT-{int(more.group())}",
-                        )
-    if "asp" in lower:
-        asp = re.compile(_ASP.pattern, re.IGNORECASE) if liberal else _ASP
-        for m in asp.finditer(text):
-            add(m.start(), m.end(), f"ASP-{m.group('v')}")
-    if "http" in lower:
-        for m in _HTTP.finditer(text):
-            add(m.start(), m.end(), f"HTTP-{m.group('v')}")
-    if "error" in lower or "warning" in lower:
-        for m in _COMPILER.finditer(text):
-            add(m.start("v"), m.end(), m.group("v").upper())
-    if _TOOL_HINT.search(text):
-        for m in (_TYPED_TOOL if liberal else _BARE_TOOL).finditer(text):
-            add(m.start(), m.end(), m.group("v").upper())
-    if "_" in text or "wsa" in lower:
-        upper = text.upper()
-        for m in SYMBOL.finditer(upper if liberal and len(upper) == len(text) else text):
-            add(m.start(), m.end(), _symbol(m.group("v")))
-
+    found = [*_hex_mentions(text, lower, liberal), *_numbered_mentions(text, lower, liberal),
+             *_named_mentions(text, lower, liberal)]
     found.sort(key=lambda c: (c.start, -c.end))
     kept: list[CodeMention] = []
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
             kept.append(mention)
     return kept
+
+
+def _mentioned(start: int, end: int, canonical: str | None) -> Iterator[CodeMention]:
+    if canonical:
+        yield CodeMention(start, end, canonical)
+
+
+def _hex_mentions(text: str, lower: str, liberal: bool) -> Iterator[CodeMention]:
+    """Stop codes, hex values (0x, &H, bare) and HRESULTs written as negative numbers."""
+    params = [m.span() for m in _PARAM_LIST.finditer(text)] if "(" in text else []
+    if "stop" in lower or "bug" in lower:
+        for m in _STOP.finditer(text):
+            yield from _mentioned(m.start(), m.end(), _stop_mention(m, liberal))
+    for pattern, present in ((_HEX0X, "0x" in lower), (_VBHEX, "&h" in lower)):
+        if present:
+            for m in pattern.finditer(text):
+                yield from _mentioned(m.start(), m.end(), _hex_mention(text, m, params, liberal))
+    if _BARE_HINT.search(text):
+        for m in _BARE.finditer(text):
+            yield from _mentioned(m.start(), m.end(), _bare_mention(text, m, params, liberal))
+    if "-21" in text or "-10" in text:
+        for m in _NEGATIVE.finditer(text):
+            yield from _mentioned(m.start(), m.end(), _negative(int(m.group("v"))))
+
+
+def _numbered_mentions(text: str, lower: str, liberal: bool) -> Iterator[CodeMention]:
+    """Runtime errors, numbered errors, events, ASP and HTTP codes."""
+    if "run" in lower:
+        for m in _RUNTIME.finditer(text):
+            number = int(m.group("v"))
+            yield from _mentioned(m.start(), m.end(),
+                                  _negative(-number) if number < 0 else f"RUNTIME-{number}")
+    if "error" in lower:
+        for m in _NUMBERED_ERROR.finditer(text):
+            number = int(m.group("v"))
+            yield from _mentioned(m.start(), m.end(), f"ERROR-{number}" if number else None)
+    if "event" in lower:
+        for m in _EVENT.finditer(text):
+            if m.group("id") or liberal or len(m.group("v")) >= 3:
+                yield CodeMention(m.start(), m.end("v"), f"EVENT-{int(m.group('v'))}")
+                if m.group("id"):
+                    for more in re.finditer(r"\d+", m.group("more")):
+                        yield CodeMention(m.start("more") + more.start(),
+                                          m.start("more") + more.end(),
+                                          f"EVENT-{int(more.group())}")
+    if "asp" in lower:
+        asp = re.compile(_ASP.pattern, re.IGNORECASE) if liberal else _ASP
+        for m in asp.finditer(text):
+            yield CodeMention(m.start(), m.end(), f"ASP-{m.group('v')}")
+    if "http" in lower:
+        for m in _HTTP.finditer(text):
+            yield CodeMention(m.start(), m.end(), f"HTTP-{m.group('v')}")
+
+
+def _named_mentions(text: str, lower: str, liberal: bool) -> Iterator[CodeMention]:
+    """Compiler and linker errors, tool codes and symbolic names (E_FAIL, WSAE...)."""
+    if "error" in lower or "warning" in lower:
+        for m in _COMPILER.finditer(text):
+            yield CodeMention(m.start("v"), m.end(), m.group("v").upper())
+    if _TOOL_HINT.search(text):
+        for m in (_TYPED_TOOL if liberal else _BARE_TOOL).finditer(text):
+            yield CodeMention(m.start(), m.end(), m.group("v").upper())
+    if "_" in text or "wsa" in lower:
+        upper = text.upper()
+        for m in SYMBOL.finditer(upper if liberal and len(upper) == len(text) else text):
+            yield from _mentioned(m.start(), m.end(), _symbol(m.group("v")))
 
 
 def find_codes(text: str) -> list[CodeMention]:
@@ -331,7 +342,7 @@ def canonical_form(code: str) -> str | None:
     return f"HTTP-{m.group('http')}"
 
 
-def normalise(code: str) -> str | None:
+def as_code(code: str) -> str | None:
     """Canonical form of one code typed any way (for the /codes/<code> URL), else None.
 
     The whole input must be the code (give or take punctuation), so that `/codes/<anything>`

@@ -2,16 +2,13 @@
 
 A full build writes a new generation and swaps it in (app/index/generations.py);
 worker processes read the files and write the Whoosh segments (app/index/segments.py).
-An incremental run updates the live generation in place with `update_document` on
-the unique id; Whoosh readers keep the segments they opened, so that is safe under
-a running server too. An index of another format is rebuilt, not updated.
+An incremental run (app/index/update.py) updates the live generation in place with
+`update_document` on the unique id; Whoosh readers keep the segments they opened, so
+that is safe under a running server too. An index of another format is rebuilt, not
+updated.
 
-One run at a time (`run_lock`). An incremental run commits in one order: it first
-writes the paths it is about to apply to `APPLYING` in the generation, then commits
-Whoosh, then the article store (WAL: readers see the old state until then), then
-removes `APPLYING`. A run killed anywhere leaves the last good state serving, and the
-next run finds `APPLYING` and reads those paths again, so the store and Whoosh
-never stay apart.
+One run at a time (`run_lock`). A run killed anywhere leaves the last good state
+serving (app/index/update.py says how an update commits).
 
 Duplicate ids: the file whose path (relative to KB_DIR) sorts first holds the id,
 in every build; the others are skipped, and read again on each run so that they get
@@ -28,13 +25,15 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
+from whoosh.writing import SegmentWriter
 
 from app.articles.trees import TREE_FILE
+from app.index.disk import remove_unfinished
 from app.index.generations import (
     WHOOSH_DIR,
     format_of,
@@ -45,33 +44,20 @@ from app.index.generations import (
     swap,
 )
 from app.index.packs import write_pack
-from app.index.parsing import Parsed, parse_all
+from app.index.parsing import Parsed
+from app.index.runs import BuildReport, IndexRun, Progress, duplicate_reason, writing
 from app.index.schema import FORMAT_VERSION, make_schema, same_schema, vocabulary
 from app.index.segments import SegmentBuild
 from app.index.store import ArticleStore
-from app.index.upkeep import (
-    APPLYING_FILE,
-    WRITER_POOL_MB,
-    compact,
-    read_applying,
-    write_applying,
-    write_trees,
-)
+from app.index.update import update_in_place
+from app.index.upkeep import WRITER_POOL_MB, compact, write_trees
 
-
-@dataclass
-class BuildReport:
-    indexed: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
-    index_dir: str = ""
-    repaired: int = 0        # files read again because a killed run had applied them
-    leftovers: int = 0       # generations of crashed runs removed
-    compacted: bool = False
-    trees: int = 0           # authored trees read (new or changed)
+# Where a document went in a full build: (worker, segment, docnum).
+Place = tuple[int, int, int]
+# Files found: relative path -> (mtime_ns, size).
+Files = dict[str, tuple[int, int]]
+# What writes, under the run's lock, the files a run reads from elsewhere into kb_dir.
+Collect = Callable[[Path], object]
 
 
 def scan_kb(kb_dir: Path, suffix: str = ".md") -> dict[str, tuple[int, int]]:
@@ -94,8 +80,8 @@ def build_index(
     *,
     rebuild: bool = False,
     procs: int = 2,
-    progress: Callable[[int, int], None] | None = None,
-    collect: Callable[[Path], object] | None = None,
+    progress: Progress | None = None,
+    collect: Collect | None = None,
     scope: str | None = None,
 ) -> BuildReport:
     """Build (new generation) or update (in place) the index of kb_dir.
@@ -113,9 +99,15 @@ def build_index(
         raise FileNotFoundError(f"knowledge base folder not found: {kb_dir}")
     with run_lock(index_dir):
         leftovers = len(remove_leftovers(index_dir))
+        remove_unfinished(index_dir)
         if collect is not None:
             collect(kb_dir)
-        report = _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope)
+        try:
+            report = _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope)
+        except BaseException:  # a full disk, say: give back what the run wrote, now
+            remove_leftovers(index_dir)
+            remove_unfinished(index_dir)
+            raise
     report.leftovers = leftovers
     report.seconds = time.perf_counter() - started
     report.index_dir = str(index_dir)
@@ -123,7 +115,7 @@ def build_index(
 
 
 def _sources(kb_dir: Path, scope: str | None = None, live: Path | None = None
-             ) -> tuple[dict, dict]:
+             ) -> tuple[Files, Files]:
     """The article and tree files; with `scope` and a live generation, those under
     scope as scanned and the others as the live store recorded them."""
     prefix = f"{scope}/" if scope and live is not None else ""
@@ -132,266 +124,136 @@ def _sources(kb_dir: Path, scope: str | None = None, live: Path | None = None
     trees = {prefix + path: state for path, state in
              (scan_kb(root, TREE_FILE) if root else {}).items()
              if Path(path).name == TREE_FILE or path.endswith(f".{TREE_FILE}")}
-    if prefix:
+    if prefix and live is not None:
         store = ArticleStore(live)
-        files.update({path: (state.mtime_ns, state.size) for path, state
-                      in store.file_states().items() if not path.startswith(prefix)})
-        trees.update({path: (row.mtime_ns, row.size) for path, row
-                      in store.tree_rows().items() if not path.startswith(prefix)})
-        store.close()
+        try:
+            files.update({path: (state.mtime_ns, state.size) for path, state
+                          in store.file_states().items() if not path.startswith(prefix)})
+            trees.update({path: (row.mtime_ns, row.size) for path, row
+                          in store.tree_rows().items() if not path.startswith(prefix)})
+        finally:
+            store.close()
     return files, trees
 
 
-def _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope=None) -> BuildReport:
-    live = None if rebuild else live_generation(index_dir)
-    if live is not None and format_of(live) != FORMAT_VERSION:
-        live = None  # written by another version of this code: build it anew
-    if live is not None:
-        # Without mmap, as the app opens it: whoosh3 copies mapped segments into
-        # memory, which took an update of 100 articles past a gigabyte.
-        ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
-        if not same_schema(ix.schema, make_schema()):
-            live = None  # built by an earlier version of this code: build it anew
-    files, trees = _sources(kb_dir, scope, live)
+def _build_locked(kb_dir: Path, index_dir: Path, rebuild: bool, procs: int,
+                  progress: Progress | None, scope: str | None = None) -> BuildReport:
+    live = None if rebuild else _updatable(index_dir)
+    files, trees = _sources(kb_dir, scope, live[0] if live is not None else None)
     if live is None:
-        target = new_generation(index_dir)
-        try:
-            ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
-            report = _write_full(kb_dir, target, ix, files, procs, progress)
-            write_trees(kb_dir, target, trees, report)
-            write_pack(target)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
-        swap(index_dir, target)
-        return report
-    store = ArticleStore(live)
-    known = store.file_states()
-    store.close()
-    applying = read_applying(live)
-    # What a killed run may have applied to Whoosh but not to the store: read again.
-    for path in applying:
-        if path in known:
-            state = known[path]
-            known[path] = type(state)(-1, -1, state.article_id, state.skipped)
-    report = _write(kb_dir, live, ix, files, known, procs, progress)
-    report.repaired = len([path for path in applying if path in files])
-    write_trees(kb_dir, live, trees, report)
-    report.compacted = compact(live)
+        return _rebuild(kb_dir, index_dir, files, trees, procs, progress)
+    generation, ix = live
+    report = update_in_place(IndexRun(kb_dir, generation, ix, files, procs, progress))
+    write_trees(kb_dir, generation, trees, report)
+    report.compacted = compact(generation)
     # After Whoosh committed: the arrays of its new segments (and of those a killed
     # run left without); until then readers derive a missing segment's themselves.
-    write_pack(live)
+    write_pack(generation)
     return report
 
 
-def _write_full(kb_dir, target, ix, files, procs, progress) -> BuildReport:
+def _updatable(index_dir: Path) -> tuple[Path, Index] | None:
+    """The live generation and its Whoosh index, unless there is none or it was
+    written by another version of this code (then it is built anew)."""
+    live = live_generation(index_dir)
+    if live is None or format_of(live) != FORMAT_VERSION:
+        return None
+    # Without mmap, as the app opens it: whoosh3 copies mapped segments into
+    # memory, which took an update of 100 articles past a gigabyte.
+    ix = FileStorage(str(live / WHOOSH_DIR), supports_mmap=False).open_index()
+    return (live, ix) if same_schema(ix.schema, make_schema()) else None
+
+
+def _rebuild(kb_dir: Path, index_dir: Path, files: dict[str, tuple[int, int]],
+             trees: dict[str, tuple[int, int]], procs: int,
+             progress: Progress | None) -> BuildReport:
+    """Every file into a new generation, swapped in once it is whole."""
+    target = new_generation(index_dir)
+    try:
+        ix = whoosh_index.create_in(target / WHOOSH_DIR, make_schema())
+        report = _write_full(IndexRun(kb_dir, target, ix, files, procs, progress))
+        write_trees(kb_dir, target, trees, report)
+        write_pack(target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    swap(index_dir, target)
+    return report
+
+
+class _FullBuild:
+    """The main process's side of a full build: the article store, and which file holds
+    each id (the one whose path sorts first). The document of a file that loses its id
+    is marked deleted in its segment before the segments are committed."""
+
+    def __init__(self, run: IndexRun, store: ArticleStore) -> None:
+        self.run, self.store = run, store
+        self.report = BuildReport()
+        self.words: Counter[str] = Counter()  # articles per word
+        self.holders: dict[str, tuple[str, Place | None]] = {}  # id -> its file and place
+        self.dropped: list[Place] = []   # documents that lost their id
+
+    def take(self, parsed: Parsed, place: Place | None) -> None:
+        """One file as a worker read it: stored, skipped, or a duplicate id settled."""
+        path, stored = parsed.path, parsed.stored
+        if stored is None:
+            self.store.record_file(path, parsed.mtime_ns, parsed.size, skipped=parsed.reason)
+            self.report.skipped.append((path, parsed.reason))
+            return
+        if stored.id in self.holders:
+            held, held_place = self.holders[stored.id]
+            if held < path:
+                self._lose(path, place, parsed.mtime_ns, parsed.size,
+                           duplicate_reason(stored.id, held))
+                return
+            # This file sorts first: it takes the id over. (Each article's words kept
+            # for this rare case were 300 MB of the archive's build.)
+            self.words.subtract(vocabulary(self.store.get(stored.id)))
+            self.store.forget_file(held)
+            self._lose(held, held_place, *self.run.files[held], duplicate_reason(stored.id, path))
+            self.report.indexed -= 1
+        self.store.put(stored, parsed.mtime_ns, parsed.size)
+        self.words.update(parsed.words)
+        self.holders[stored.id] = (path, place)
+        self.report.indexed += 1
+
+    def _lose(self, path: str, place: Place | None, mtime_ns: int, size: int,
+              reason: str) -> None:
+        if place is not None:
+            self.dropped.append(place)
+        self.store.record_file(path, mtime_ns, size, skipped=reason)
+        self.report.skipped.append((path, reason))
+
+
+def _write_full(run: IndexRun) -> BuildReport:
     """Every file into a new generation, read and written into Whoosh segments by the
     workers of app/index/segments.py; this process keeps the article store and decides
-    duplicate ids: the document of a file that loses its id is marked deleted in its
-    segment before the segments are committed."""
-    report = BuildReport()
-    items = sorted((path, mtime, size) for path, (mtime, size) in files.items())
+    duplicate ids (`_FullBuild`)."""
+    items = sorted((path, mtime, size) for path, (mtime, size) in run.files.items())
     if not items:
-        return report
-    store = ArticleStore(target)
-    writer = ix.writer(limitmb=WRITER_POOL_MB)   # the lock, then the commit
-    words: Counter[str] = Counter()  # articles per word
-    holders: dict[str, tuple[str, tuple | None]] = {}  # id -> the file and place holding it
-    dropped: list[tuple] = []   # (worker, segment, docnum) of documents that lost their id
-
-    def lose(path: str, place, mtime_ns: int, size: int, reason: str) -> None:
-        dropped.append(place)
-        store.record_file(path, mtime_ns, size, skipped=reason)
-        report.skipped.append((path, reason))
-
-    committed = False
-    try:
-        with SegmentBuild(kb_dir, target, ix, procs, len(items)) as build:
-            for done, (parsed, place) in enumerate(build.parse(items), 1):
-                if progress:
-                    progress(done, len(items))
-                path, stored = parsed.path, parsed.stored
-                if stored is None:
-                    store.record_file(path, parsed.mtime_ns, parsed.size, skipped=parsed.reason)
-                    report.skipped.append((path, parsed.reason))
-                    continue
-                if stored.id in holders:
-                    held, held_place = holders[stored.id]
-                    if held < path:
-                        lose(path, place, parsed.mtime_ns, parsed.size,
-                             f"duplicate id {stored.id} (also in {held})")
-                        continue
-                    # This file sorts first: it takes the id over. (Each article's words
-                    # kept for this rare case were 300 MB of the archive's build.)
-                    words.subtract(vocabulary(store.get(stored.id)))
-                    store.forget_file(held)
-                    lose(held, held_place, *files[held],
-                         f"duplicate id {stored.id} (also in {path})")
-                    report.indexed -= 1
-                store.put(stored, parsed.mtime_ns, parsed.size)
-                words.update(parsed.words)
-                holders[stored.id] = (path, place)
-                report.indexed += 1
-            segments = build.finish()
-        for worker, number, docnum in dropped:
-            segments[worker][number].delete_document(docnum)
-        store.count_words(words)
-        # What MpWriter(multisegment=True) does with its workers' segments.
-        writer._close_segment()
-        writer._commit_toc([segment for written in segments for segment in written])
-        writer._finish()
-        committed = True
+        return BuildReport()
+    store = ArticleStore(run.target)
+    writer = run.ix.writer(limitmb=WRITER_POOL_MB)   # the lock, then the commit
+    build = _FullBuild(run, store)
+    with writing(writer, store):
+        with SegmentBuild(run.kb_dir, run.target, run.ix, run.procs, len(items)) as workers:
+            for done, (parsed, place) in enumerate(workers.parse(items), 1):
+                if run.progress:
+                    run.progress(done, len(items))
+                build.take(parsed, place)
+            segments = workers.finish()
+        store.count_words(build.words)
+        _commit_segments(writer, segments, build.dropped)
         store.commit()
-    except BaseException:
-        if not committed:
-            writer.cancel()
-        raise
-    finally:
-        store.close()
-    report.skipped = sorted(set(report.skipped))
-    return report
+    build.report.skipped = sorted(set(build.report.skipped))
+    return build.report
 
 
-def _write(kb_dir, target, ix, files, known, procs, progress) -> BuildReport:
-    """The files that changed since the last run, into the live generation in place."""
-    report = BuildReport()
-    store = ArticleStore(target)
-    holders = {state.article_id: path for path, state in known.items() if state.article_id}
-    changed = [
-        (path, mtime, size)
-        for path, (mtime, size) in files.items()
-        if path not in known or (known[path].mtime_ns, known[path].size) != (mtime, size)
-        # A file that lost its id to another is read again each run: it gets in
-        # when the holder goes or changes its id.
-        or _lost_duplicate(known[path], path, files, holders)
-    ]
-    changed.sort()
-    removed = [path for path in known if path not in files]
-    report.unchanged = len(files) - len(changed)
-    # Files skipped last time stay skipped (and reported) until they change.
-    changed_paths = {path for path, _, _ in changed}
-    report.skipped = [
-        (path, state.skipped) for path, state in known.items()
-        if state.skipped and path in files and path not in changed_paths
-    ]
-    if not changed and not removed:
-        store.close()
-        return report
-
-    words: Counter[str] = Counter()  # articles per word, as this run changes them
-    added: dict[str, frozenset[str]] = {}  # the words of articles this run stored, by file
-
-    def retire(path: str) -> None:
-        """Take the article a file held out of the word counts, before it goes."""
-        if path in added:
-            words.subtract(added.pop(path))
-            return
-        state = known.pop(path, None)
-        old = store.get(state.article_id) if state and state.article_id else None
-        if old is not None:
-            words.subtract(vocabulary(old))
-
-    writer = ix.writer(limitmb=WRITER_POOL_MB)
-    committed = False
-    try:
-        for path in removed:
-            retire(path)
-            article_id = store.forget_file(path)
-            if article_id:
-                writer.delete_by_term("id", article_id)
-                report.deleted += 1
-        # The holder of each id: what the store says, then what this run decides.
-        owners = {state.article_id: path for path, state in known.items()
-                  if state.article_id and path in files}
-        pending = {path for path, _, _ in changed}
-        deferred: list[Parsed] = []
-        taken: dict[str, dict] = {}   # ids taken over in this run -> the holder's document
-        done = 0
-
-        def apply(parsed: Parsed) -> None:
-            path, stored, reason = parsed.path, parsed.stored, parsed.reason
-            replaced = known.get(path)
-            retire(path)
-            if stored is not None:
-                owner = owners.get(stored.id)
-                if owner is not None and owner != path and owner in files:
-                    if owner < path:
-                        reason = f"duplicate id {stored.id} (also in {owner})"
-                    else:   # this file sorts first: it takes the id over
-                        retire(owner)
-                        store.forget_file(owner)
-                        loser = (f"duplicate id {stored.id} (also in {path})")
-                        store.record_file(owner, *files[owner], skipped=loser)
-                        report.skipped.append((owner, loser))
-                        writer.delete_by_term("id", stored.id)
-                        taken[stored.id] = parsed.document
-            if reason:
-                previous = store.forget_file(path)
-                if previous:
-                    if owners.get(previous) == path:
-                        del owners[previous]
-                    writer.delete_by_term("id", previous)
-                store.record_file(path, parsed.mtime_ns, parsed.size, skipped=reason)
-                report.skipped.append((path, reason))
-                return
-            assert stored is not None and parsed.document is not None
-            if replaced and replaced.article_id and replaced.article_id != stored.id:
-                store.forget_file(path)
-                writer.delete_by_term("id", replaced.article_id)
-                if owners.get(replaced.article_id) == path:
-                    del owners[replaced.article_id]
-            store.put(stored, parsed.mtime_ns, parsed.size)
-            words.update(parsed.words)
-            added[path] = parsed.words
-            owners[stored.id] = path
-            if stored.id in taken:
-                taken[stored.id] = parsed.document
-            writer.update_document(**parsed.document)
-            if replaced and replaced.article_id:
-                report.updated += 1
-            else:
-                report.indexed += 1
-
-        for parsed in parse_all(kb_dir, changed, procs):
-            done += 1
-            if progress:
-                progress(done, len(changed))
-            pending.discard(parsed.path)
-            stored = parsed.stored
-            owner = owners.get(stored.id) if stored is not None else None
-            if owner is not None and owner != parsed.path and owner in pending:
-                deferred.append(parsed)   # the holder is read in this run too: wait for it
-                continue
-            apply(parsed)
-        for parsed in sorted(deferred, key=lambda item: item.path):
-            apply(parsed)
-        store.count_words(words)
-        write_applying(target, [path for path, _, _ in changed] + removed)
-        writer.commit()
-        committed = True
-        if taken:
-            # A writer cannot replace a document it holds itself: where a file took an
-            # id over from one added in this run, both are in Whoosh now. Keep one.
-            fixer = ix.writer(limitmb=WRITER_POOL_MB)
-            for article_id, document in taken.items():
-                fixer.delete_by_term("id", article_id)
-                fixer.add_document(**document)
-            fixer.commit()
-        store.commit()
-        (target / APPLYING_FILE).unlink(missing_ok=True)
-    except BaseException:
-        if not committed:
-            writer.cancel()
-        raise
-    finally:
-        store.close()
-    report.skipped = sorted(set(report.skipped))
-    return report
-
-
-def _lost_duplicate(state, path: str, files: dict, holders: dict[str, str]) -> bool:
-    if not state.skipped or not state.skipped.startswith("duplicate id "):
-        return False
-    article_id = state.skipped.split()[2]
-    holder = holders.get(article_id)
-    return holder is None or holder not in files or holder > path
+def _commit_segments(writer: SegmentWriter, segments: list[list], dropped: list[Place]) -> None:
+    """The workers' segments committed as the index's, with the documents that lost
+    their id marked deleted: what MpWriter(multisegment=True) does with its workers'."""
+    for worker, number, docnum in dropped:
+        segments[worker][number].delete_document(docnum)
+    writer._close_segment()
+    writer._commit_toc([segment for written in segments for segment in written])
+    writer._finish()

@@ -11,7 +11,7 @@ a Counter: the same terms, frequencies, weights and values. And the pairs of the
 title, the symptoms and the messages (app/index/schema.py) start with the title's
 and the symptoms' words, which their own fields find anyway: they are found once.
 The words of a text cut at a line break are the words of its two parts, since no
-word of the tokenizer's expression holds a line break. tests/test_segments.py
+word of the tokenizer's expression holds a line break. tests/index/test_segments.py
 compares all of it with Whoosh's own analysis.
 """
 

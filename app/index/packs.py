@@ -19,22 +19,23 @@ some of the packed ones, and the run packs the result anew.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 from pathlib import Path
 
 import numpy as np
 
-from app.index.arrays import (
+from app.index.arrays import write_arrays, write_folder
+from app.index.layout import (
     ARRAYS_DIR,
     ARRAYS_FORMAT,
     PACK_PREFIX,
     SegmentArrays,
     concatenated_ranges,
+    opened_folder,
+    pack_name,
     segment_folder,
-    write_arrays,
-    write_folder,
+    usable_pack,
 )
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def write_pack(generation: Path) -> bool:
     segment_ids = write_arrays(generation)
     arrays_dir = generation / ARRAYS_DIR
     found = usable_pack(arrays_dir, segment_ids)
-    current = found[0] if found and _opened(found[0]) is not None else None
+    current = found[0] if found and opened_folder(found[0]) is not None else None
     for folder in arrays_dir.iterdir() if arrays_dir.is_dir() else ():
         if folder.name.startswith(PACK_PREFIX) and folder != current:
             # Readers that mapped it keep its pages until they reopen.
@@ -61,37 +62,6 @@ def write_pack(generation: Path) -> bool:
         return False
     write_folder(arrays_dir / pack_name(segment_ids), *merged)
     return True
-
-
-def pack_name(segment_ids: list[str]) -> str:
-    digest = hashlib.blake2b("\n".join(segment_ids).encode(), digest_size=8).hexdigest()
-    return f"{PACK_PREFIX}{digest}"
-
-
-def usable_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[Path, int] | None:
-    """(folder, segments covered) of the pack covering the longest leading run of the
-    index's segments, at least two: a pack is named after the segments it covers, so
-    no pack's meta.json is read to find it."""
-    for covered in range(len(segment_ids), 1, -1):
-        folder = arrays_dir / pack_name(segment_ids[:covered])
-        if (folder / "meta.json").is_file():
-            return folder, covered
-    return None
-
-
-def open_pack(arrays_dir: Path, segment_ids: list[str]) -> tuple[SegmentArrays, int] | None:
-    """The pack a reader should use, mapped, with how many leading segments it covers;
-    None (the segments' own arrays) when there is none or it went away meanwhile."""
-    found = usable_pack(arrays_dir, segment_ids)
-    opened = _opened(found[0]) if found else None
-    return (opened, found[1]) if found and opened is not None else None
-
-
-def _opened(folder: Path) -> SegmentArrays | None:
-    try:
-        return SegmentArrays.open(folder)
-    except (OSError, ValueError, KeyError):  # removed meanwhile, or damaged
-        return None
 
 
 def merged_arrays(segment_ids: list[str], parts: list[SegmentArrays],

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.articles.loader import ArticleError, load_article
-from app.articles.trees import MAX_TREE_BYTES, parse_tree, tree_to_json
+from app.articles.trees import parse_tree, size_problem, tree_to_json
 from app.index.schema import index_document, vocabulary
 from app.index.store import StoredArticle
 from app.markup.kbtext import code_link_placeholder
@@ -119,8 +119,9 @@ def parse_all(kb_dir: Path, items: list[tuple[str, int, int]], procs: int) -> It
 
 
 def read_tree(file: Path, label: str, size: int) -> tuple[str | None, list[str]]:
-    if size > MAX_TREE_BYTES:
-        return None, [f"{label}: larger than {MAX_TREE_BYTES // 1000} KB"]
+    too_large = size_problem(size, label)
+    if too_large:
+        return None, [too_large]
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

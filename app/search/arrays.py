@@ -16,8 +16,7 @@ import threading
 import numpy as np
 from whoosh.searching import Searcher
 
-from app.index.arrays import ARRAYS_DIR, SegmentArrays
-from app.index.packs import open_pack
+from app.index.layout import ARRAYS_DIR, SegmentArrays, open_pack
 from app.search.whoosh_postings import index_folder
 
 K1 = 1.2

@@ -9,15 +9,15 @@ per product is one gather and one count over the matches, not a lookup per produ
 from __future__ import annotations
 
 import numpy as np
-from whoosh.searching import Searcher
 
-from app.index.arrays import concatenated_ranges
+from app.index.layout import concatenated_ranges
+from app.search.readers import KnowledgeBase
 from app.search.scoring import postings_of
 
 
-def product_counts(searcher: Searcher, matched: np.ndarray) -> list[tuple[str, int]]:
+def product_counts(kb: KnowledgeBase, matched: np.ndarray) -> list[tuple[str, int]]:
     """(product, articles of `matched` about it), most first, then by name."""
-    names, starts, which = postings_of(searcher).product_table()
+    names, starts, which = postings_of(kb).product_table()
     docnums = np.flatnonzero(matched)
     firsts = starts[docnums]
     counts = np.bincount(which[concatenated_ranges(firsts, starts[docnums + 1] - firsts)],

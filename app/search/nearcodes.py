@@ -10,7 +10,6 @@ set, so no request walks the lexicon.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 from app.search.readers import KnowledgeBase
@@ -21,9 +20,6 @@ _DECIMAL = "0123456789"
 _NUMBERED = re.compile(r"(ERROR|RUNTIME|EVENT|ASP|HTTP)-(\d+)")
 _HEX_CODE = re.compile(r"(STOP-)?0x([0-9A-F]{8})")
 
-_carried: dict[str, frozenset[str]] = {}
-_lock = threading.Lock()
-
 
 @dataclass(frozen=True)
 class NearCode:
@@ -33,19 +29,16 @@ class NearCode:
 
 def carried_codes(kb: KnowledgeBase) -> frozenset[str]:
     """Every canonical code some article carries, lower-cased as the index has them."""
-    identity = kb.identity()
-    found = _carried.get(identity)
-    if found is None:
-        searcher = kb.searcher()
-        codes: set[str] = set()
-        if "codes" in searcher.schema:
-            for term in searcher.reader().lexicon("codes"):
-                codes.add(term.decode("utf-8") if isinstance(term, bytes) else term)
-        found = frozenset(codes)
-        with _lock:
-            _carried.clear()  # one index at a time is served
-            _carried[identity] = found
-    return found
+    return kb.derived("carried codes", lambda: _lexicon_codes(kb))
+
+
+def _lexicon_codes(kb: KnowledgeBase) -> frozenset[str]:
+    searcher = kb.searcher()
+    codes: set[str] = set()
+    if "codes" in searcher.schema:
+        for term in searcher.reader().lexicon("codes"):
+            codes.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return frozenset(codes)
 
 
 def _edits(digits: str, alphabet: str) -> set[str]:
@@ -73,11 +66,13 @@ def variants(code: str) -> list[str]:
     return []
 
 
-def near_codes(kb: KnowledgeBase, code: str) -> list[NearCode]:
+def near_codes(kb: KnowledgeBase, code: str, *, even_if_carried: bool = False
+               ) -> list[NearCode]:
     """The codes articles carry one slip away from `code`, most carried first; none
-    when `code` itself is carried."""
+    when `code` itself is carried, unless `even_if_carried` (a code written short of a
+    digit, which a few articles also write short)."""
     carried = carried_codes(kb)
-    if code.lower() in carried:
+    if code.lower() in carried and not even_if_carried:
         return []
     reader = kb.searcher().reader()
     near = [NearCode(each, reader.doc_frequency("codes", each.lower()))

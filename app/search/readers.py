@@ -15,6 +15,14 @@ only when no request pins them any more and they were replaced at least
 `GRACE_SECONDS` ago, so nothing closes a searcher under a caller that still uses
 it. What a thread opened is closed when the thread ends (a threaded development
 server starts one per request) or on `close()`.
+
+What the search path works out from an index and keeps (the postings arrays, the
+suggestion lists, the carried codes, remembered answers) is kept here too, per index
+identity and shared by the threads: `derived(name, make)`, the one cache mechanism
+of app/search/. A value is made once per identity; the values of all but the newest
+GENERATIONS_KEPT identities are dropped, so nothing of an index that is gone is served.
+`Answers` is the bounded table of answers (related articles, spelling corrections)
+that such a value can be.
 """
 
 from __future__ import annotations
@@ -22,21 +30,34 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from app.index.generations import WHOOSH_DIR, IndexFormatError, check_format, live_generation
+from app.index.integrity import Integrity
 from app.index.store import ArticleStore
 
 # Replaced readers stay open at least this long for callers outside a request.
 GRACE_SECONDS = 30.0
+# Index identities whose derived values are kept: a request that began before an
+# update still reads the one before it.
+GENERATIONS_KEPT = 2
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 class IndexMissingError(RuntimeError):
     """No built index at the configured place: run `flask --app app index`."""
+
+
+class IndexDamagedError(IndexMissingError):
+    """The live generation's files are damaged and no sound one is kept to serve."""
 
 
 class _Readers:
@@ -76,6 +97,9 @@ class _ThreadState(threading.local):
     # finalizer tied to `lifetime` when the thread ends.
     held: list | None = None
     lifetime: _Lifetime | None = None
+    # The readers a derived value is being made from, which every read of this thread
+    # gets until it is made (see `KnowledgeBase.derived`).
+    making: _Readers | None = None
 
 
 def _close_all(held: list) -> None:
@@ -97,6 +121,38 @@ def _unpin(readers: _Readers) -> None:
     readers.pins -= 1
 
 
+class Answers(Generic[V]):
+    """Answers worked out from one index identity, the least recently used dropped
+    past `size`; safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def answer(self, key: Hashable, work_out: Callable[[], V]) -> V:
+        """The answer remembered for `key`, else `work_out()`'s, remembered."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        found = work_out()
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return found
+
+
+class _Derived:
+    """The values derived from one index identity, and a lock for each, so a value is
+    made once while others are read or made (one may be made from another)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.locks: dict[str, threading.Lock] = {}
+
+
 class KnowledgeBase:
     def __init__(self, index_dir: Path, refresh_seconds: float = 2.0,
                  scope: Callable[[], object | None] | None = None) -> None:
@@ -107,8 +163,14 @@ class KnowledgeBase:
         self._finalizers: list[weakref.finalize] = []
         self._lock = threading.Lock()
         self._pin_key = f"_kb_readers_{id(self)}"
+        self._derived: OrderedDict[str, _Derived] = OrderedDict()
+        self._derived_lock = threading.Lock()
+        # Damaged files are found before they are read (app/index/integrity.py).
+        self.integrity = Integrity(every=refresh_seconds)
 
     def _readers(self) -> _Readers:
+        if self._local.making is not None:
+            return self._local.making
         pinned = self._pinned()
         if pinned is not None:
             return pinned
@@ -142,6 +204,9 @@ class KnowledgeBase:
             check_format(generation)
         except IndexFormatError as error:
             raise IndexMissingError(str(error)) from None
+        generation, problem = self.integrity.serve(generation)
+        if generation is None:
+            raise IndexDamagedError(problem)
         if (current is None or generation != current.generation
                 or not current.searcher.up_to_date()):
             # Reopened, not refresh()ed: refresh reuses the reader of every segment
@@ -173,11 +238,41 @@ class KnowledgeBase:
         """Names the index this request reads, as it is now: another generation or any
         update of this one (deletes included) gives another identity, so a cache keyed
         by it never serves facts of an index that is gone."""
-        readers = self._readers()
+        return self._identity_of(self._readers())
+
+    @staticmethod
+    def _identity_of(readers: _Readers) -> str:
         return f"{readers.generation.name}:{readers.searcher.reader().generation()}"
 
     def store(self) -> ArticleStore:
         return self._readers().store
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """The value `make()` works out from the index this request reads, made once
+        per index identity and shared by every thread. `make` reads the index through
+        this knowledge base and gets the readers of that identity, even outside a
+        request and should the index change meanwhile."""
+        readers = self._readers()
+        identity = self._identity_of(readers)
+        derived = self._derived.get(identity)
+        if derived is not None and name in derived.values:
+            return derived.values[name]  # type: ignore[return-value]
+        with self._derived_lock:
+            derived = self._derived.get(identity)
+            if derived is None:
+                derived = self._derived[identity] = _Derived()
+                while len(self._derived) > GENERATIONS_KEPT:
+                    self._derived.popitem(last=False)
+            lock = derived.locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in derived.values:
+                state = self._local
+                outer, state.making = state.making, readers
+                try:
+                    derived.values[name] = make()
+                finally:
+                    state.making = outer
+            return derived.values[name]  # type: ignore[return-value]
 
     def close(self) -> None:
         """Close what every thread opened (at shutdown, and between tests)."""
@@ -186,3 +281,5 @@ class KnowledgeBase:
         for finalizer in finalizers:
             finalizer()
         self._local = _ThreadState()
+        with self._derived_lock:
+            self._derived.clear()

@@ -9,14 +9,12 @@ full archive, which is why the article page links to it rather than waiting for 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from whoosh import query as q
 
 from app.articles.model import Article
-from app.search.readers import KnowledgeBase
+from app.search.readers import Answers, KnowledgeBase
 
 CACHE_SIZE = 4096
 
@@ -35,44 +33,16 @@ class Related:
     shared_codes: tuple[str, ...] = ()
 
 
-class _Cache:
-    """Answers per (index identity, article, limit): the same until reindexed."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, list[Related]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> list[Related] | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: tuple, value: list[Related]) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_cache = _Cache(CACHE_SIZE)
-
-
 def related_articles(
     kb: KnowledgeBase, article: Article, limit: int = 5, *, similar: bool = True
 ) -> list[Related]:
     """Articles sharing a code; then, with `similar`, articles about the same thing."""
-    searcher = kb.searcher()
-    # The identity changes with every update, deletes included: doc_count_all() did
-    # not change on a delete-only update, and the box kept linking a deleted article.
-    key = (kb.identity(), article.id, limit, similar)
-    cached = _cache.get(key)
-    if cached is None:
-        cached = _related(searcher, article, limit, similar)
-        _cache.put(key, cached)
-    return list(cached)
+    # Kept per index identity, which changes with every update, deletes included:
+    # doc_count_all() did not change on a delete-only update, and the box kept
+    # linking a deleted article.
+    answers = kb.derived("related", lambda: Answers[list[Related]](CACHE_SIZE))
+    return list(answers.answer((article.id, limit, similar), lambda: _related(
+        kb.searcher(), article, limit, similar)))
 
 
 def _related(searcher, article: Article, limit: int, similar: bool) -> list[Related]:

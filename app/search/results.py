@@ -23,11 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from markupsafe import escape
-from whoosh.searching import Searcher
 
 from app.codes.labels import label
 from app.query.typed import Query, read_query
@@ -173,16 +171,16 @@ def _coverage(asked: QueryParts, plan: Plan, scores: np.ndarray) -> None:
         scores[matched] *= ((1 + covered[matched]) / (1 + counted)) ** COVERAGE_POWER
 
 
-def scores_for(searcher: Searcher, plan: Plan) -> Scored:
-    asked = QueryParts(postings_of(searcher))
-    scores = bm25(searcher, plan.word_terms if plan.beside else plan.terms, asked)
+def scores_for(kb: KnowledgeBase, plan: Plan) -> Scored:
+    asked = QueryParts(postings_of(kb))
+    scores = bm25(kb, plan.word_terms if plan.beside else plan.terms, asked)
     _coverage(asked, plan, scores)
     carried: dict[int, list[str]] = {}
     mentioned: dict[int, list[str]] = {}
     words = scores.copy() if plan.beside else scores
     words_best = float(scores.max()) if len(scores) else 0.0
     with_code = np.zeros(len(scores), dtype=bool)
-    postings = postings_of(searcher)
+    postings = postings_of(kb)
     for code in plan.codes:
         tiers, carriers = _code_tiers(postings, code)
         for docnum in carriers.tolist():
@@ -295,7 +293,7 @@ def hits_for(kb: KnowledgeBase, ranked: list[tuple[int, float]], plan: Plan,
     """The results as a page or the API shows them: the page's excerpts are read in
     one query, and each term's presence once for the page."""
     searcher = kb.searcher()
-    postings = postings_of(searcher)
+    postings = postings_of(kb)
     presence = _Presence(postings, [docnum for docnum, _ in ranked])
     stored = [searcher.stored_fields(docnum) for docnum, _ in ranked]
     excerpts = kb.store().excerpts([fields["id"] for fields in stored])
@@ -339,8 +337,8 @@ def search(
     suggestion = _apply_corrections(text, plan.corrections) if plan.corrections else None
     if not plan.terms and not plan.codes:
         return SearchResults(text, 0, [], 1, 0, plan.codes, product=product, per_page=per_page)
-    postings = postings_of(searcher)
-    scored = scores_for(searcher, plan)
+    postings = postings_of(kb)
+    scored = scores_for(kb, plan)
     with_code = np.zeros(postings.size, dtype=bool)
     with_code[[*scored.carried, *scored.mentioned]] = True
     only = with_code if codes_only else None
@@ -349,7 +347,7 @@ def search(
     if only is not None:
         matched &= only
     apply_shaping(postings, scored.scores, matched, shaping)
-    facets = [Facet(name, count) for name, count in product_counts(searcher, matched)[:12]]
+    facets = [Facet(name, count) for name, count in product_counts(kb, matched)[:12]]
     if product:
         matched &= postings.of_product(searcher, product)
     total = int(matched.sum())
@@ -373,19 +371,14 @@ def search(
 
 def rank(kb: KnowledgeBase, query: Query, limit: int) -> list[tuple[str, float]]:
     """(article id, score), best first: the wizard's candidates, without page work."""
-    searcher = kb.searcher()
     plan = plan_for(kb, query)
     if not plan.terms and not plan.codes:
         return []
-    ids = postings_of(searcher).ids
+    ids = postings_of(kb).ids
     return [(ids[docnum], round(score, 3))
-            for docnum, score in best(scores_for(searcher, plan).scores, limit)]
+            for docnum, score in best(scores_for(kb, plan).scores, limit)]
 
 
-def search_ids(index_dir: Path, query: str, limit: int) -> list[str]:
+def search_ids(kb: KnowledgeBase, query: str, limit: int) -> list[str]:
     """Ranked ids only: the benchmark's view of search."""
-    kb = _benchmark_kbs.setdefault(str(index_dir), KnowledgeBase(Path(index_dir)))
     return [article_id for article_id, _ in rank(kb, read_query(query), limit)]
-
-
-_benchmark_kbs: dict[str, KnowledgeBase] = {}

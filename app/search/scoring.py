@@ -11,14 +11,11 @@ operations: no term is read through Whoosh, even the first time.
 from __future__ import annotations
 
 import math
-import threading
-import weakref
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from app.search.arrays import K1, Postings
-from app.search.whoosh_postings import index_folder
+from app.search.readers import KnowledgeBase
 
 __all__ = ["FIELDS", "K1", "MAX_TERMS", "Postings", "QueryParts", "best", "bm25", "postings_of",
            "warm"]
@@ -37,46 +34,17 @@ FIELDS: dict[str, tuple[float, float, float]] = {
 MAX_TERMS = 24  # per field: the rarest words of a long paste are the ones that count
 
 
-_postings: dict[tuple, Postings] = {}
-_postings_lock = threading.Lock()
-_of_searcher: weakref.WeakKeyDictionary[Searcher, Postings] = weakref.WeakKeyDictionary()
+def postings_of(kb: KnowledgeBase) -> Postings:
+    """The arrays of the segments this request reads, shared by the process's threads;
+    a new set when the index changed (`KnowledgeBase.derived`)."""
+    return kb.derived("postings", lambda: Postings(
+        kb.searcher(), {name: b for name, (_, b, _) in FIELDS.items()}))
 
 
-def postings_of(searcher: Searcher) -> Postings:
-    """The arrays of the searcher's segments, shared by the process's threads; a new
-    set when the index changed (the key names the same index as
-    `KnowledgeBase.identity()`: its folder and its segments with their deletions).
-    A searcher's segments never change: its set is remembered with it, since a query
-    asks a dozen times."""
-    found = _of_searcher.get(searcher)
-    if found is None:
-        found = _of_searcher[searcher] = _postings_for(searcher)
-    return found
-
-
-def warm(searcher: Searcher) -> None:
+def warm(kb: KnowledgeBase) -> None:
     """Have the process's postings ready before its first query (a worker that has
     just started or was recycled answers it as fast as its thousandth)."""
-    postings_of(searcher).warm(list(FIELDS))
-
-
-def _postings_for(searcher: Searcher) -> Postings:
-    reader = searcher.reader()
-    key = (str(index_folder(searcher)), *(
-        (leaf.segment().segment_id() if leaf.segment() else id(leaf), offset,
-         leaf.doc_count_all(), leaf.doc_count())
-        for leaf, offset in reader.leaf_readers()
-    ))
-    found = _postings.get(key)
-    if found is None:
-        with _postings_lock:
-            found = _postings.get(key)
-            if found is None:
-                if len(_postings) >= 2:  # an older generation nobody reads any more
-                    _postings.pop(next(iter(_postings)))
-                found = _postings[key] = Postings(
-                    searcher, {name: b for name, (_, b, _) in FIELDS.items()})
-    return found
+    postings_of(kb).warm(list(FIELDS))
 
 
 class QueryParts:
@@ -95,7 +63,7 @@ class QueryParts:
         return found
 
 
-def bm25(searcher: Searcher, terms: dict[str, dict[str, float]],
+def bm25(kb: KnowledgeBase, terms: dict[str, dict[str, float]],
          asked: QueryParts | None = None) -> np.ndarray:
     """Every article's score for the weighted terms of each field (0: no match).
 
@@ -103,13 +71,13 @@ def bm25(searcher: Searcher, terms: dict[str, dict[str, float]],
     there and is skipped (it still counts in the title); of a long paste only the
     rarest MAX_TERMS words of each field are scored.
     """
-    postings = postings_of(searcher)
+    postings = postings_of(kb)
     asked = asked or QueryParts(postings)
     size = max(postings.size, 1)
     scores = np.zeros(postings.size, dtype=np.float64)
     for fieldname, weights in terms.items():
         boost, _, max_share = FIELDS[fieldname]
-        found = [(postings.frequency(searcher, fieldname, text), text, weight)
+        found = [(postings.frequency(None, fieldname, text), text, weight)
                  for text, weight in weights.items()]
         found = [term for term in found if 0 < term[0] <= max_share * size]
         if len(found) > MAX_TERMS:

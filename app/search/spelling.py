@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.search.readers import KnowledgeBase
+from app.search.readers import Answers, KnowledgeBase
 from app.text.analysis import stems
 
 MAX_CORRECTIONS = 3
@@ -16,9 +16,7 @@ CONTRACTIONS_TYPED = frozenset({
     "theyre", "youve", "theyve", "youll",
 })
 
-# (index identity, word) -> correction or None: "did you mean" answers per index.
-_CORRECTIONS: dict[tuple[str, str], str | None] = {}
-CACHE_SIZE = 10_000
+CACHE_SIZE = 10_000  # "did you mean" answers (word -> correction or None) kept per index
 
 
 def spelling_fixes(kb: KnowledgeBase, text: str, codes: list[str]) -> list[tuple[str, str]]:
@@ -64,10 +62,12 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
     itself a slip some articles share: then only a word of another stem, used many
     times as often (`recieve` is `receive`), corrects it.
     """
+    answers = kb.derived("corrections", lambda: Answers[str | None](CACHE_SIZE))
+    return answers.answer(word, lambda: _worked_out_correction(kb, word))
+
+
+def _worked_out_correction(kb: KnowledgeBase, word: str) -> str | None:
     searcher = kb.searcher()
-    key = (kb.identity(), word)
-    if key in _CORRECTIONS:
-        return _CORRECTIONS[key]
     seen = kb.store().word_frequencies([word]).get(word, 0)
     chosen: tuple[bool, int, str] | None = None
     # A word articles use is no slip: most typed words are, and their few hundred
@@ -87,10 +87,7 @@ def _correction(kb: KnowledgeBase, word: str) -> str | None:
         if in_body > 3 and (chosen[1] < KNOWN_STEM_RATIO * in_body
                             or stems(chosen[2]) == stem):
             chosen = None
-    if len(_CORRECTIONS) > CACHE_SIZE:
-        _CORRECTIONS.clear()
-    _CORRECTIONS[key] = chosen[2] if chosen else None
-    return _CORRECTIONS[key]
+    return chosen[2] if chosen else None
 
 
 def _one_edit(word: str) -> set[str]:

@@ -155,21 +155,8 @@ class _Lexicon:
             self.titles[number]))[:limit]
 
 
-_lexicons: dict[str, _Lexicon] = {}
-_lock = threading.Lock()
-
-
 def _lexicon(kb: KnowledgeBase) -> _Lexicon:
-    identity = kb.identity()
-    found = _lexicons.get(identity)
-    if found is None:
-        with _lock:
-            found = _lexicons.get(identity)
-            if found is None:
-                found = _Lexicon(kb)
-                _lexicons.clear()  # one index at a time is served
-                _lexicons[identity] = found
-    return found
+    return kb.derived("suggestion lists", lambda: _Lexicon(kb))
 
 
 def prepare(kb: KnowledgeBase) -> None:

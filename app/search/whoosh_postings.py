@@ -12,7 +12,7 @@ When the names are missing (another codec, postings inlined in the term info, a 
 Whoosh) it reads through the public matcher instead: the same answer, slower. That
 fallback is not silent: `TermPostings.fast` says which way was taken,
 `slow_reads` counts the slow reads of this process, and the first one is logged.
-tests/test_whoosh_postings.py checks, on the pinned whoosh3, that the fast path is
+tests/search/test_whoosh_postings.py checks, on the pinned whoosh3, that the fast path is
 taken and returns what the public matchers return.
 """
 

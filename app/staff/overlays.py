@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.activity.breaker import DatabaseUnavailableError
 from app.activity.database import ensure_schema
 from app.query.typed import Query
 from app.search.shaping import Shaping
@@ -121,33 +122,50 @@ class LiveOverlays:
     """A process's copy of the overlays, checked against the counter now and then."""
 
     def __init__(self, engine: Engine, check_seconds: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 guard: Callable[[Callable[[], Overlays | None]], Overlays | None] | None = None
+                 ) -> None:
         self.engine = engine
         self.check_seconds = check_seconds
         self.clock = clock
+        # The activity database's breaker (web/recording.py) in the app: a stalled
+        # database costs a check at most its deadline, and nothing while the circuit is open.
+        self.guard = guard or (lambda read: read())
         self._snapshot = Overlays()
         self._checked = float("-inf")
         self._lock = threading.Lock()
 
     def current(self) -> Overlays:
+        """The overlays as of the last check; a reader never waits for another's check."""
         if self.clock() - self._checked < self.check_seconds:
             return self._snapshot
-        with self._lock:
-            now = self.clock()
-            if now - self._checked < self.check_seconds:
-                return self._snapshot
-            self._checked = now
-            try:
-                ensure_schema(self.engine)
-                with self.engine.connect() as db:
-                    counter = version(db)
-                if counter != self._snapshot.version:
-                    self._snapshot = load(self.engine)
-            except SQLAlchemyError as error:
-                # Readers keep the last overlays (none before the first read) while the
-                # database is away: search and articles never fail for want of a note.
-                log.warning("help-desk overlays not refreshed: %s", error)
+        if not self._lock.acquire(blocking=False):
             return self._snapshot
+        try:
+            if self.clock() - self._checked >= self.check_seconds:
+                self._checked = self.clock()
+                self._refresh()
+            return self._snapshot
+        finally:
+            self._lock.release()
+
+    def _refresh(self) -> None:
+        try:
+            newer = self.guard(self._newer)
+        except (SQLAlchemyError, DatabaseUnavailableError) as error:
+            # Readers keep the last overlays (none before the first read) while the
+            # database is away: search and articles never fail for want of a note.
+            log.warning("help-desk overlays not refreshed: %s", error)
+            return
+        if newer is not None:
+            self._snapshot = newer
+
+    def _newer(self) -> Overlays | None:
+        """The overlays when the change counter moved since the snapshot, else None."""
+        ensure_schema(self.engine)
+        with self.engine.connect() as db:
+            counter = version(db)
+        return load(self.engine) if counter != self._snapshot.version else None
 
     def changed(self) -> None:
         """This process just changed something: read it back on the next call."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.codes.labels import label
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, Query, read_query
 from app.staff.audit import RefusedError
 from app.text.analysis import stems
@@ -36,7 +36,7 @@ def words_key(text: str) -> str:
 def pin_key(text: str) -> PinKey:
     """The pin a text names; RefusedError when it names none (empty, only stop words)."""
     text = " ".join(str(text).split())[:MAX_QUERY_CHARS]
-    code = normalise(text) if text else None
+    code = as_code(text) if text else None
     if code is None and text:
         # "Error 0x800ccc0e", "HRESULT 0x800CCC0E": one code and only words that name codes.
         query = read_query(text)

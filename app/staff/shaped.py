@@ -57,6 +57,25 @@ class ShapedSource:
     def tree(self, article: Article) -> Tree | None:
         return self.inner.tree(article)
 
+    # What the index knows of codes and words is not the help desk's to shape.
+    def near_codes(self, code: str) -> list[tuple[str, int]]:
+        return self.inner.near_codes(code)
+
+    def articles_using(self, words: list[str]) -> dict[str, int]:
+        return self.inner.articles_using(words)
+
+    def titles_with(self, word: str) -> int:
+        return self.inner.titles_with(word)
+
+    def pairs_of(self, first: str, second: str) -> int:
+        return self.inner.pairs_of(first, second)
+
+    def slips(self, query: Query) -> set[str]:
+        return self.inner.slips(query)
+
+    def vendor_words(self) -> frozenset[str]:
+        return self.inner.vendor_words()
+
 
 def lead_with_pin(state: State, overlays: Overlays) -> tuple[State, Pin | None]:
     """A walk just started for a query the help desk pinned an answer to: straight to

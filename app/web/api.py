@@ -11,14 +11,16 @@ from flask import Blueprint, abort, jsonify, request
 
 from app.articles.ids import article_id
 from app.codes.decode import decode
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import MAX_QUERY_CHARS, read_query
-from app.search.codes import articles_with_code
+from app.search.carriers import articles_with_code
 from app.search.results import search
 from app.search.suggest import MAX_TYPED, suggest
-from app.web.knowledge import get_kb
+from app.web.knowledge import article_or_404, get_kb
 from app.web.overlay import overlay_json, shaping_for, without_retired
 from app.web.presenters import (
+    FIRST_PAGE,
+    LAST_PAGE,
     article_json,
     code_json,
     code_url,
@@ -63,7 +65,7 @@ def search_articles():
     if len(text) > MAX_QUERY_CHARS:
         abort(400, description=f"q is longer than {MAX_QUERY_CHARS:,} characters.")
     limit = _whole_number("limit", 10, 1, MAX_LIMIT)
-    page = _whole_number("page", 1, 1, 10_000)
+    page = _whole_number("page", 1, FIRST_PAGE, LAST_PAGE)
     product = request.args.get("product", "").strip()
     query = read_query(text)
     found = search(get_kb(), query, page=page, per_page=limit,
@@ -87,22 +89,19 @@ def suggestions():
 
 @bp.get("/articles/<ident>")
 def article(ident: str):
-    identifier = article_id(ident.removeprefix("KB").removeprefix("kb"))
-    found = get_kb().store().get(identifier) if identifier else None
-    if found is None:
-        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    found = article_or_404(article_id(ident), ident)
     return jsonify({**article_json(found), **overlay_json(found.id)})
 
 
 @bp.get("/codes/<path:code>")
 def code(code: str):
-    canonical = normalise(code)
+    canonical = as_code(code)
     if canonical is None:
         abort(404, description=f"{code!r} is not an error code this site recognises.")
     limit = _whole_number("limit", 20, 1, MAX_LIMIT)
     found = articles_with_code(get_kb(), canonical, per_page=limit,
                                shaping=shaping_for(read_query(canonical)))
-    return jsonify(code_json(decode(canonical), found))
+    return jsonify(code_json(decode(canonical, written=code), found))
 
 
 @bp.get("/products")

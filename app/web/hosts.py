@@ -61,8 +61,6 @@ class PublicAddress:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("TRUSTED_PROXIES", 0)
-    app.config.setdefault("PUBLIC_URL", "")
     app.wsgi_app = PublicAddress(app.wsgi_app, str(app.config["PUBLIC_URL"] or ""))
     hops = int(app.config["TRUSTED_PROXIES"] or 0)
     if hops:

@@ -31,9 +31,9 @@ T = TypeVar("T", bound=_HasId)
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("STAFF_CHECK_SECONDS", 1.0)
     app.extensions["staff_overlays"] = LiveOverlays(
-        app.extensions["activity_engine"], float(app.config["STAFF_CHECK_SECONDS"]))
+        app.extensions["activity_engine"], float(app.config["STAFF_CHECK_SECONDS"]),
+        guard=app.extensions["activity_breaker"].call)
     app.add_template_global(helpdesk_note)
     app.add_template_global(retired_banner)
 

@@ -9,41 +9,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
     url_for,
 )
 from markupsafe import Markup
-from werkzeug.exceptions import BadRequest, HTTPException, TooManyRequests
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from app.activity.guard import FeedbackTokens, RateLimiter, new_nonce
+from app.activity.breaker import DatabaseUnavailableError
 from app.activity.log import MAX_COMMENT
-from app.articles.ids import article_id, permalink_for
+from app.articles.ids import ID_DIGITS, article_id, permalink_for
 from app.articles.model import Article
 from app.markup.highlight import decorate, query_terms
 from app.markup.kbtext import resolve_code_links
 from app.search.related import related_articles
-from app.web.activity import get_activity, rate_limiter
+from app.web.errors import DATABASE_RETRY_AFTER, database_unavailable
+from app.web.filters import thousands
+from app.web.forms import FormGuard
 from app.web.handover import handover
-from app.web.knowledge import get_kb
+from app.web.knowledge import article_or_404, get_kb
 from app.web.overlay import not_retired
-from app.web.presenters import code_url, pager
-from app.web.search import page_argument
+from app.web.presenters import code_url, page_argument, pager
+from app.web.recording import get_activity
 
 bp = Blueprint("pages", __name__)
 
-ID_IN_PATH = re.compile(r"^(?:kb/)?(?:\d{3}/)?(?:kb|q)?(\d{5,7})/?$", re.IGNORECASE)
+ID_IN_PATH = re.compile(rf"^(?:kb/)?(?:\d{{3}}/)?(?:kb|q)?({ID_DIGITS})/?$", re.IGNORECASE)
 PRODUCT_PAGE = 50
-CSRF_COOKIE = "kb_form"
+FEEDBACK_FORM = FormGuard(cookie="kb_form", path="/kb/", bucket="feedback")
 RELATED = 6
 # ids the article page itself uses, which no sub-heading may take
 PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", "comment",
@@ -52,21 +52,7 @@ PAGE_IDS = {"main", "toc-title", "related-title", "feedback", "feedback-title", 
 
 @bp.record_once
 def _set_up(state) -> None:
-    app = state.app
-    app.config.setdefault("FEEDBACK_RATE_LIMIT", 10)
-    app.config.setdefault("FEEDBACK_RATE_WINDOW", 60)
-    app.extensions["feedback_rate_limit"] = rate_limiter(
-        app, "feedback", int(app.config["FEEDBACK_RATE_LIMIT"]),
-        float(app.config["FEEDBACK_RATE_WINDOW"]))
-
-
-@bp.app_template_filter("thousands")
-def thousands(number: int) -> str:
-    return f"{number:,}"
-
-
-def _date_label(iso: str | None) -> str:
-    return date.fromisoformat(iso[:10]).strftime("%-d %b %Y") if iso else ""
+    FEEDBACK_FORM.install(state.app)
 
 
 @dataclass
@@ -83,10 +69,6 @@ def home():
     store = get_kb().store()
     return render_template("pages/home.html", products=store.products(),
                            total=store.count())
-
-
-def _tokens() -> FeedbackTokens:
-    return FeedbackTokens(current_app.config["SECRET_KEY"])
 
 
 def _canonical_redirect(identifier: str):
@@ -127,8 +109,7 @@ def article(folder: int, ident: str):
         abort(404, description=f"There is no article {identifier} in this knowledge base.")
     query = " ".join(request.args.get("q", "").split())[:200]
     sections, marked = _sections(found, query)
-    nonce = request.cookies.get(CSRF_COOKIE) or new_nonce()
-    response = Response(render_template(
+    return render_template(
         "pages/article.html",
         article=found,
         sections=sections,
@@ -137,16 +118,12 @@ def article(folder: int, ident: str):
         marked=marked,
         related=not_retired(related_articles(kb, found, limit=RELATED, similar=False)),
         more_related=f"{permalink_for(found.id)}related",
-        token=_tokens().issue(found.id, nonce),
+        token=FEEDBACK_FORM.token(found.id),
         thanks=request.args.get("thanks") == "1",
         max_comment=MAX_COMMENT,
         handover=handover(f"Read article {found.id}: {found.title}\nThis page: {request.url}",
                           f"Help needed: {found.id} {found.title}", request.url),
-    ))
-    if request.cookies.get(CSRF_COOKIE) != nonce:
-        response.set_cookie(CSRF_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
-                            samesite="Lax", secure=request.is_secure, path="/kb/")
-    return response
+    )
 
 
 @bp.post("/kb/<int:folder>/<ident>/feedback")
@@ -156,17 +133,12 @@ def feedback(folder: int, ident: str):
     if identifier is None or get_kb().store().path_of(identifier) is None:
         abort(404, description=f"There is no article {ident!r} to give feedback on.")
     back = permalink_for(identifier) + "#feedback"
-    problem = _tokens().check(request.form.get("token", ""), identifier,
-                              request.cookies.get(CSRF_COOKIE))
+    problem = FEEDBACK_FORM.problem(identifier)
     if problem:
         raise _not_saved(BadRequest(f"Your feedback was not saved. {problem}"), back)
-    limiter: RateLimiter = current_app.extensions["feedback_rate_limit"]
-    client = request.remote_addr or "unknown"
-    if not limiter.allow(client):
-        wait = limiter.retry_after(client)
-        raise _not_saved(TooManyRequests(
-            f"Your feedback was not saved: too many votes from your address. "
-            f"Try again in {wait} seconds.", retry_after=wait), back)
+    too_many = FEEDBACK_FORM.over_limit("Your feedback was not saved: too many votes")
+    if too_many:
+        raise _not_saved(too_many, back)
     helpful = request.form.get("helpful", "")
     if helpful not in {"yes", "no"}:
         raise _not_saved(BadRequest("Your feedback was not saved: choose Yes or No."), back)
@@ -174,8 +146,9 @@ def feedback(folder: int, ident: str):
     comment = request.form.get("comment", "").replace("\r\n", "\n").strip()
     if len(comment) > MAX_COMMENT:
         # Give the text back to edit rather than lose it.
-        problem = (f"Your feedback was not saved: the comment is {len(comment):,} characters "
-                   f"long and the limit is {MAX_COMMENT:,}. Shorten it and send it again.")
+        problem = (f"Your feedback was not saved: the comment is {thousands(len(comment))} "
+                   f"characters long and the limit is {thousands(MAX_COMMENT)}. Shorten it "
+                   "and send it again.")
         return render_template(
             "pages/feedback_retry.html", article=get_kb().store().get(identifier),
             token=request.form.get("token", ""), comment=comment, problem=problem,
@@ -183,6 +156,24 @@ def feedback(folder: int, ident: str):
         ), 400
     get_activity().record_vote(identifier, helpful == "yes", comment)
     return redirect(permalink_for(identifier) + "?thanks=1#feedback", code=303)
+
+
+@bp.errorhandler(DatabaseUnavailableError)
+def _database_away(error: DatabaseUnavailableError):
+    """A vote the database could not take: the form again, with the comment in it."""
+    article = None
+    if request.endpoint == "pages.feedback":
+        identifier = article_id(request.view_args.get("ident", "")) if request.view_args else None
+        article = get_kb().store().get(identifier) if identifier else None
+    if article is None:
+        return database_unavailable(error)
+    comment = request.form.get("comment", "").replace("\r\n", "\n").strip()[:MAX_COMMENT]
+    return render_template(
+        "pages/feedback_retry.html", article=article, token=request.form.get("token", ""),
+        comment=comment, max_comment=MAX_COMMENT, heading="Your feedback was not saved",
+        problem="Your feedback could not be saved: the database that keeps it is not "
+                "answering just now. Please try again in a minute.",
+    ), 503, {"Retry-After": str(DATABASE_RETRY_AFTER)}
 
 
 def _not_saved(error: HTTPException, back_url: str) -> HTTPException:
@@ -204,9 +195,7 @@ def feedback_form(folder: int, ident: str):
 def related(folder: int, ident: str):
     """Articles like this one: a page of its own, as finding them takes tens of ms."""
     identifier = article_id(ident)
-    found = get_kb().store().get(identifier) if identifier else None
-    if found is None:
-        abort(404, description=f"There is no article {ident!r} in this knowledge base.")
+    found = article_or_404(identifier, ident)
     if request.path != f"{permalink_for(identifier)}related":
         return redirect(f"{permalink_for(identifier)}related", code=301)
     return render_template("pages/related.html", article=found,
@@ -226,7 +215,7 @@ def product(slug: str):
         abort(404, description=f"{match.name} has {pages} page{'s' if pages > 1 else ''} "
                                "of articles.")
     articles = [
-        dict(item, url=permalink_for(item["id"]), date_label=_date_label(item["date"]))
+        dict(item, url=permalink_for(item["id"]))
         for item in store.articles_of_product(slug, (page - 1) * PRODUCT_PAGE, PRODUCT_PAGE)
     ]
     return render_template("pages/product.html", product=match, articles=articles, page=page,

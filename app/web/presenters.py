@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 
-from flask import request, url_for
+from flask import abort, request, url_for
 
 from app.articles.model import Article
 from app.codes.decode import DecodedCode
 from app.codes.labels import label
 from app.index.store import ProductCount
 from app.markup.kbtext import resolve_code_links
-from app.search.codes import CodeArticles
+from app.search.carriers import CodeArticles
 from app.search.results import Hit, SearchResults
 from app.search.suggest import Suggestion
 
@@ -128,7 +128,7 @@ def code_json(decoded: DecodedCode, found: CodeArticles) -> dict:
         "kind": decoded.kind,
         "label": decoded.label,
         "details": [{"name": name, "value": value} for name, value in decoded.details],
-        "url": absolute(code_url(decoded.canonical)),
+        "url": absolute(code_url(decoded.written or decoded.canonical)),
         "total": found.total,
         "articles": [article_summary_json(hit) for hit in found.hits],
     }
@@ -145,7 +145,7 @@ def product_json(product: ProductCount) -> dict:
 
 @dataclass(frozen=True)
 class SearchBox:
-    """What the search box on every page needs (see `app.web.search.search_box`)."""
+    """What the search box on every page needs (see `app.web.search_pages.search_box`)."""
 
     text: str  # what was searched, kept in the header's box
     max_chars: int  # the most a search reads (app.query.typed), the box's maxlength
@@ -160,6 +160,28 @@ class Pager:
     first_url: str
     previous_url: str | None
     next_url: str | None
+
+
+# Page numbers a URL may ask for, on every paged page and in the API: a page past the
+# results shows none, this only bounds what is parsed.
+FIRST_PAGE, LAST_PAGE = 1, 10_000
+PAGE_PROBLEM = f"The page number must be a whole number from {FIRST_PAGE} to {LAST_PAGE:,}."
+
+
+def page_number() -> int | None:
+    """The `page` argument, or None when it is not a page number."""
+    page = request.args.get("page", "1").strip() or "1"
+    if not page.isdigit() or not FIRST_PAGE <= int(page) <= LAST_PAGE:
+        return None
+    return int(page)
+
+
+def page_argument() -> int:
+    """The `page` argument; a 400 that says what a page number is when it is not one."""
+    page = page_number()
+    if page is None:
+        abort(400, description=PAGE_PROBLEM)
+    return page
 
 
 def pager(page: int, pages: int, url_of_page: Callable[[int | None], str]) -> Pager:

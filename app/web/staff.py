@@ -20,9 +20,9 @@ from app.staff.accounts import ROLES, list_accounts
 from app.staff.audit import actors, entries
 from app.staff.edits import MAX_NOTE, MAX_REASON
 from app.staff.overlays import Pin
-from app.web.activity import engine, get_activity
 from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays, shaping_for
+from app.web.recording import engine, get_activity
 from app.web.staff_auth import current_staff, private, staff_required
 from app.wizard.drafts import draft_tree
 

@@ -22,10 +22,10 @@ from app.authoring.editing import Reading, publish_fields, read_fields
 from app.authoring.files import AUTHORED_DIR
 from app.authoring.sandbox import warm
 from app.authoring.source import BODY_TEMPLATE, Fields, decompose, lines_of
-from app.codes.recognise import normalise
+from app.codes.recognise import as_code
 from app.query.typed import read_query
 from app.staff.audit import RefusedError
-from app.web.activity import engine
+from app.web.recording import engine
 from app.web.knowledge import get_kb
 from app.web.staff_auth import MAX_FORM_BYTES, current_staff, private, staff_required
 
@@ -135,7 +135,7 @@ def new():
     and `q` (what someone searched for: its codes join the article's)."""
     title = request.args.get("title", "")[:MAX_PREFILL]
     searched = " ".join(request.args.get("q", "").split())[:MAX_PREFILL]
-    codes = [code for code in (normalise(item) or item.strip() for item in
+    codes = [code for code in (as_code(item) or item.strip() for item in
                                request.args.get("codes", "")[:MAX_PREFILL]
                                .replace(",", "\n").splitlines()) if code]
     codes += [code for code in read_query(searched).codes if code not in codes]

@@ -47,7 +47,7 @@ from app.staff.accounts import (
     start_session,
     verify,
 )
-from app.web.activity import engine, rate_limiter
+from app.web.recording import engine, rate_limiter
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
@@ -66,8 +66,6 @@ class StaffSessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("STAFF_SSO_HEADER", "")
-    app.config.setdefault("STAFF_SSO_PROXIES", "127.0.0.1 ::1")
     app.config.update(SESSION_COOKIE_NAME="kb_staff", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax",
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))

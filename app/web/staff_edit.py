@@ -11,9 +11,9 @@ from flask import Blueprint, abort, redirect, request, url_for
 from app.articles.ids import article_id
 from app.staff import accounts, edits
 from app.staff.audit import RefusedError
-from app.web.activity import engine
 from app.web.knowledge import get_kb
 from app.web.overlay import live
+from app.web.recording import engine
 from app.web.staff import article_forms, render_article
 from app.web.staff_auth import current_staff, private, staff_required
 

@@ -31,7 +31,7 @@ from app.authoring.findings import tree_findings
 from app.authoring.follow import Follower
 from app.authoring.source import decompose
 from app.staff.audit import RefusedError
-from app.web.activity import engine, get_activity
+from app.web.recording import engine, get_activity
 from app.web.knowledge import get_kb
 from app.web.staff_articles import actor, base_of_form, exists
 from app.web.staff_auth import current_staff, private, staff_required
@@ -45,13 +45,12 @@ def init_app(app: Flask) -> None:
     """`AUTHORING_CHECK_SECONDS` (default 2; 0: off): how often each process checks
     the database for new publishes. An app under test (TESTING) never follows: its
     tests update the index themselves, and a real server is what follows."""
-    app.config.setdefault("AUTHORING_CHECK_SECONDS", 2.0)
     seconds = float(app.config["AUTHORING_CHECK_SECONDS"])
     if seconds <= 0 or app.testing:
         return
     app.extensions["authoring_follower"] = Follower(
         Path(app.config["KB_DIR"]), Path(app.config["INDEX_DIR"]),
-        database_url(app.config), seconds)
+        database_url(app.config["DATABASE_URL"], app.config["ACTIVITY_DB"]), seconds)
 
     @app.before_request
     def _follow() -> None:   # started by the first request: after gunicorn forked

@@ -8,39 +8,28 @@ redirects (so a reload never records twice).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
-from werkzeug.exceptions import TooManyRequests
 
-from app.activity.guard import FeedbackTokens, new_nonce
-from app.articles.ids import permalink_for
+from app.articles.ids import MENTIONED_ID, permalink_for
 from app.staff.shaped import ShapedSource, lead_with_pin
-from app.web.activity import get_activity, rate_limiter
+from app.web.forms import FormGuard
 from app.web.handover import Handover, handover
 from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays, shaped_source
-from app.wizard.engine import Step, answers_text, step, summary_text
-from app.wizard.state import State, parse_state
+from app.web.recording import get_activity
+from app.wizard.engine import next_screen
+from app.wizard.fixes import Fix
+from app.wizard.screen import WizardScreen, answers_text, summary_text
+from app.wizard.state import Screen, State, parse_state
 
 bp = Blueprint("troubleshoot", __name__)
-FORM_COOKIE = "kb_wizard_form"
+WIZARD_FORM = FormGuard(cookie="kb_wizard_form", path="/troubleshoot", bucket="wizard")
 FORM_SUBJECT = "wizard"          # what the outcome and "helpful" forms' tokens are for
 MAX_FORM_STATE = 4000            # a state is a query (1,000 characters) and a few answers
-
-ARTICLE_REFERENCE = re.compile(r"\bQ(\d{5,7})\b")
 
 
 def source() -> ShapedSource:
@@ -56,10 +45,10 @@ def api_url(state: State) -> str:
     return f"{url_for('api.troubleshoot')}?{urlencode(state.params())}"
 
 
-def current_step() -> Step:
+def current_screen() -> WizardScreen:
     state, notices = parse_state(request.args.items(multi=True))
     state, pin = lead_with_pin(state, get_overlays())
-    result = step(source(), state, notices)
+    result = next_screen(source(), state, notices)
     if pin is not None and result.fix is not None and result.fix.article.id == pin.article_id:
         result.reasons = [f"Recommended by your help desk for “{pin.typed}” ({pin.credit})."]
     return result
@@ -68,7 +57,7 @@ def current_step() -> Step:
 def _linked(text: str) -> Markup:
     """Text with each article number it mentions ("see Q185836") as a link."""
     out, position = [], 0
-    for match in ARTICLE_REFERENCE.finditer(text):
+    for match in MENTIONED_ID.finditer(text):
         out.append(escape(text[position:match.start()]))
         number = f"Q{int(match.group(1))}"
         out.append(Markup('<a href="{}">{}</a>').format(permalink_for(number), match.group()))
@@ -109,7 +98,8 @@ class CandidateView:
 class StepView:
     """Everything the step page shows, prepared so the template only displays."""
 
-    result: Step
+    result: WizardScreen
+    title: str                       # the page's title: the question, or what the screen is
     handover: Handover
     state_form: str                  # this step's state, for the outcome forms
     fix_form: str                    # the fix's own state, for "Yes, it works now"
@@ -117,29 +107,32 @@ class StepView:
     step_html: Markup
     node_html: Markup                # an authored tree node's steps from the article
     admin_action: str                # the step needs an administrator: what to ask for
-    not_fixed_url: str               # "No": the next step or article ("" ends the walk)
+    not_fixed: State | None          # "No": the next step or article (None ends the walk)
     not_fixed_label: str
+    heading: str                     # the hand-over's heading ...
+    lead: str                        # ... and what it says first
     referenced: list[tuple[str, str]]  # (article id, its fix in the wizard) a step points to
     candidates: list[CandidateView]
     fix_is_claimed: bool             # "Why X is the fix" only when the evidence says so
 
 
-def _step_view(result: Step) -> StepView:
+def _step_view(result: WizardScreen) -> StepView:
     link = url_for("troubleshoot.wizard", _external=True) + "?" + urlencode(
         result.state.params())
     fix = result.fix
-    heading, html, admin, not_fixed_url, not_fixed_label = "", Markup(""), "", "", ""
+    heading, html, admin, not_fixed, not_fixed_label = "", Markup(""), "", None, ""
     if fix is not None and fix.current is not None:
         heading = f"Try this ({fix.current.number} of {len(fix.steps)})"
         html = blocks_html(fix.current.blocks)
         admin = fix.current.admin_action
-    if fix is not None and fix.next_state is not None and fix.next_state.end != "no-match":
-        not_fixed_url = page_url(fix.next_state)
+    if fix is not None and fix.next_state is not None and fix.next_state.end != Screen.NO_MATCH:
+        not_fixed = fix.next_state
         not_fixed_label = ("No, try the next article" if fix.next_is_article
                            else "No, next thing to try")
     subject = "Help needed: " + (", ".join(result.codes) or result.state.query)
     return StepView(
         result=result,
+        title=_title(result),
         handover=handover(summary_text(result, link=link), subject, link),
         state_form=urlencode(result.state.params()),
         fix_form=urlencode(fix.state.params()) if fix else urlencode(result.state.params()),
@@ -148,21 +141,54 @@ def _step_view(result: Step) -> StepView:
         node_html=blocks_html(fix.node_steps) if fix is not None else Markup(""),
         admin_action=admin,
         referenced=_referenced(result),
-        not_fixed_url=not_fixed_url,
+        not_fixed=not_fixed,
         not_fixed_label=not_fixed_label,
+        heading=_handover_heading(result),
+        lead=_handover_lead(result),
         candidates=[CandidateView(c.id, c.title, c.url, round(c.weight * 100))
                     for c in result.candidates[:15]],
         fix_is_claimed=bool(result.evidence) or bool(result.state.article),
     )
 
 
-def _referenced(result: Step) -> list[tuple[str, str]]:
+def _handover_heading(result: WizardScreen) -> str:
+    if result.uncovered:
+        return f"This knowledge base has no articles about {' or '.join(result.uncovered)}"
+    if result.near and not result.candidates:
+        return f"No article carries {result.near[0].typed}"
+    if result.tried or result.fix:
+        return "Time to ask a person"
+    return "No article fits this: ask a person"
+
+
+def _handover_lead(result: WizardScreen) -> str:
+    if result.uncovered:
+        return ("Nothing here is about it, so a person at the help desk is the quickest "
+                "way to a fix.")
+    if result.near and not result.candidates:
+        return ("Check the code on your screen. These codes, one digit away, are in "
+                "articles:")
+    return ("The knowledge base has nothing more that fits what you entered. A person at "
+            "the help desk can take it from here.")
+
+
+def _title(result: WizardScreen) -> str:
+    if result.kind is Screen.QUESTION and result.question is not None:
+        return result.question.text
+    if result.kind is Screen.HANDOVER:
+        return _handover_heading(result)
+    if result.kind is Screen.FITS:
+        return "These might fit"
+    return f"{result.fix.article.id}: fix" if result.fix is not None else ""
+
+
+def _referenced(result: WizardScreen) -> list[tuple[str, str]]:
     """Articles the current step points to ("see Q185836"), each with a link that walks
     its fix in the wizard instead."""
     fix = result.fix
     if fix is None or fix.current is None:
         return []
-    found = dict.fromkeys(f"Q{int(m.group(1))}" for m in ARTICLE_REFERENCE.finditer(
+    found = dict.fromkeys(f"Q{int(m.group(1))}" for m in MENTIONED_ID.finditer(
         fix.current.text))
     return [(ref, page_url(result.state.at_fix(ref))) for ref in found
             if ref != fix.article.id][:3]
@@ -170,29 +196,17 @@ def _referenced(result: Step) -> list[tuple[str, str]]:
 
 @bp.record_once
 def _set_up(state) -> None:
-    app = state.app
-    app.extensions["wizard_rate_limit"] = rate_limiter(
-        app, "wizard", int(app.config.get("FEEDBACK_RATE_LIMIT", 10)),
-        float(app.config.get("FEEDBACK_RATE_WINDOW", 60)))
-
-
-def _tokens() -> FeedbackTokens:
-    return FeedbackTokens(current_app.config["SECRET_KEY"])
+    WIZARD_FORM.install(state.app)
 
 
 @bp.get("/troubleshoot")
 def wizard():
-    result = current_step()
-    if not result.state.query.strip():
+    result = current_screen()
+    if result.kind is Screen.START:
         return render_template("troubleshoot/start.html", notices=result.notices)
-    nonce = request.cookies.get(FORM_COOKIE) or new_nonce()
-    response = make_response(render_template(
+    return render_template(
         "troubleshoot/step.html", view=_step_view(result), result=result, page_url=page_url,
-        voted=request.args.get("voted"), token=_tokens().issue(FORM_SUBJECT, nonce)))
-    if request.cookies.get(FORM_COOKIE) != nonce:
-        response.set_cookie(FORM_COOKIE, nonce, max_age=7 * 24 * 3600, httponly=True,
-                            samesite="Lax", secure=request.is_secure, path="/troubleshoot")
-    return response
+        Screen=Screen, voted=request.args.get("voted"), token=WIZARD_FORM.token(FORM_SUBJECT))
 
 
 def _state_from_form() -> State:
@@ -202,16 +216,12 @@ def _state_from_form() -> State:
     raw = request.form.get("state", "")
     if len(raw) > MAX_FORM_STATE:
         abort(400, description="Nothing was saved: the form was too large.")
-    problem = _tokens().check(request.form.get("token", ""), FORM_SUBJECT,
-                              request.cookies.get(FORM_COOKIE))
+    problem = WIZARD_FORM.problem(FORM_SUBJECT)
     if problem:
         abort(400, description=f"Nothing was saved. {problem}")
-    limiter = current_app.extensions["wizard_rate_limit"]
-    client = request.remote_addr or "unknown"
-    if not limiter.allow(client):
-        wait = limiter.retry_after(client)
-        raise TooManyRequests(f"Nothing was saved: too many answers from your address. "
-                              f"Try again in {wait} seconds.", retry_after=wait)
+    too_many = WIZARD_FORM.over_limit("Nothing was saved: too many answers")
+    if too_many:
+        raise too_many
     state, _ = parse_state(parse_qsl(raw, keep_blank_values=True))
     if state.article and get_kb().store().path_of(state.article) is None:
         abort(400, description=f"Nothing was saved: there is no article {state.article}.")
@@ -224,7 +234,7 @@ def outcome():
     state = _state_from_form()
     if not state.query.strip():
         return redirect(url_for("troubleshoot.wizard"), code=303)
-    fixed = request.form.get("outcome") == "fixed"
+    fixed = request.form.get("outcome") == Screen.FIXED
     step_number = None
     if state.article and not state.at:
         step_number = state.step
@@ -232,7 +242,8 @@ def outcome():
         fixed=fixed, query=state.query, answers=answers_text(state),
         article_id=state.article, step=step_number,
     )
-    return redirect(page_url(state.ended("fixed" if fixed else "dead-end")), code=303)
+    return redirect(page_url(state.ended(Screen.FIXED if fixed else Screen.DEAD_END)),
+                    code=303)
 
 
 @bp.post("/troubleshoot/helpful")
@@ -247,7 +258,7 @@ def helpful():
 
 def api_step() -> dict:
     """`GET /api/troubleshoot`: the same step as the page, as stable JSON."""
-    result = current_step()
+    result = current_screen()
     view = _step_view(result)
     question = None
     if result.question is not None:
@@ -279,24 +290,34 @@ def api_step() -> dict:
                      "summary": view.handover.summary, "url": view.handover.url},
         "fits": [{"id": f.id, "title": f.title, "url": f.url, "symptom": f.symptom,
                   "next": api_url(f.state)} for f in result.fits],
+        "none_fit": api_url(result.none_fit) if result.none_fit else None,
+        "not_covered": result.uncovered,
+        "near_codes": [{"code": n.typed, "near": [
+            {"code": code, "articles": articles, "next": api_url(state)}
+            for code, articles, state in n.near]} for n in result.near],
+        "screen": str(result.kind),
         "questions_left": result.questions_left,
     }
-    fix = result.fix
-    if fix is not None and result.question is None:
-        data["fix"] = {
-            "article": fix.article.id,
-            "url": fix.article.permalink,
-            "symptom": fix.symptom,
-            "cause": fix.cause,
-            "step": fix.current.number if fix.current else None,
-            "steps": len(fix.steps),
-            "text": "\n".join(b.text or "\n".join(b.items) for b in fix.current.blocks)
-            if fix.current else (fix.node.text if fix.node else ""),
-            "node": fix.node.id if fix.node else None,
-            "choices": [{"label": c.label, "kind": c.kind, "next": api_url(c.state)}
-                        for c in fix.choices],
-            "not_fixed": api_url(fix.next_state) if fix.next_state else None,
-            "admin_action": fix.current.admin_action if fix.current else "",
-            "page": page_url(fix.state),
-        }
+    if result.fix is not None and result.question is None:
+        data["fix"] = _fix_json(result.fix)
     return data
+
+
+def _fix_json(fix: Fix) -> dict:
+    """A step of a fix, as `/api/troubleshoot` gives it."""
+    return {
+        "article": fix.article.id,
+        "url": fix.article.permalink,
+        "symptom": fix.symptom,
+        "cause": fix.cause,
+        "step": fix.current.number if fix.current else None,
+        "steps": len(fix.steps),
+        "text": "\n".join(b.text or "\n".join(b.items) for b in fix.current.blocks)
+        if fix.current else (fix.node.text if fix.node else ""),
+        "node": fix.node.id if fix.node else None,
+        "choices": [{"label": c.label, "kind": c.kind, "next": api_url(c.state)}
+                    for c in fix.choices],
+        "not_fixed": api_url(fix.next_state) if fix.next_state else None,
+        "admin_action": fix.current.admin_action if fix.current else "",
+        "page": page_url(fix.state),
+    }

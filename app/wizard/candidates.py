@@ -8,10 +8,9 @@ product, operating system).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from app.articles.facts import ACTIVITIES, Facts, activities_in
+from app.articles.facts import ACTIVITIES, Facts, activities_in, names_in_text
 from app.codes.labels import CODE_WORDS
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
@@ -37,14 +36,15 @@ class Candidate:
     codes_matched: int = 0
 
 
-def normalise(candidates: list[Candidate]) -> None:
+def rescale_weights(candidates: list[Candidate]) -> None:
+    """Weights rescaled to sum to 1, heaviest first (ties: search score, then id)."""
     total = sum(c.weight for c in candidates) or 1.0
     for candidate in candidates:
         candidate.weight /= total
     candidates.sort(key=lambda c: (-c.weight, -c.score, c.id))
 
 
-def label_of(facet: str, value: str, candidates: list[Candidate], facts: dict[str, Facts]
+def answer_label(facet: str, value: str, candidates: list[Candidate], facts: dict[str, Facts]
              ) -> str:
     """How an answer's key reads, as the candidates' facts word it."""
     if value == NOT_SURE:
@@ -75,17 +75,14 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     for facet in ("product", "os"):
         for candidate in candidates:
             for key, value in facts[candidate.id].values[facet].items():
-                # Case matters for one word ("Exchange" names a product, "exchange" is
-                # a word); a name of two words is a name however it is typed.
-                label = value.label
-                flags = re.IGNORECASE if " " in label.strip() else 0
-                if len(label) >= 4 and re.search(rf"(?<!\w){re.escape(label)}(?!\w)",
-                                                 query.text, flags):
+                # "excel says the file is locked" names Excel, "access denied" no
+                # program (app/articles/facts.py `names_in_text`).
+                if names_in_text(value.label, query.text):
                     said.setdefault(facet, set()).add(key)
     # A product named in the paste that is a prefix of a longer one named too
     # ("Outlook" inside "Outlook Express") is not separate evidence.
     if "product" in said:
-        labels = {k: label_of("product", k, candidates, facts).lower() for k in said["product"]}
+        labels = {k: answer_label("product", k, candidates, facts).lower() for k in said["product"]}
         said["product"] = {k for k in said["product"]
                            if not any(o != k and labels[k] in labels[o] for o in labels)}
     return said
@@ -97,7 +94,7 @@ def _said_label(facet: str, key: str, candidates: list[Candidate], facts: dict[s
         return PROTOCOLS.get(key, key.upper())
     if facet == "doing":
         return next(label for k, label, _ in ACTIVITIES if k == key)
-    return label_of(facet, key, candidates, facts)
+    return answer_label(facet, key, candidates, facts)
 
 
 def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
@@ -140,10 +137,10 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
                 candidate.weight *= PASTE_MISMATCH
         labels = sorted({_said_label(facet, k, candidates, facts) for k in keys})
         shown.append((FACETS[facet].name, ", ".join(labels)))
-    normalise(candidates)
+    rescale_weights(candidates)
     floor = candidates[0].weight * 0.01
     candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]
-    normalise(candidates)
+    rescale_weights(candidates)
     return candidates, shown, said
 
 
@@ -154,6 +151,14 @@ def _own_words(facts: Facts | None) -> set[str]:
     return set(stems(" ".join([facts.title,
                                *(v.label for v in facts.values["message"].values()),
                                *(v.label for v in facts.values["symptom"].values())])))
+
+
+def search_ranking(source: Source, query: Query) -> list[tuple[str, float]]:
+    """Search's own ranking of what was typed, as `candidates_for` asked for it (the
+    source keeps it for the session): a bare code is ranked as the code alone."""
+    if query.codes and not query.words_beside_codes:
+        return source.rank(read_query(" ".join(query.codes)), MAX_CANDIDATES)
+    return source.rank(query, RECALL)
 
 
 def candidates_for(source: Source, query: Query) -> list[tuple[str, float]]:

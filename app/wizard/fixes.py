@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from app.articles.facts import first_sentences
+from app.articles.ids import ID_DIGITS
 from app.articles.model import Article, Section
-from app.articles.sections import FIX_SECTIONS, symptom_section
+from app.articles.sections import FIX_SECTIONS, cause_section, symptom_section
+from app.articles.seen import sentences
 from app.articles.trees import TreeNode
 from app.markup.blocks import Block
 from app.text.slugs import clip
@@ -19,14 +21,35 @@ METHOD_CUE = re.compile(r"(following (methods|steps|ways)|one of the following|m
 # A paragraph that only introduces what follows ("To resolve this issue:").
 LEAD_IN_CHARS = 120
 # A step that only points elsewhere ("For more information, see Q185836").
-REFERENCE = re.compile(r"\b(Q\d{5,7}|article|for more information|see the following)\b", re.I)
+REFERENCE = re.compile(rf"\b(Q{ID_DIGITS}|article|for more information|see the following)\b",
+                       re.I)
 REFERENCE_CHARS = 240
-# What only an administrator can do: said so, and handed over instead of "Did this fix it?".
+# What only an administrator can do, or should: changing the system (the registry,
+# DNS and network settings, service packs and fixes, reinstalling, disks and BIOS,
+# servers and domains). Said so, and handed over instead of "Did this fix it?".
 ADMIN_WORDS = re.compile(
     r"\b(administrator|admin|on the (?:exchange )?server computer|server service pack|"
     r"upgrade (?:to|the) (?:microsoft )?(?:exchange|windows nt|sql|sms|proxy) server|"
-    r"domain controller|user manager for domains|exchange administrator program)\b", re.I)
-
+    r"domain controller|user manager for domains|exchange administrator program|"
+    r"registry|regedit(?:32)?(?:\.exe)?|hkey_\w+|"
+    r"dns|wins|tcp/ip|ip address|subnet mask|default gateway|gateway tab|bindings tab|"
+    r"network (?:icon|settings|protocol|adapter|configuration)|double-click network|"
+    r"service pack|hotfix|hot fix|the (?:latest )?fix|qfe|"
+    r"reinstall\w*|uninstall\w*|remove and (?:then )?reinstall|"
+    r"bios|cmos|fdisk|format (?:the|your) (?:hard )?(?:disk|drive)|partition|"
+    r"system\.ini|win\.ini|config\.sys|autoexec\.bat|device manager|"
+    r"group policy|system policy|policy editor)\b", re.I)
+ADMIN_ACTION_CHARS = 200
+NOTICE = re.compile(r"^(warning|important|caution|note)\b", re.I)
+# "To work around this problem, disable the Guest account:" names the action...
+LEAD_IN = re.compile(r"^(to (resolve|work around|correct|fix|avoid) th(is|ese) \w+,?\s*|"
+                     r"to do this,?\s*)", re.I)
+# ...unless it only says that steps follow.
+GENERIC_LEAD = re.compile(r"\b(follow|following|these steps|as follows)\b", re.I)
+CONFIRMED = re.compile(r"^microsoft has confirmed\b", re.I)
+DOING = re.compile(r"\b(obtain|install|apply|reinstall|remove|uninstall|change|edit|modify|"
+                   r"set|add|delete|upgrade|disable|enable|configure|restart|start|open|"
+                   r"use|type|run)\b", re.I)
 @dataclass(frozen=True)
 class FixStep:
     number: int
@@ -40,10 +63,31 @@ class FixStep:
 
     @property
     def admin_action(self) -> str:
-        """What to ask an administrator to do, when only one can take this step."""
+        """What to ask an administrator to do, when this step changes the system (the
+        marker the screen reads to send the person to the hand-over): the step's
+        heading or its lead-in when they name the change, else its first sentence
+        that says to do it."""
         if not ADMIN_WORDS.search(self.text):
             return ""
-        return first_sentences(self.text, 200)
+        return clip(_admin_action(self.blocks), ADMIN_ACTION_CHARS)
+
+
+def _admin_action(blocks: tuple[Block, ...]) -> str:
+    heading = next((b.text for b in blocks if b.kind == "heading"), "")
+    if ADMIN_WORDS.search(heading):
+        return heading
+    lead = blocks[0].text if blocks[0].kind == "para" and blocks[0].text.endswith(":") else ""
+    lead = LEAD_IN.sub("", lead).rstrip(":").strip()
+    if lead and not GENERIC_LEAD.search(lead):
+        return lead[:1].upper() + lead[1:]
+    lines = [line for b in blocks if b.kind in ("para", "steps", "bullets")
+             for line in (b.text, *b.items) if not NOTICE.match(line)]
+    said = [s for line in lines for s in sentences(line)
+            if ADMIN_WORDS.search(s) and not CONFIRMED.match(s)]
+    named = next((s for s in said if DOING.search(s)), said[0] if said else "")
+    if not named:
+        return heading or first_sentences(" ".join(lines), ADMIN_ACTION_CHARS)
+    return f"{heading.rstrip('.:')}: {named}" if heading else named
 
 
 @dataclass(frozen=True)
@@ -97,7 +141,13 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
             elif block.kind == "steps":
                 chunk.append(block)
                 following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
-                if following is None or following.kind != "pre":
+                if not _continues(block, following):
+                    close()
+            elif block.kind == "bullets" and chunk and chunk[-1].kind == "steps":
+                # The list an item introduces ("...and then do the following:").
+                chunk.append(block)
+                following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
+                if following is None or following.kind != "steps" or following.start == 1:
                     close()
             elif block.kind == "bullets" and chunk and chunk[-1].kind == "para" and (
                 METHOD_CUE.search(chunk[-1].text)
@@ -112,10 +162,26 @@ def fix_steps(article: Article, only: str | None = None) -> list[FixStep]:
                 chunk.append(block)
             else:
                 chunk.append(block)
-                if block.kind == "pre" and any(b.kind == "steps" for b in chunk):
+                numbered = [b for b in chunk if b.kind == "steps"]
+                following = section.blocks[index + 1] if index + 1 < len(section.blocks) else None
+                if block.kind == "pre" and numbered and not (
+                        following is not None and following.kind == "steps"
+                        and following.start == numbered[-1].start + len(numbered[-1].items)):
                     close()
         close()
     return [replace(s, number=n) for n, s in enumerate(_joined(steps), 1)]
+
+
+def _continues(steps: Block, following: Block | None) -> bool:
+    """Whether the block after a numbered list belongs to the same step: a box the last
+    item shows, the list an item introduces with a colon, or the numbering going on."""
+    if following is None:
+        return False
+    if following.kind == "pre":
+        return True
+    last = steps.items[-1] if steps.items else ""
+    return (following.kind in ("bullets", "steps") and last.rstrip().endswith(":")) or (
+        following.kind == "steps" and following.start == steps.start + len(steps.items))
 
 
 def _is_lead_in(step: FixStep) -> bool:
@@ -140,7 +206,9 @@ def _joined(steps: list[FixStep]) -> list[FixStep]:
         if _is_lead_in(step):
             pending = step.blocks
             continue
-        if out and _is_reference(step) and out[-1].anchor == step.anchor:
+        # A pointer to another article, or a box or table the step before refers to.
+        if out and out[-1].anchor == step.anchor and (
+                _is_reference(step) or all(b.kind == "pre" for b in step.blocks)):
             out[-1] = replace(out[-1], blocks=(*out[-1].blocks, *step.blocks))
             continue
         out.append(step)
@@ -177,7 +245,7 @@ def symptom_sentence(article: Article, limit: int = 160) -> str:
 
 def _summary(article: Article) -> tuple[str, str]:
     return (_lead_text(symptom_section(article), 200),
-            _lead_text(article.section("CAUSE"), 200))
+            _lead_text(cause_section(article), 200))
 
 
 def fix_for(source: Source, state: State, article: Article, remaining: list[Candidate],

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from app.articles.facts import Facts, Value
-from app.wizard.candidates import Candidate, normalise
+from app.wizard.candidates import Candidate, rescale_weights
 from app.wizard.facets import FACETS
 from app.wizard.state import NOT_SURE, OTHER, State
 
 MAX_OPTIONS = 7          # shown values; the rest become "Something else"
+MIN_SHARE = 0.03         # ...as do values held by less than this share of the weight
 STANDS_OUT = 0.7         # share of the weight at which the leader needs no more questions
 LEAD_RATIO = 6.0         # ...or this many times the weight of the runner-up
 MIN_GAIN = 0.12          # bits: a question that separates less is not worth asking
@@ -68,7 +69,12 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
                  ) -> list[tuple[str, str, list[tuple[Candidate, float]]]]:
     """(slug, label, [(candidate, kept weight factor)]) per option, "Something else" too."""
     values = _shown_values(facet, candidates, facts)
-    shown = values if len(values) <= MAX_OPTIONS + 1 else values[:MAX_OPTIONS]
+    # A value only the faintest candidates hold has little to do with the problem typed:
+    # it waits under "Something else".
+    total = sum(c.weight for c in candidates) or 1.0
+    kept = [value for value in values if value[2] >= MIN_SHARE * total]
+    shown = (kept if len(kept) == len(values) and len(kept) <= MAX_OPTIONS + 1
+             else kept[:MAX_OPTIONS])
     rest = len(values) > len(shown)
     shown_keys = {key for key, _, _ in shown}
     unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
@@ -98,7 +104,8 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
 def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     """Expected information gain (bits) of asking `facet`, over candidates' weights."""
     options = _option_sets(facet, candidates, facts)
-    if len(options) < 2:
+    # "Which program? Encarta / Something else" asks nothing a person can answer.
+    if sum(1 for key, _, _ in options if key != OTHER) < 2:
         return 0.0
     known = sum(1 for c in candidates if facts[c.id].values[facet])
     if known == 0:
@@ -130,7 +137,7 @@ def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dic
             out = []
             for candidate, factor in kept:
                 out.append(replace(candidate, weight=candidate.weight * factor))
-            normalise(out)
+            rescale_weights(out)
             return out
     # A value not shown among the options but held by some candidate still counts.
     held = [c for c in candidates if value in facts[c.id].values[facet]]
@@ -139,7 +146,7 @@ def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dic
         unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
         out += [replace(c, weight=c.weight * unknown) for c in candidates
                 if not facts[c.id].values[facet]]
-        normalise(out)
+        rescale_weights(out)
         return out
     return None
 
@@ -177,8 +184,6 @@ def question_for(facet_id: str, state: State, candidates: list[Candidate],
         text = "Which error code does the message show?"
     options = []
     for key, label, kept in _option_sets(facet_id, candidates, facts):
-        if facet_id == "version" and product_label and label.startswith(product_label + " "):
-            label = label[len(product_label) + 1:]
         # `articles`: the candidates this answer is true of. Those that say nothing on the
         # matter stay too, further down; "Something else" and "Not sure" list them.
         matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)

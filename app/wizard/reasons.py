@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.articles.facts import Facts
 from app.articles.model import Article
-from app.codes.labels import CODE_WORDS, label
+from app.codes.labels import CODE_WORDS
+from app.codes.labels import label as code_label
 from app.codes.recognise import codes_in
 from app.query.typed import Query
 from app.text.analysis import normal
@@ -34,7 +35,7 @@ def reasons_for(article: Article, facts: Facts, query: Query, answers: list[Answ
             if where is None:
                 where = next((s.title for s in article.sections if code in codes_in(s.text)),
                              None)
-            out.append(f"It carries the error code {label(code)} you entered"
+            out.append(f"It carries the error code {code_label(code)} you entered"
                        + (f", in its {where} section." if where else " (in its title)."))
     phrase = query.phrase
     quoted = False
@@ -50,13 +51,13 @@ def reasons_for(article: Article, facts: Facts, query: Query, answers: list[Answ
                        f"{_section_with(article, message.split()[0]) or 'text'}.")
             break
     for answer in answers:
-        if answer.value in (NOT_SURE,):
+        if answer.value in (NOT_SURE, OTHER):
             continue
+        # Only what matched: an article that says nothing about an answer is not
+        # excluded by it, which is no reason to call it the fix.
         value = facts.values[answer.facet].get(answer.value)
         if value:
             out.append(f"You answered {answer.name.lower()} “{answer.label}”: {value.source}.")
-        elif answer.value != OTHER:
-            out.append(f"It does not say which {answer.name.lower()}, so it stays in the running.")
     if not out and query:
         out.append("Its title and symptoms share the most words with what you entered.")
     return out

@@ -4,14 +4,17 @@ or the article store."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Protocol
 
 from app.articles.facts import Facts
 from app.articles.model import Article
 from app.articles.trees import Tree, tree_from_json
 from app.query.typed import Query
+from app.search.nearcodes import near_codes
 from app.search.readers import KnowledgeBase
 from app.search.results import rank
+from app.search.spelling import spelling_fixes
 
 
 class Source(Protocol):
@@ -27,12 +30,28 @@ class Source(Protocol):
 
     def tree(self, article: Article) -> Tree | None: ...
 
+    def near_codes(self, code: str) -> list[tuple[str, int]]: ...
+
+    # What the index knows of words: app/wizard/coverage.py's Vocabulary.
+    def articles_using(self, words: list[str]) -> dict[str, int]: ...
+
+    def titles_with(self, word: str) -> int: ...
+
+    def pairs_of(self, first: str, second: str) -> int: ...
+
+    def slips(self, query: Query) -> set[str]: ...
+
+    def vendor_words(self) -> frozenset[str]: ...
+
 
 RANK_CACHE_SECONDS = 60.0
 RANK_CACHE_SIZE = 512
 # (index identity, text, limit) -> (when, ranking). Every step of a session ranks
 # the same text again; the identity changes with every index update, deletes too.
 _RANKED: dict[tuple[str, str, int], tuple[float, list[tuple[str, float]]]] = {}
+VENDOR_SHARE = 0.25      # a word starting this share of the product names is the vendor's
+# index identity -> the words starting most of the archive's product names
+_VENDORS: dict[str, frozenset[str]] = {}
 
 
 class KnowledgeSource:
@@ -81,3 +100,32 @@ class KnowledgeSource:
         if row is None or row.tree is None or row.problems:
             return None
         return tree_from_json(row.tree)
+
+    def near_codes(self, code: str) -> list[tuple[str, int]]:
+        """Codes articles carry one slip away from `code`, which none carries."""
+        return [(near.code, near.articles) for near in near_codes(self.kb, code)]
+
+    def articles_using(self, words: list[str]) -> dict[str, int]:
+        return self.kb.store().word_frequencies(words)
+
+    def titles_with(self, word: str) -> int:
+        return self.kb.searcher().reader().doc_frequency("title", word)
+
+    def pairs_of(self, first: str, second: str) -> int:
+        """Articles whose title, symptoms or messages put the two stems side by side."""
+        return self.kb.searcher().reader().doc_frequency("pairs", f"{first}~{second}")
+
+    def slips(self, query: Query) -> set[str]:
+        """The typed words that did-you-mean corrects: slips, not names."""
+        return {typed.lower() for typed, _ in spelling_fixes(self.kb, query.text,
+                                                             list(query.codes))}
+
+    def vendor_words(self) -> frozenset[str]:
+        identity = self.kb.identity()
+        if identity not in _VENDORS:
+            names = [p.name for p in self.kb.store().products()]
+            first = Counter(name.split()[0].lower() for name in names if name.split())
+            _VENDORS.clear()
+            _VENDORS[identity] = frozenset(
+                word for word, count in first.items() if count >= VENDOR_SHARE * len(names))
+        return _VENDORS[identity]

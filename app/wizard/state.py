@@ -9,16 +9,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from app.articles.ids import article_id
 from app.query.typed import MAX_QUERY_CHARS
 from app.text.slugs import clip
 from app.wizard.facets import FACETS
 
 NOT_SURE = "not-sure"
-# How a walk ended: "fixed" or "dead-end" once the outcome was posted, "no-match" when
-# the person said none of the articles that might fit is theirs (the hand-over).
-ENDS = ("fixed", "dead-end", "no-match")
 OTHER = "something-else"
+
+
+class Screen(StrEnum):
+    """What the wizard shows, and how a walk ended (`end=` in its URL): one list for
+    the engine, the views and the templates."""
+
+    START = "start"                  # nothing entered yet: "What do you see?"
+    QUESTION = "question"            # the next question
+    FITS = "fits"                    # "These might fit": pick one by its symptom
+    FIX = "fix"                      # a step of an article's fix
+    HANDOVER = "handover"            # nothing (more) fits: ask a person
+    FIXED = "fixed"                  # end: the person said it works
+    DEAD_END = "dead-end"            # end: the person said nothing worked
+    NO_MATCH = "no-match"            # end: none of the articles offered is theirs
+
+
+ENDS = (Screen.FIXED, Screen.DEAD_END, Screen.NO_MATCH)
 
 
 @dataclass(frozen=True)
@@ -31,7 +47,7 @@ class State:
     section: str | None = None       # a tree sent the walk to this section's steps
     tried: tuple[str, ...] = ()
     ask: str | None = None           # re-ask this question (changing an answer)
-    end: str | None = None           # one of ENDS
+    end: Screen | None = None        # one of ENDS
 
     def params(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = [("q", self.query)]
@@ -68,11 +84,10 @@ class State:
         tried = self.tried if article in self.tried else (*self.tried, article)
         return State(self.query, self.answers, tried=tried)
 
-    def ended(self, how: str) -> State:
+    def ended(self, how: Screen) -> State:
         return replace(self, end=how)
 
 
-ARTICLE_ID = re.compile(r"^Q\d{5,7}$")
 # An answer as the facts key it (app/articles/facts.py): slugs of up to eight words
 # (some long: a message's identifiers), codes as they are written (DS_E_BUSY ->
 # ds_e_busy), "tcp/ip". Whether it fits is the engine's to say, against the candidates.
@@ -100,12 +115,12 @@ def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
                 notices.append(f"The answer “{clip(value, 40)}” could not be read; "
                                "that question is asked again.")
         elif key == "tried":
-            if ARTICLE_ID.match(value.upper()) and value.upper() not in tried:
-                tried.append(value.upper())
+            identifier = article_id(value)
+            if identifier and identifier not in tried:
+                tried.append(identifier)
         elif key == "article":
-            if ARTICLE_ID.match(value.upper()):
-                article = value.upper()
-            else:
+            article = article_id(value)
+            if article is None:
                 notices.append(f"“{clip(value, 40)}” is not an article number.")
         elif key == "step":
             if value.isdigit() and 1 <= int(value) <= 200:
@@ -119,7 +134,7 @@ def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
         elif key == "ask":
             ask = value if value in FACETS else None
         elif key == "end":
-            end = value if value in ENDS else None
+            end = Screen(value) if value in ENDS else None
         elif key in ("page",):
             continue
         # Other keys (tracking parameters and the like) are ignored silently.

@@ -30,14 +30,50 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Besides the repository's kb/: an article with what the archive's long articles have
+# (sub-headings, a table and a command wider than a phone, a list of codes), so the
+# pages are checked with them too. It shares no code or word with the 0x800CCC90 world.
+WIDE_ARTICLE = "Q900190"
+_COMMAND = ("rundll32 printui.dll,PrintUIEntry /ga /n\\\\labelserver01\\"
+            + "ZebraLabelPrinterQueueForTheWarehouseOnTheSecondFloorNextToTheLoadingBay" * 2)
+WIDE_ARTICLE_TEXT = f"""\
+---
+id: Q900190
+title: "Label printer spooler settings"
+products: [Windows Print Spooler]
+last_modified: 2005-03-07
+codes: ["ERROR-1797", "ERROR-1801", "ERROR-1804", "0x00000709"]
+---
+## Symptoms
+
+### On the print server
+
+The spooler refuses the queue and the event log lists one of these:
+
+| Code | Message | Logged in | Checked first |
+| ---- | ------- | --------- | ------------- |
+| 1797 | The printer driver is unknown | System log, PrintService | The driver package |
+| 1801 | The printer name is invalid | Application log, Spooler | The share name |
+
+### On the client
+
+```
+{_COMMAND}
+```
+
+## Resolution
+
+1. Remove the queue.
+2. Add it again with the driver from the server.
+"""
 
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The Flask app the live server runs, on an index of a copy of PROJECT_ROOT/kb
     (the same world as tests/conftest.py's `make_kb`, once per session)."""
-    kb = KB.of(tmp_path_factory.mktemp("live"), {}, with_repository_kb=True,
-               config={"SECRET_KEY": "browser-tests"})
+    kb = KB.of(tmp_path_factory.mktemp("live"), {WIDE_ARTICLE: WIDE_ARTICLE_TEXT},
+               with_repository_kb=True, config={"SECRET_KEY": "browser-tests"})
     try:
         yield kb.app
     finally:

@@ -22,7 +22,7 @@ from app.index.build import build_index
 from app.staff.accounts import add_account
 from tests.activity_db import backend_config
 from tests.browser.test_staff_browser import seconds_until, sign_in
-from tests.test_gunicorn import Server
+from tests.servers import Server
 
 PORTS = range(5800, 5900)  # this helper's range; the staff suite's is 5600-5699
 WITHIN = 10.0
@@ -78,7 +78,7 @@ def two_instances(tmp_path: Path):
                                   DATABASE_URL=settings["DATABASE_URL"],
                                   AUTHORING_CHECK_SECONDS="1", INDEX_REFRESH_SECONDS="1",
                                   ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
-        engine = create_engine(database_url(settings))
+        engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
         add_account(engine, "eve", "editor", "eve's password", actor="test")
         engine.dispose()
         yield [server.url for server in servers]

@@ -104,8 +104,60 @@ def test_keyboard_only_skip_link_then_search(page, live_server: str) -> None:
     expect(skip).to_be_visible()  # shown on focus
     outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none"  # visible focus
-    page.keyboard.press("/")
+    page.keyboard.press("Control+k")
     assert page.evaluate("document.activeElement.name") == "q"
+
+
+def test_a_bare_slash_is_no_shortcut(page, live_server: str) -> None:
+    """WCAG 2.1.4: a one-character shortcut fires when speech input types it; the
+    search box's shortcut needs a modifier (Ctrl+K, Cmd+K on a Mac) and says so."""
+    page.goto(live_server + ARTICLE)
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") != "q"
+    box = page.get_by_role("combobox", name=re.compile("Paste an error code"))
+    assert box.get_attribute("aria-keyshortcuts") == "Control+K Meta+K"
+    page.keyboard.press("Meta+k")
+    expect(box).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_wide_code_block_and_table_scroll_from_the_keyboard(browser, live_server: str,
+                                                              width: int) -> None:
+    from tests.browser.conftest import WIDE_ARTICLE
+
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/kb/900/{WIDE_ARTICLE}/")
+        code = page.locator(".kb-body pre")
+        expect(code).to_have_attribute("tabindex", "0")
+        expect(code).to_have_attribute("role", "region")
+        expect(code).to_have_attribute("aria-label", "Text in “Symptoms”, scrolls sideways")
+        code.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.kb-body pre').scrollLeft > 0")
+        table = page.get_by_role("table", name="Table in “Symptoms”, scrolls sideways")
+        if width == 390:  # four columns fit a desktop, not a phone
+            expect(table).to_have_attribute("tabindex", "0")
+        else:
+            assert page.locator(".kb-body table").get_attribute("tabindex") is None
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+def test_a_code_block_that_fits_is_no_tab_stop(page, live_server: str) -> None:
+    page.goto(live_server + ARTICLE)
+    pre = page.locator(".kb-body pre").first
+    assert pre.get_attribute("tabindex") is None and pre.get_attribute("role") is None
+
+
+def test_the_articles_code_links_are_big_enough_to_hit(page, live_server: str) -> None:
+    page.goto(live_server + ARTICLE)
+    for link in page.locator("aside.meta .codes a").all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 24, box
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -113,3 +113,63 @@ def test_arrow_keys_move_through_the_results(page, live_server) -> None:
     expect(links.nth(1)).to_be_focused()
     page.keyboard.press("ArrowUp")
     expect(links.nth(0)).to_be_focused()
+
+
+def _overlap(one: dict, other: dict) -> bool:
+    return not (one["x"] + one["width"] <= other["x"] or other["x"] + other["width"] <= one["x"]
+                or one["y"] + one["height"] <= other["y"]
+                or other["y"] + other["height"] <= one["y"])
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_wizard_button_works_while_suggestions_are_open(browser, live_server,
+                                                            width) -> None:
+    """The list used to cover "Troubleshoot step by step": a click there opened a
+    suggestion. Now it pushes the button down, and a click on it opens the wizard."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        box = page.get_by_role("combobox", name=re.compile("Paste an error code"))
+        box.press_sequentially("0x800cc", delay=20)
+        listbox = page.get_by_role("listbox")
+        expect(listbox.get_by_role("option").first).to_be_visible()
+        button = page.get_by_role("button", name="Troubleshoot step by step")
+        for control in (button, page.get_by_role("button", name="Search", exact=True)):
+            assert not _overlap(listbox.bounding_box(), control.bounding_box())
+        button.click()
+        page.wait_for_url(re.compile(r"/troubleshoot\?q=0x800cc$"))
+    finally:
+        context.close()
+
+
+def test_the_suggestions_close_when_the_person_leaves_the_box(page, live_server) -> None:
+    page.goto(live_server + "/")
+    box = page.get_by_role("combobox", name=re.compile("Paste an error code"))
+    listbox = page.get_by_role("listbox")
+    box.press_sequentially("0x800cc", delay=20)
+    expect(listbox).to_be_visible()
+    page.get_by_role("heading", name="Browse by product").click()  # a press elsewhere
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press("End")
+    box.press_sequentially("c", delay=20)
+    expect(listbox).to_be_visible()
+    box.press("Tab")  # to Search: still in the form, the list stays
+    expect(listbox).to_be_visible()
+    page.keyboard.press("Tab")  # to the wizard button
+    page.keyboard.press("Tab")  # out of the form
+    expect(listbox).to_be_hidden()
+
+
+def test_in_the_header_the_suggestions_cover_no_button_of_the_form(page, live_server) -> None:
+    page.goto(live_server + "/kb/198/Q198704/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("0x800cc", delay=20)
+    listbox = page.get_by_role("listbox")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    search = page.get_by_role("button", name="Search", exact=True)
+    assert not _overlap(listbox.bounding_box(), search.bounding_box())
+    box.press("Escape")
+    expect(listbox).to_be_hidden()

@@ -21,11 +21,11 @@ from app.activity.database import database_url
 from app.index.build import build_index
 from app.staff.accounts import add_account, get_account
 from tests.activity_db import backend_config
-from tests.test_gunicorn import Server
+from tests.servers import Server
 
 PORTS = range(5600, 5700)  # this suite's own servers listen here
 VISIBLE_WITHIN = 5.0
-# The hostile inputs of tests/test_pages.py's article, as a note.
+# The hostile inputs of tests/web/test_pages.py's article, as a note.
 HOSTILE_NOTE = (
     "<script>window.__ran = 'script'; alert('body')</script>\n\n"
     "<img src=x onerror=\"window.__ran = 'img'; alert(2)\">\n\n"
@@ -108,7 +108,7 @@ def two_instances(tmp_path: Path):
             servers.append(Server(tmp_path, index, kb_dir, 1, port=free_port(),
                                   DATABASE_URL=settings["DATABASE_URL"],
                                   ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
-        engine = create_engine(database_url(settings))
+        engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
         add_account(engine, "lea", "lead", "the lead's password", actor="test")
         engine.dispose()
         yield [server.url for server in servers]

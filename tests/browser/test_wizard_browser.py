@@ -29,7 +29,7 @@ def answer_and_walk_to_the_administrator(page) -> None:
     # A way to a person on every screen, closed until asked for.
     expect(page.get_by_text("Contact the help desk")).to_be_visible()
     expect(page.get_by_role("heading", name="Can you log on with Clear Text?")).to_be_visible()
-    page.get_by_role("link", name="No, it still fails").click()
+    page.get_by_role("button", name="No, it still fails").click()
     page.wait_for_url(re.compile(r"at=custom-recipient"))
     expect(page.locator(".fix-step").get_by_text(
         "The administrator checks for that custom recipient")).to_be_visible()
@@ -42,6 +42,11 @@ def test_from_the_home_page_to_the_administrators_step(page, live_server: str) -
     assert button.count() == 1, f"the home page has no '{WIZARD_BUTTON}' button"
     page.get_by_label("Paste an error code or message, or describe the problem").fill(
         "0x800CCC90")
+    # The suggestions that typing opens can cover the button (issue 18, the search
+    # box's part): closed as a person would, this test is about the walk that follows.
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("option").first).to_be_hidden()
     button.click()
     page.wait_for_url(re.compile(r"/troubleshoot\?q=0x800CCC90"))
     answer_and_walk_to_the_administrator(page)
@@ -113,8 +118,29 @@ def test_works_without_javascript(browser, live_server: str) -> None:
         page.get_by_label(re.compile("Paste the error code")).fill("0x800CCC90")
         page.get_by_role("button", name="Find the fix").click()
         page.get_by_role("link", name=re.compile(r"^0x800CCC18")).click()
-        page.get_by_role("link", name="No, it still fails").click()
+        page.get_by_role("button", name="No, it still fails").click()
         expect(page.locator(".fix-step").get_by_text(
         "The administrator checks for that custom recipient")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_fix_keeps_its_title_and_the_question_in_view(browser, live_server):
+    """390 px: the article's title and "Did this fix it?" both on the first screenful,
+    and "No, next thing to try" a button that Space presses."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/troubleshoot?q=0x800CCC90&code=0x800ccc0f")
+        expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+        expect(page.get_by_role("heading", name="Did this fix it?")).to_be_in_viewport()
+        expect(page.get_by_role("button", name="Yes, it works now")).to_be_in_viewport()
+        next_thing = page.get_by_role("button", name="No, next thing to try")
+        next_thing.focus()
+        page.keyboard.press("Space")
+        page.wait_for_url(re.compile(r"step=2"))
+        # Step 2 is the administrator's: its way out stays in view the same way.
+        expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+        expect(page.get_by_role("button", name="It is fixed now")).to_be_in_viewport()
     finally:
         context.close()

@@ -1,0 +1,260 @@
+"""What a person sees, as an article quotes it: the messages on their screen, whole,
+and sentences that say what happens to them. These are what the wizard offers as
+options, so each is read strictly: a title, a path, a line of code, a registry value,
+an event-log entry or a cut fragment is never offered as something a person sees.
+
+Measured by hand on a random sample of the options shown (benchmarks/option_sample.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from app.articles.ids import ID_DIGITS
+from app.articles.model import Article, Section
+from app.articles.sections import symptom_section
+from app.markup.blocks import Block
+
+MESSAGE_CHARS = 150      # a longer message is offered by its first sentences, if whole
+MAX_MESSAGES = 3
+SYMPTOM_CHARS = 120
+
+# A paragraph whose last sentence introduces the message a person sees on screen:
+# "you receive the following error message:", "an error message similar to the
+# following appears when you log on:", "the following dialog box is displayed:".
+SCREEN_WORDS = re.compile(
+    r"\b(error messages?|messages?|errors?|warnings?|dialog box(es)?|message box(es)?|"
+    r"blue screen|non-delivery report|NDR|prompt(ed)?|(is|are) displayed|appears?)\b", re.I)
+NOT_ON_SCREEN = re.compile(
+    r"\b(event logs?|event viewer|application log|system log|security log|log files?|"
+    r"\w+\.(log|txt|ini|bat|sys)|logged|logs|registry|knowledge base|web site|world wide web|"
+    r"internet location|download|type the following|the following (key|value|subkey|line|"
+    r"lines|code|command|commands|entry|entries|section|files?|folder|articles?|steps?|"
+    r"methods?)|(sample|example) code|code (sample|example)|syntax|script|output)\b", re.I)
+ALTERNATIVE = re.compile(r"^\s*(-?\s*or\s*-?|and)\s*:?\s*$", re.I)
+# Quoted in a sentence: `you receive the error message "Access is denied."`.
+QUOTED_AFTER_CUE = re.compile(
+    r"\b(?:message|error|warning|states|says|reads|displays|prompt)\b[^\"“]{0,30}"
+    r"[\"“]([^\"”]{6,300})[\"”]", re.I)
+
+# Whatever is not a message as a person sees it on screen.
+EVENT_LOG = re.compile(
+    r"(^Event \d+:)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|Type\s*:|"
+    r"Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)", re.I)
+REGISTRY = re.compile(r"\b(HKEY_|HKLM\b|HKCU\b|REG_(SZ|DWORD|BINARY|MULTI_SZ|EXPAND_SZ)\b|"
+                      r"Value name|Value data|Data type\s*:)", re.I)
+CODE_LINE = re.compile(
+    r"(^\s*[\w.$\[\]]+\s*=|[;{}]\s*$|^\s*(Dim|Private Sub|Public Sub|Sub|Function|Declare|"
+    r"#include|#define|SELECT|INSERT|DEVICE|COPY|DEL|ECHO|NET USE|REM)\b|\w\([^)]*\)\s*;|"
+    r"&\s*\w+\s*&|==|!=|//|/\*|;;|\bSELECT\b.*\bFROM\b|quotation marks|\w:\w+:\w|\w\(\)|"
+    r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
+    r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3})")
+REPEATED = re.compile(r"(?<!\S)(\S+(?: \S+){2,}) \1(?!\S)")     # a dialog's title read twice
+PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
+REFERENCE = re.compile(rf"^(Q{ID_DIGITS}\b|ARTICLE-ID|TITLE\s*:|https?:|www\.|"
+                       r"for more information|see\b|how to\b|howto\b)", re.I)
+CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on|by|from|"
+                 r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
+# A line that starts the way no message does: a fragment ("reference to an array"),
+# a dash or a bracket (a compiler's and a few programs' messages excepted).
+ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
+                       r".*\b([Yy]ou receive|[Tt]he following)\b")
+# A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
+# address, a book's title.
+NOT_A_SCREEN = re.compile(
+    r"\b(From|Sent|To|Subject|Cc):.*\b(From|Sent|To|Subject|Cc):|^\+OK\b|^[A-Z]:\\\S*>|^\S+$|"
+    r"\b(Messages|Guide|Reference|Tutorial|Manual)$|\w+ messages \(")
+# A blue screen: its code and parameters are what the person sees.
+STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
+# A title's tag: "XCLN: ErrMsg: ...", "PRB: ...".
+TAG_LINE = re.compile(r"^(PRB|FIX|INFO|BUG|DOC|HOWTO|SAMPLE|X[A-Z]{3}|OFF\d*|WD\d*|XL\d*|"
+                      r"ACC\d*|PPT\d*|OL\d*|FP\d*|W2K|WIN\d*):\s")
+
+
+# Ends of words that do not end a sentence: "Dr. Watson", "U.S. English", "Plus!".
+ABBREVIATION = re.compile(r"(\b(Dr|Mr|Mrs|Ms|No|vs|Inc|Corp|Ltd|etc|e\.g|i\.e)\.|\b[A-Z]\.[A-Z]\.|"
+                          r"\bPlus!)$")
+
+
+def sentences(text: str) -> list[str]:
+    """`text`'s sentences, whitespace collapsed; an abbreviation ends none."""
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split())):
+        if out and ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def shown_messages(article: Article) -> list[str]:
+    """The messages the article says a person sees, whole, in the order quoted: the
+    author's own (front matter) first, then those its text quotes after a cue."""
+    text = " ".join(" ".join(s.text.split()) for s in article.sections)
+    found = [m for m in article.messages if " ".join(m.split()) not in text]
+    for section in article.sections:
+        found.extend(_quoted_in(section))
+    out: list[str] = []
+    for message in found:
+        message = as_shown(message)
+        if message and message.lower() not in {m.lower() for m in out}:
+            out.append(message)
+    return out[:MAX_MESSAGES]
+
+
+def _quoted_in(section: Section) -> Iterator[str]:
+    """The text after each cue: the preformatted box, each item of a list of messages,
+    or the quotation in the cue's own sentence."""
+    cue: Block | None = None
+    for block in section.blocks:
+        if block.kind == "para" and ALTERNATIVE.match(block.text) and cue is not None:
+            continue
+        if cue is not None and block.kind == "pre":
+            boxes = [box for box in re.split(r"\n\s*\n|\n\s*-?or-?\s*\n", block.text)
+                     if box.strip()]
+            plural = re.search(r"messages|one of the following|errors\b", cue.text, re.I)
+            yield from boxes if plural else [" ".join(boxes)]
+        elif cue is not None and block.kind == "bullets" and re.search(
+                r"messages|one of the following", cue.text, re.I):
+            yield from block.items
+        if block.kind == "para":
+            yield from _quotations(block.text)
+        cue = block if block.kind == "para" and _is_cue(block.text) else None
+
+
+def _is_cue(text: str) -> bool:
+    last = sentences(text)[-1] if text.strip() else ""
+    return ((last.endswith(":") or bool(re.search(r"\b(following|similar to)\b", last, re.I)))
+            and bool(SCREEN_WORDS.search(last)) and not NOT_ON_SCREEN.search(last))
+
+
+def _quotations(text: str) -> Iterator[str]:
+    for sentence in sentences(text):
+        if SCREEN_WORDS.search(sentence) and not NOT_ON_SCREEN.search(sentence):
+            yield from QUOTED_AFTER_CUE.findall(sentence)
+
+
+def as_shown(message: str) -> str:
+    """`message` as an option, or "" when it is not something a person sees on screen.
+
+    A message longer than MESSAGE_CHARS is offered by its first sentences when they
+    end a sentence (what the dialog says first), never cut mid-way."""
+    message = " ".join(message.split())
+    if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
+        message = message[1:-1].strip()
+    if len(message) > MESSAGE_CHARS:
+        message = _leading_sentences(message, MESSAGE_CHARS)
+    if not message or not _reads_as_message(message):
+        return ""
+    return message
+
+
+def _leading_sentences(text: str, limit: int) -> str:
+    out = ""
+    for sentence in sentences(text):
+        if len(out) + len(sentence) + 1 > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if out.endswith((".", "!", "?")) else ""
+
+
+def _reads_as_message(message: str) -> bool:
+    words = re.findall(r"\b[A-Za-z][a-z]{2,}\b", message)
+    stop = STOP_SCREEN.match(message)
+    if (len(words) < 2 and not stop) or len(message) < 6:
+        return False
+    if (EVENT_LOG.search(message) or REGISTRY.search(message) or CODE_LINE.search(message)
+            or REFERENCE.match(message) or CUT.search(message) or TAG_LINE.match(message)):
+        return False
+    if (_unbalanced(message) or ODD_START.match(message) or NOT_A_SCREEN.search(message)
+            or _only_names(message) or REPEATED.search(message)):
+        return False
+    tokens = message.split()
+    paths = sum(1 for token in tokens if PATH_TOKEN.search(token))
+    if paths * 2 >= len(tokens):
+        return False
+    # A table or a listing: many numbers and few words.
+    numbers = len(re.findall(r"\b\d[\d,.:/-]*\b", message))
+    return numbers <= len(words) or bool(stop)
+
+
+def _only_names(message: str) -> bool:
+    """A name and nothing said about it ("Microsoft Exchange Server", "English
+    (Australian)"): no lower-case word, no sentence, no word of trouble."""
+    said = [w for w in re.findall(r"\b[a-z]{3,}\b", message)
+            if w not in ("for", "and", "the", "with", "from", "into")]
+    return not said and not message.endswith((".", "!", "?")) and not TROUBLE.search(message)
+
+
+TROUBLE = re.compile(r"\b(error|errors|fail\w*|not|invalid|cannot|can't|unable|denied|bad|"
+                     r"missing|wrong|exception|violation|abort\w*|fatal|illegal|full|busy|"
+                     r"unavailable|unknown|unexpected|overflow|corrupt\w*|incorrect)\b", re.I)
+
+
+def _unbalanced(message: str) -> bool:
+    """A quotation or a bracket opened and not closed: cut from a longer text."""
+    quotes = len(re.findall(r"(?<![A-Za-z])'|'(?![A-Za-z])", message))
+    return (message.count('"') % 2 == 1 or quotes % 2 == 1
+            or message.count("(") != message.count(")")
+            or message.count("[") != message.count("]"))
+
+
+NOTICE = re.compile(r"^(important|note|warning|caution|this (step-by-step )?article|"
+                    r"the information in this)\b", re.I)
+
+
+# What a person sees or was doing; a sentence without any of this states a fact.
+HAPPENS = re.compile(
+    r"(^(when|if|after|while|once|whenever|each time|every time) (you|a user|users|the user)\b"
+    r"|^(you|your|users?)\b|\b(you|users?) (may|might|can ?not|cannot|can't|are unable|"
+    r"receive|see|get|notice|experience|lose)\b"
+    r"|\b(may|might|does|do|did|will|can|could) not\b|\bcannot\b|\bcan't\b|\bno longer\b"
+    r"|\b(stops?|stopped) (responding|working)\b|\bhangs?\b|\b(crash|crashes|freezes?)\b"
+    r"|\bfails?\b|\bfailed\b|\berror\b|\bmissing\b|\bblank\b|\bincorrect(ly)?\b|\bwrong\b"
+    r"|\bgarbled\b|\bcorrupt(ed)?\b|\bdistorted\b|\bdisappears?\b|\bdisappearing\b"
+    r"|\bslow(ly)?\b|\bunexpected(ly)?\b|\b(is|are) (not )?(displayed|printed|truncated)\b"
+    r"|\btruncates?\b|\bunable\b|\bprompted\b|\binstead of\b)", re.I)
+NOT_HAPPENING = re.compile(
+    r"(^(note|important|warning|caution|summary|more information|the following|following|"
+    r"this (step-by-step )?(article|document|is|file)|these|microsoft (has|recommends|"
+    r"provides|offers)|for (more )?information|to |how |you can( now)?\b|you should|"
+    r"by default|in (previous|earlier) versions|it is possible|there is a|there are)"
+    r"|readme|\barticle\b|\bis designed\b|\benables?\b|\ballows? you\b|\bsupports?\b|"
+    r"\bprovides?\b|\bdescribes?\b|\bcontains information\b|\bhas not been tested\b|\?$"
+    # ...or leans on a sentence before it: "This problem does not occur when..."
+    r"|^(this|these|that|those|it|its|they|also|however|as a result|in addition|then|"
+    r"otherwise|regardless|typically|instead|again|here|such|both|and|but|or|so|therefore|"
+    r"because|since|thus|without|you might want|you must|no error|similarly|in other cases|"
+    r"currently|if you answer)\b|\byou (can|may want|want to)\b|\b(is|are) (stored|used to)\b|"
+    r"\bits own\b|\b(also|previous|above)\b|\b(click|clicks|choose|press) "
+    r"(ok|yes|no|cancel)\b|\bneed to\b|\bas a programmer\b|\bby itself\b|\b[A-Z]\.[A-Z]?\.?$"
+    r"|\b(this|that|these|the above|the same) (behavior|problem|issue|error|message|manner|"
+    r"symptom|situation|condition|case)s?\b|\bwhen this\b|^microsoft\b)", re.I)
+
+
+def symptom_option(article: Article) -> str:
+    """The first whole sentence of the symptoms that says what a person sees or was
+    doing, short enough to read as an option; "" when none does."""
+    for sentence in _symptom_sentences(symptom_section(article)):
+        if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
+                and sentence[:1].isupper()
+                and HAPPENS.search(sentence) and not NOT_HAPPENING.search(sentence)
+                and not CUT.search(sentence.rstrip(".!"))
+                and not re.search(r"\b(following|as follows|below)\b", sentence, re.I)):
+            return sentence
+    return ""
+
+
+def _symptom_sentences(section: Section | None) -> Iterator[str]:
+    """The opening sentence of the section's first paragraph that is not a notice
+    ("IMPORTANT: This article contains information about modifying the registry"):
+    an opening stands on its own, a later sentence leans on the ones before it."""
+    if section is None:
+        return
+    for block in section.blocks:
+        text = " ".join(block.text.split())
+        if block.kind != "para" or not text or NOTICE.match(text):
+            continue
+        yield sentences(text)[0].strip()
+        return
