@@ -47,7 +47,7 @@ from app.staff.accounts import (
     start_session,
     verify,
 )
-from app.web.recording import engine, rate_limiter
+from app.web.recording import breaker, engine, rate_limiter
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
@@ -107,7 +107,9 @@ def current_staff() -> Account | None:
     if "staff" not in g:
         g.staff = _sso_account()
         if g.staff is None and session.get("staff"):
-            g.staff = session_account(engine(), session["staff"])
+            # Bounded like every other read of the database: a stalled one is a 503.
+            signed_in, db = session["staff"], engine()
+            g.staff = breaker().call(lambda: session_account(db, signed_in))
     return g.staff
 
 
