@@ -25,8 +25,8 @@ from app.authoring.source import BODY_TEMPLATE, Fields, decompose, lines_of
 from app.codes.recognise import as_code
 from app.query.typed import read_query
 from app.staff.audit import RefusedError
-from app.web.recording import engine
 from app.web.knowledge import get_kb
+from app.web.recording import engine
 from app.web.staff_auth import MAX_FORM_BYTES, current_staff, private, staff_required
 
 bp = Blueprint("staff_articles", __name__, url_prefix="/staff")

@@ -31,8 +31,8 @@ from app.authoring.findings import tree_findings
 from app.authoring.follow import Follower
 from app.authoring.source import decompose
 from app.staff.audit import RefusedError
-from app.web.recording import engine, get_activity
 from app.web.knowledge import get_kb
+from app.web.recording import engine, get_activity
 from app.web.staff_articles import actor, base_of_form, exists
 from app.web.staff_auth import current_staff, private, staff_required
 from app.wizard.drafts import draft_tree

@@ -14,7 +14,7 @@ from app.activity.log import ActivityLog
 from app.authoring import versions
 from app.authoring.files import AUTHORED_DIR, materialise
 from app.index.build import build_index
-from app.wizard.engine import step
+from app.wizard.engine import next_screen
 from app.wizard.state import State
 from tests.conftest import FIXTURE_ARTICLES
 from tests.htmltools import parse
@@ -126,7 +126,7 @@ def test_published_it_is_found_first_and_the_wizard_walks_its_tree(world) -> Non
     assert found_ids(reader, "0x80042108")[0] == "Q900101"
     page = html_of(reader.get("/kb/900/Q900101/"))
     assert "Start the Volume Shadow Copy service." in page
-    assert step(world.source(), State("0x80042108")).fix.node.id == "service"
+    assert next_screen(world.source(), State("0x80042108")).fix.node.id == "service"
 
 
 def test_a_draft_is_only_the_authors_until_published(world) -> None:
@@ -242,7 +242,7 @@ def test_an_authored_articles_tree_is_published_as_a_version(world) -> None:
     assert done.status_code == 303
     assert versions.latest(engine_of(world.app), "Q900101").tree == TREE
     follow(world)
-    assert step(world.source(), State("0x80042108")).fix.node.id == "service"
+    assert next_screen(world.source(), State("0x80042108")).fix.node.id == "service"
 
 
 def test_kb_export_and_import_on_the_command_line(world, tmp_path) -> None:
