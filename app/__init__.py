@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         STAFF_SSO_HEADER="",
         STAFF_SSO_PROXIES="127.0.0.1 ::1",
         STAFF_CHECK_SECONDS=1.0,
+        AUTHORING_CHECK_SECONDS=2.0,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register(app: Flask) -> None:
     """Each area's extension, command and blueprint, in the order they lean on each
     other (the activity database before the staff layer that keeps its tables there)."""
+    from app.cli import authoring as authoring_cli
     from app.cli import commands
     from app.cli import staff as staff_cli
     from app.web import (
@@ -71,14 +73,17 @@ def _register(app: Flask) -> None:
         recording,
         search_pages,
         staff,
+        staff_articles,
         staff_auth,
         staff_edit,
+        staff_history,
         troubleshoot,
     )
 
     for area in (hosts, knowledge, recording, commands, overlay, staff_auth, staff_cli,
-                 errors, filters):
+                 authoring_cli, staff_history, errors, filters):
         area.init_app(app)
     for blueprint in (pages.bp, search_pages.bp, api.bp, staff.bp, staff.old, staff_auth.bp,
-                      staff_edit.bp, insights.bp, troubleshoot.bp, health.bp, images.bp):
+                      staff_edit.bp, staff_articles.bp, staff_history.bp, insights.bp,
+                      troubleshoot.bp, health.bp, images.bp):
         app.register_blueprint(blueprint)

@@ -16,7 +16,8 @@ HINT = ("PostgreSQL tests need a server: set TEST_DATABASE_URL=postgresql://user
         "(.ci/run installs Debian's postgresql and starts one)")
 TABLES = ("votes", "missed_searches", "outcomes", "daily_counts", "rate_events",
           "staff_accounts", "staff_sessions", "staff_notes", "staff_retired", "staff_reviews",
-          "staff_pins", "staff_audit", "insight_events", "insight_dismissed")
+          "staff_pins", "staff_audit", "authored_versions", "authored_articles",
+          "authored_drafts", "insight_events", "insight_dismissed")
 
 
 def postgres_url() -> str:

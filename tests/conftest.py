@@ -192,6 +192,7 @@ class KB:
                 "SECRET_KEY": "test",
                 "KB_DIR": str(self.kb_dir),
                 "INDEX_REFRESH_SECONDS": 0,
+                "AUTHORING_CHECK_SECONDS": 0,  # tests update the index themselves
                 "ACTIVITY_DB": str(self.root / "instance" / "activity.sqlite"),
                 **self.config,
                 "INDEX_DIR": str(self.index_dir),

@@ -21,7 +21,7 @@ import pytest
 from app import PROJECT_ROOT
 
 LAYERS = ["text", "codes", "images", "query", "markup", "articles", "index", "search",
-          "wizard", "activity", "staff", "insights", "web", "cli"]
+          "wizard", "activity", "staff", "authoring", "insights", "web", "cli"]
 ONLY_IMPORTS = {"activity": {"activity", "text"}}
 FLASK_LAYERS = {"web", "cli"}
 FLASK = {"flask", "werkzeug"}

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.index.build import build_index
+from app.index.build import Collect, build_index
 from app.index.disk import disk_full, reason
 from app.index.generations import IndexBusyError
 from app.index.runs import BuildReport
@@ -69,7 +69,7 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
 
         try:
             report = build_index(kb_dir, index_dir, rebuild=rebuild, procs=procs,
-                                 progress=progress)
+                                 progress=progress, collect=collect_authored())
         except (FileNotFoundError, IndexBusyError) as error:
             raise click.ClickException(str(error)) from None
         except Exception as error:
@@ -78,6 +78,19 @@ def index_command(rebuild: bool, procs: int, export_to: Path | None,
                 raise
             raise click.ClickException(disk_full_message(index_dir, full)) from None
     click.echo(format_report(report))
+
+
+def collect_authored() -> Collect:
+    """What the index run calls to write the published articles of the database into
+    KB_DIR/_authored before it scans (app/authoring/files.py). The command's own
+    engine: it may wait longer than a request."""
+    from app.activity.database import MAINTENANCE_TIMEOUT, database_url, make_engine
+    from app.authoring.files import materialise
+
+    config = current_app.config
+    database = make_engine(database_url(config["DATABASE_URL"], config["ACTIVITY_DB"]),
+                           MAINTENANCE_TIMEOUT)
+    return lambda kb_dir: materialise(database, kb_dir)
 
 
 def disk_full_message(index_dir: Path, error: BaseException) -> str:

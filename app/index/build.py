@@ -24,6 +24,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -53,6 +54,10 @@ from app.index.upkeep import WRITER_POOL_MB, compact, write_trees
 
 # Where a document went in a full build: (worker, segment, docnum).
 Place = tuple[int, int, int]
+# Files found: relative path -> (mtime_ns, size).
+Files = dict[str, tuple[int, int]]
+# What writes, under the run's lock, the files a run reads from elsewhere into kb_dir.
+Collect = Callable[[Path], object]
 
 
 def scan_kb(kb_dir: Path, suffix: str = ".md") -> dict[str, tuple[int, int]]:
@@ -76,11 +81,17 @@ def build_index(
     rebuild: bool = False,
     procs: int = 2,
     progress: Progress | None = None,
+    collect: Collect | None = None,
+    scope: str | None = None,
 ) -> BuildReport:
     """Build (new generation) or update (in place) the index of kb_dir.
 
-    `progress(done, total)` is called as files are processed. Raises IndexBusyError
-    when another run holds the index.
+    `progress(done, total)` is called as files are processed. `collect(kb_dir)` runs
+    under the lock before kb_dir is scanned: it writes the files the run reads from
+    elsewhere (the published articles of the database, app/authoring/files.py).
+    `scope` (a folder under kb_dir) limits an update's scan to it, other files taken as
+    the store recorded them: walking the archive's 60,000 folders was most of a run.
+    Raises IndexBusyError when another run holds the index.
     """
     started = time.perf_counter()
     kb_dir, index_dir = Path(kb_dir), Path(index_dir)
@@ -89,8 +100,10 @@ def build_index(
     with run_lock(index_dir):
         leftovers = len(remove_leftovers(index_dir))
         remove_unfinished(index_dir)
+        if collect is not None:
+            collect(kb_dir)
         try:
-            report = _build_locked(kb_dir, index_dir, rebuild, procs, progress)
+            report = _build_locked(kb_dir, index_dir, rebuild, procs, progress, scope)
         except BaseException:  # a full disk, say: give back what the run wrote, now
             remove_leftovers(index_dir)
             remove_unfinished(index_dir)
@@ -101,12 +114,32 @@ def build_index(
     return report
 
 
-def _build_locked(kb_dir: Path, index_dir: Path, rebuild: bool, procs: int,
-                  progress: Progress | None) -> BuildReport:
-    files = scan_kb(kb_dir)
-    trees = {path: state for path, state in scan_kb(kb_dir, TREE_FILE).items()
+def _sources(kb_dir: Path, scope: str | None = None, live: Path | None = None
+             ) -> tuple[Files, Files]:
+    """The article and tree files; with `scope` and a live generation, those under
+    scope as scanned and the others as the live store recorded them."""
+    prefix = f"{scope}/" if scope and live is not None else ""
+    root = kb_dir / prefix if (kb_dir / prefix).is_dir() else None
+    files = {prefix + path: state for path, state in scan_kb(root).items()} if root else {}
+    trees = {prefix + path: state for path, state in
+             (scan_kb(root, TREE_FILE) if root else {}).items()
              if Path(path).name == TREE_FILE or path.endswith(f".{TREE_FILE}")}
+    if prefix and live is not None:
+        store = ArticleStore(live)
+        try:
+            files.update({path: (state.mtime_ns, state.size) for path, state
+                          in store.file_states().items() if not path.startswith(prefix)})
+            trees.update({path: (row.mtime_ns, row.size) for path, row
+                          in store.tree_rows().items() if not path.startswith(prefix)})
+        finally:
+            store.close()
+    return files, trees
+
+
+def _build_locked(kb_dir: Path, index_dir: Path, rebuild: bool, procs: int,
+                  progress: Progress | None, scope: str | None = None) -> BuildReport:
     live = None if rebuild else _updatable(index_dir)
+    files, trees = _sources(kb_dir, scope, live[0] if live is not None else None)
     if live is None:
         return _rebuild(kb_dir, index_dir, files, trees, procs, progress)
     generation, ix = live

@@ -1,4 +1,4 @@
-"""The insights tables (migration 0004_insights creates them).
+"""The insights tables (migration 0005_insights creates them).
 
 `insight_events` holds one row per thing a visit did that tells the help desk something:
 a search and whether it found anything, a result followed, a wizard screen, a walk's

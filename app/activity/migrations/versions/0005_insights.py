@@ -2,8 +2,8 @@
 screens and ends, votes), indexed for the dashboards' reads by kind, walk and gap;
 the counts in daily_counts indexed by kind and day; and the gaps a lead dismissed.
 
-Revision ID: 0004_insights
-Revises: 0003_staff
+Revision ID: 0005_insights
+Revises: 0004_authoring
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_insights"
-down_revision = "0003_staff"
+revision = "0005_insights"
+down_revision = "0004_authoring"
 branch_labels = None
 depends_on = None
 
