@@ -132,6 +132,10 @@ class Integrity:
                 return f"the index {name} is damaged: its article store is unreadable ({error})"
             if expected is None or actual >= expected:
                 return None
+            if _wal_size(path) >= expected - actual:
+                # A checkpoint cut short by a killed run: the missing pages are still in
+                # the write-ahead log, which SQLite reads first. Not damage.
+                return None
             time.sleep(0.05 * (attempt + 1))
         return (f"the index {name} is damaged: {STORE_FILE} is cut short ({actual:,} bytes "
                 f"of {expected:,})")
@@ -143,6 +147,11 @@ class Integrity:
                 sizes = self._folders[folder] = _arrays_folder(folder)
             for path, expected in sizes.items():
                 actual = path.stat().st_size
+                if actual != expected:
+                    # An index run may have replaced the folder whole since its headers
+                    # were read: read them again before calling a file cut short.
+                    sizes = self._folders[folder] = _fresh_sizes(folder, sizes)
+                    expected = sizes.get(path, actual)
                 if actual != expected:
                     relative = path.relative_to(folder.parent.parent).as_posix()
                     return (f"the index {name} is damaged: {relative} is {actual:,} bytes, "
@@ -156,6 +165,23 @@ class Integrity:
             self._folders.pop(folder, None)
             return f"the index {name} is damaged: arrays/{folder.name} is unreadable ({error})"
         return None
+
+
+def _fresh_sizes(folder: Path, known: dict[Path, int]) -> dict[Path, int]:
+    """The folder's lengths read again from its headers; the known ones when a header is
+    itself cut short (the file is damaged either way)."""
+    try:
+        return _arrays_folder(folder)
+    except (OSError, ValueError):
+        return known
+
+
+def _wal_size(store: Path) -> int:
+    """The length of the store's write-ahead log, 0 when there is none."""
+    try:
+        return store.with_name(store.name + "-wal").stat().st_size
+    except OSError:
+        return 0
 
 
 def _previous(generation: Path) -> Path | None:
