@@ -8,9 +8,9 @@ refuse to map such an array (or the process dies on touching the missing pages),
 SQLite would answer "database disk image is malformed" halfway through a request.
 Each file says how long it must be: an array's `.npy` header gives its shape and
 type, the store's header its page size and page count. `Integrity` reads those
-headers once per folder and then compares sizes (a `stat` per file, at most every
-`every` seconds per process), so a generation is checked when a server first opens it
-and again while it serves it. When the live generation is damaged, the previous one
+headers once per folder and then compares sizes (a `stat` per file), so a generation
+is checked when a server process first opens it; a damaged one is looked at again at
+most every `every` seconds. When the live generation is damaged, the previous one
 (kept beside it by every swap, named in its `PREVIOUS` file) is served instead if it is
 sound; otherwise nothing is, and the message says what is damaged and how to mend it.
 """
@@ -97,7 +97,12 @@ class Integrity:
         with self._lock:
             now = time.monotonic()
             known = self._verdicts.get(generation)
-            if known is not None and now - known[0] < self.every:
+            # Sound once, sound for this process: the folder is checked when a worker
+            # opens it, not while index runs update it in place (a run killed mid-way
+            # leaves states SQLite and the arrays' readers handle, which a length check
+            # cannot tell from damage). A damaged verdict is looked at again every
+            # `every` seconds, so a mended generation is served again.
+            if known is not None and (known[1] is None or now - known[0] < self.every):
                 return known[1]
             verdict = self._check(generation)
             if verdict is not None and (known is None or known[1] != verdict):
