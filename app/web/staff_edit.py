@@ -6,6 +6,8 @@ again, the text given back, never a 5xx and never a silent overwrite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, redirect, request, url_for
 
 from app.articles.ids import article_id
@@ -60,62 +62,52 @@ def _refused(identifier: str, refused: RefusedError, text: str | None = None):
     return render_article(forms, refused.message, refused.status)
 
 
+def _change_article(ident: str, anchor: str, change: Callable[[str], object],
+                    text: str | None = None):
+    """One shape for every article form: the change is made, or refused with the page."""
+    identifier = _article(ident)
+    try:
+        change(identifier)
+    except RefusedError as refused:
+        return _refused(identifier, refused, text)
+    return _done(identifier, anchor)
+
+
 @bp.post("/articles/<ident>/note")
 @staff_required("agent")
 def save_note(ident: str):
-    identifier = _article(ident)
     text = request.form.get("text", "")
-    try:
-        edits.save_note(engine(), identifier, text, _revision(), actor=_actor(), exists=_exists)
-    except RefusedError as refused:
-        return _refused(identifier, refused, text)
-    return _done(identifier, "#note")
+    return _change_article(ident, "#note", lambda identifier: edits.save_note(
+        engine(), identifier, text, _revision(), actor=_actor(), exists=_exists), text)
 
 
 @bp.post("/articles/<ident>/note/remove")
 @staff_required("agent")
 def remove_note(ident: str):
-    identifier = _article(ident)
-    try:
-        edits.remove_note(engine(), identifier, _revision(), actor=_actor())
-    except RefusedError as refused:
-        return _refused(identifier, refused)
-    return _done(identifier, "#note")
+    return _change_article(ident, "#note", lambda identifier: edits.remove_note(
+        engine(), identifier, _revision(), actor=_actor()))
 
 
 @bp.post("/articles/<ident>/retire")
 @staff_required("editor")
 def retire(ident: str):
-    identifier = _article(ident)
-    try:
-        edits.retire(engine(), identifier, request.form.get("replacement", ""),
-                     request.form.get("reason", ""), actor=_actor(), exists=_exists)
-    except RefusedError as refused:
-        return _refused(identifier, refused)
-    return _done(identifier, "#retire")
+    return _change_article(ident, "#retire", lambda identifier: edits.retire(
+        engine(), identifier, request.form.get("replacement", ""),
+        request.form.get("reason", ""), actor=_actor(), exists=_exists))
 
 
 @bp.post("/articles/<ident>/unretire")
 @staff_required("editor")
 def unretire(ident: str):
-    identifier = _article(ident)
-    try:
-        edits.unretire(engine(), identifier, actor=_actor())
-    except RefusedError as refused:
-        return _refused(identifier, refused)
-    return _done(identifier, "#retire")
+    return _change_article(ident, "#retire", lambda identifier: edits.unretire(
+        engine(), identifier, actor=_actor()))
 
 
 @bp.post("/articles/<ident>/review")
 @staff_required("editor")
 def review(ident: str):
-    identifier = _article(ident)
-    try:
-        edits.set_review(engine(), identifier, request.form.get("due", ""), actor=_actor(),
-                         exists=_exists)
-    except RefusedError as refused:
-        return _refused(identifier, refused)
-    return _done(identifier, "#review")
+    return _change_article(ident, "#review", lambda identifier: edits.set_review(
+        engine(), identifier, request.form.get("due", ""), actor=_actor(), exists=_exists))
 
 
 @bp.post("/pins")

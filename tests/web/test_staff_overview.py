@@ -74,6 +74,8 @@ def test_feedback_counts_by_article_with_titles(staff, log) -> None:
     assert by_article[1][0].startswith("Q100003 Printer Prints Garbage") and by_article[1][1:] == [
         "1", "0", "0"]
     assert "2 yes, 1 no, 1 comments" in doc.find("main").text
+    latest = rows(doc.find("table", **{"aria-label": "Latest comments"}))
+    assert [row[:3] for row in latest] == [["Q100001", "No", "Step 2 is missing"]]
 
 
 def test_comments_are_shown_escaped(staff, log) -> None:
@@ -83,6 +85,8 @@ def test_comments_are_shown_escaped(staff, log) -> None:
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; did not work" in html
     assert "1 no" in parse(html).find("main").text
+    comments = rows(parse(html).find("table", **{"aria-label": "Comments, newest first"}))
+    assert [row[:2] for row in comments] == [["No", "<script>alert('x')</script> did not work"]]
 
 
 def test_feedback_of_a_bad_id_is_a_404(staff) -> None:
