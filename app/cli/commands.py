@@ -84,13 +84,27 @@ def collect_authored() -> Collect:
     """What the index run calls to write the published articles of the database into
     KB_DIR/_authored before it scans (app/authoring/files.py). The command's own
     engine: it may wait longer than a request."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.activity.database import MAINTENANCE_TIMEOUT, database_url, make_engine
-    from app.authoring.files import materialise
+    from app.authoring.files import AUTHORED_DIR, materialise
 
     config = current_app.config
-    database = make_engine(database_url(config["DATABASE_URL"], config["ACTIVITY_DB"]),
-                           MAINTENANCE_TIMEOUT)
-    return lambda kb_dir: materialise(database, kb_dir)
+    url = database_url(config["DATABASE_URL"], config["ACTIVITY_DB"])
+    database = make_engine(url, MAINTENANCE_TIMEOUT)
+
+    def collect(kb_dir: Path) -> None:
+        # The run must not fail for a database that is away: the folder still holds
+        # what the last run wrote, and every instance's follower catches up later.
+        try:
+            materialise(database, kb_dir)
+        except SQLAlchemyError as error:
+            cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            click.echo(f"warning: the database could not be read ({cause[:160]}); the "
+                       "help desk's published articles are indexed as the last run wrote "
+                       f"them in {Path(kb_dir) / AUTHORED_DIR}", err=True)
+
+    return collect
 
 
 def disk_full_message(index_dir: Path, error: BaseException) -> str:
