@@ -3,7 +3,9 @@ and the articles solved without the help desk) and the walks themselves.
 
 Every table has its CSV (`/staff/insights/<table>.csv`); every chart is SVG made on the
 server (app/insights/charts.py) beside the table with its numbers. The views only read
-the domain (app/insights) and render; dismissing a gap is audited.
+the domain (app/insights) and render; dismissing a gap is audited. Visits' events are
+written behind the pages (app/web/visits.py): each view first lets this process's
+queue be written (at most SETTLE_SECONDS), so what was just done shows.
 """
 
 from __future__ import annotations
@@ -25,15 +27,22 @@ from app.staff.audit import RefusedError
 from app.web.overlay import get_overlays
 from app.web.recording import engine
 from app.web.staff_auth import current_staff, private, staff_required
+from app.web.visits import background
 
 bp = Blueprint("insights", __name__, url_prefix="/staff/insights")
 bp.after_request(private)
+
+
+def _settle() -> None:
+    """Let this process's queued events be written before a lead reads them."""
+    background().wait_idle(SETTLE_SECONDS)
 
 CHARTS = (("fixed", "Walks fixed"), ("handed_over", "Walks handed over"),
           ("abandoned", "Walks abandoned"), ("helpful", "Searches ending at a helpful article"),
           ("share", "Share solved without the help desk (%)"))
 PERIOD_COLUMNS = ("label", "fixed", "handed_over", "abandoned", "helpful", "share")
 MAX_DAYS = 366
+SETTLE_SECONDS = 2.0
 WRITE_URL = "/staff/articles/new"   # the authoring pages' new article (issue 21)
 
 
@@ -81,6 +90,7 @@ def write_url(gap: Gap) -> str:
 @staff_required("lead")
 def dashboard():
     days = _days()
+    _settle()
     found = deflection(engine(), _now(), days)
     return render_template("staff/insights.html", staff=current_staff(), days=days,
                            found=found, charts=charts(found), gaps=gaps(engine(), _now(), _pins()),
@@ -94,6 +104,7 @@ def walks():
     end = request.args.get("end", "")
     if end and end not in ENDS:
         abort(400, description=f"end must be one of: {', '.join(ENDS)}.")
+    _settle()
     return render_template("staff/walks.html", staff=current_staff(), end=end, ends=ENDS,
                            walks=recent_walks(engine(), _now(), 200, end))
 
@@ -119,10 +130,11 @@ def _rows(table: str) -> tuple[list[str], list[list[object]]]:
     if table == "gaps":
         listed: list[Gap] = gaps(engine(), _now(), _pins(), limit=500)
         return (["gap", "hits", "this_week", "last_week", "no_results", "no_click",
-                 "handed_over", "not_helpful", "queries", "articles", "answered"],
+                 "handed_over", "not_helpful", "queries", "articles", "answered",
+                 "answered_by"],
                 [[g.label, g.hits, g.this_week, g.last_week, g.no_results, g.no_click,
                   g.handed_over, g.not_helpful, " | ".join(g.queries), " ".join(g.articles),
-                  g.answered] for g in listed])
+                  g.answered, g.answered_by] for g in listed])
     if table == "walks":
         ended: list[Walk] = recent_walks(engine(), _now(), 1000)
         return (["started", "query", "answers", "end", "where", "article", "tried", "screen"],
@@ -136,6 +148,7 @@ def _rows(table: str) -> tuple[list[str], list[list[object]]]:
 @bp.get("/<table>.csv")
 @staff_required("lead")
 def table_csv(table: str):
+    _settle()
     columns, rows = _rows(table)
     out = io.StringIO()
     writer = csv.writer(out)
