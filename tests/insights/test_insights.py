@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from app.activity.database import database_url, ensure_schema, make_engine
 from app.activity.log import ActivityLog
+from app.authoring.source import Fields, compose
+from app.authoring.tables import versions
+from app.authoring.versions import publish, remove
 from app.insights.charts import bar_chart
 from app.insights.deflection import deflection, week_of
 from app.insights.facts import prune
@@ -29,7 +32,7 @@ from app.insights.record import (
     now_text,
     record,
 )
-from app.insights.tables import events
+from app.insights.tables import TEXT_KINDS, TEXT_KINDS_SQL, events
 from app.insights.walks import recent_walks
 from app.staff.audit import entries
 from tests.activity_db import BACKENDS, backend_config
@@ -179,3 +182,59 @@ def test_the_chart_carries_its_numbers_and_escapes_its_labels() -> None:
     assert [(r.attrs["data-label"], r.attrs["data-value"]) for r in svg.find_all("rect")] == [
         ("2026-12-06", "2"), ("<b>", "0")]
     assert "<b>" not in bar_chart("x", "t", [("<b>", 1)])
+
+
+def publish_article(engine: Engine, identifier: str, title: str, codes: list[str],
+                    at_time: str, base: int = 0) -> None:
+    """An article as the authoring pages publish it, published at `at_time`."""
+    source = compose(Fields(id=identifier, title=title, codes=codes,
+                            body="## Symptoms\n\nIt fails.\n\n## Resolution\n\n1. Fix it.\n"))
+    made = publish(engine, identifier, source, "", base=base, author="lena", summary="",
+                   title=title)
+    with engine.begin() as db:
+        db.execute(update(versions).where(versions.c.id == made.id).values(at=at_time))
+
+
+def test_a_gap_nobody_hits_after_an_article_is_published_is_answered_by_it(engine) -> None:
+    record(engine, Event(MISS, "0x800ccc0e"), at(3))
+    record(engine, Event(MISS, "vpn drops every hour"), at(3))
+    record(engine, Event(MISS, "0x800ccc0f"), at(3))
+    # Written from the gap's link (its code, however spelled) and from a words gap's.
+    publish_article(engine, "Q900101", "Outlook stops", ["800CCC0E"], at(2))
+    publish_article(engine, "Q900102", "VPN drops every hour on Windows", [], at(2))
+    found = {g.key: g for g in gaps(engine, NOW, {})}
+    code = found["code:0x800CCC0E"]
+    assert (code.answered, code.answered_by) == (at(2)[:10], "Q900101")
+    assert found[gap_key("vpn drops every hour")].answered_by == "Q900102"
+    assert found["code:0x800CCC0F"].answered == ""   # another code: not answered
+    record(engine, Event(MISS, "Error 0x800CCC0E"), at(1))   # hit again after it
+    code = next(g for g in gaps(engine, NOW, {}) if g.key == "code:0x800CCC0E")
+    assert (code.answered, code.written) == ("", ["Q900101"])
+
+
+def test_an_article_answers_from_the_version_that_added_the_code(engine) -> None:
+    record(engine, Event(MISS, "0x800ccc0e"), at(5))
+    publish_article(engine, "Q900103", "Outlook stops", [], at(6))
+    record(engine, Event(MISS, "0x800CCC0E"), at(4))
+    publish_article(engine, "Q900103", "Outlook stops", ["0x800CCC0E"], at(3), base=1)
+    publish_article(engine, "Q900103", "Outlook stops, typo fixed", ["0x800CCC0E"], at(1),
+                    base=2)
+    (gap,) = gaps(engine, NOW, {})
+    assert (gap.answered, gap.answered_by) == (at(3)[:10], "Q900103")
+    # A pin earlier than the article, with a hit after it: the article's date stands.
+    (gap,) = gaps(engine, NOW, {("code", "0x800CCC0E"): at(4.5)})
+    assert (gap.answered, gap.answered_by) == (at(3)[:10], "Q900103")
+    remove(engine, "Q900103", base=3, author="lena")   # deleted: answers nothing
+    (gap,) = gaps(engine, NOW, {})
+    assert gap.answered == "" and gap.written == []
+
+
+def test_a_gaps_latest_texts_are_read_through_their_own_index(engine) -> None:
+    assert TEXT_KINDS == (MISS, SEARCH, HANDOVER, VOTE_NO)
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan is stable on an empty table; PostgreSQL's is not")
+    with engine.connect() as db:
+        plan = " ".join(str(row) for row in db.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT query FROM insight_events WHERE gap = 'code:x' AND "
+            f"{TEXT_KINDS_SQL} ORDER BY created DESC LIMIT 50"))
+    assert "insight_events_gap_text" in plan and "TEMP B-TREE" not in plan
