@@ -19,11 +19,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from app.articles.loader import ArticleError
 from app.authoring.source import decompose
-from app.authoring.versions import Version, history, published
+from app.authoring.tables import versions
+from app.authoring.versions import Version, published
 from app.codes.recognise import as_code
 from app.insights.grouping import CODE_PREFIX, WORDS_PREFIX, codes_of, same_code
 from app.query.typed import read_query
@@ -88,28 +89,31 @@ def answers(gap: str, seen: About) -> bool:
 def article_answers(engine: Engine, gaps: Iterable[str]) -> dict[str, list[Answer]]:
     """Per gap key: the published articles that answer it, each since when."""
     wanted = [gap for gap in gaps if gap]
-    current = published(engine)
+    answering = [(version, gap) for version in published(engine) for gap in wanted
+                 if answers(gap, about(version))]
+    # Only an article edited since its first version has an earlier run to look back
+    # through: its older versions, read at once.
+    older = _older_versions(engine, {v.article_id for v, _ in answering if v.number > 1})
     found: dict[str, list[Answer]] = {}
-    since: dict[tuple[str, str], str] = {}
-    for version in current:
-        seen = about(version)
-        for gap in wanted:
-            if answers(gap, seen):
-                at = since.get((version.article_id, gap)) or _answering_since(
-                    engine, version, gap)
-                since[version.article_id, gap] = at
-                found.setdefault(gap, []).append(Answer(at, version.article_id))
+    for version, gap in answering:
+        at = version.at
+        for before in older.get(version.article_id, []):   # the newest first
+            if before.number >= version.number:
+                continue
+            if not answers(gap, about(before)):
+                break
+            at = before.at
+        found.setdefault(gap, []).append(Answer(at, version.article_id))
     return found
 
 
-def _answering_since(engine: Engine, current: Version, gap: str) -> str:
-    """The publish time of the oldest version in the unbroken run, back from the current
-    one, that answers the gap."""
-    at = current.at
-    for older in history(engine, current.article_id):   # the newest first
-        if older.number > current.number:
-            continue
-        if not answers(gap, about(older)):
-            break
-        at = older.at
-    return at
+def _older_versions(engine: Engine, ids: set[str]) -> dict[str, list[Version]]:
+    if not ids:
+        return {}
+    query = (select(versions).where(versions.c.article_id.in_(sorted(ids)))
+             .order_by(versions.c.article_id, versions.c.number.desc()))
+    found: dict[str, list[Version]] = {}
+    with engine.connect() as db:
+        for row in db.execute(query):
+            found.setdefault(row.article_id, []).append(Version(**row._mapping))
+    return found
