@@ -21,7 +21,7 @@ from sqlalchemy import Engine, bindparam, func, insert, literal_column, select, 
 
 from app.insights.answers import Answer, article_answers
 from app.insights.facts import gap_counts
-from app.insights.grouping import gap_label, pin_key_of
+from app.insights.grouping import WORDS_PREFIX, gap_label, pin_key_of
 from app.insights.record import CLICK, HANDOVER, MISS, SEARCH, VOTE_NO, monday, now_text
 from app.insights.tables import TEXT_KINDS, dismissed, events
 from app.staff.audit import RefusedError, change, record
@@ -99,6 +99,8 @@ def _describe(engine: Engine, found: list[Gap], pins: Mapping[tuple[str, str], s
     for gap in found:
         rows = sampled[gap.key]
         gap.queries = [q for q, _ in Counter(r.query for r in rows).most_common(SHOWN)]
+        if gap.key.startswith(WORDS_PREFIX) and gap.queries:
+            gap.label = gap.queries[0]   # what people typed, not the stems it is kept by
         shown: Counter[str] = Counter()
         for row in rows:
             shown.update(row.detail.split() if row.kind == SEARCH else [row.article_id or ""])

@@ -19,11 +19,12 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 
 from app.insights.charts import bar_chart
-from app.insights.deflection import Deflection, Period, deflection
+from app.insights.deflection import Deflection, Period, deflection, week_days
 from app.insights.gaps import Gap, dismiss, gaps
 from app.insights.grouping import codes_of
 from app.insights.walks import ENDS, Walk, recent_walks
 from app.staff.audit import RefusedError
+from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays
 from app.web.recording import engine
 from app.web.staff_auth import current_staff, private, staff_required
@@ -92,10 +93,20 @@ def dashboard():
     days = _days()
     _settle()
     found = deflection(engine(), _now(), days)
+    listed = gaps(engine(), _now(), _pins())
+    walked = recent_walks(engine(), _now(), 10)
+    named = {a for gap in listed for a in (*gap.articles, *gap.written)}
+    named |= {article for article, _ in found.articles}
+    named |= {walk.article_id for walk in walked if walk.article_id}
     return render_template("staff/insights.html", staff=current_staff(), days=days,
-                           found=found, charts=charts(found), gaps=gaps(engine(), _now(), _pins()),
-                           walks=recent_walks(engine(), _now(), 10), pin_url=pin_url,
-                           write_url=write_url)
+                           found=found, charts=charts(found), gaps=listed, walks=walked,
+                           titles=_titles(named), pin_url=pin_url, write_url=write_url,
+                           week_days=week_days)
+
+
+def _titles(ids: set[str]) -> dict[str, str]:
+    """The titles of the articles a page names, so a lead reads more than an id."""
+    return get_kb().store().titles(sorted(ids)) if ids else {}
 
 
 @bp.get("/walks")
@@ -105,8 +116,10 @@ def walks():
     if end and end not in ENDS:
         abort(400, description=f"end must be one of: {', '.join(ENDS)}.")
     _settle()
+    walked = recent_walks(engine(), _now(), 200, end)
     return render_template("staff/walks.html", staff=current_staff(), end=end, ends=ENDS,
-                           walks=recent_walks(engine(), _now(), 200, end))
+                           walks=walked, titles=_titles({w.article_id for w in walked
+                                                         if w.article_id}))
 
 
 @bp.post("/dismiss")

@@ -15,7 +15,7 @@ from app.authoring.source import Fields, compose
 from app.authoring.tables import versions
 from app.authoring.versions import publish, remove
 from app.insights.charts import bar_chart
-from app.insights.deflection import deflection, week_of
+from app.insights.deflection import deflection, week_days, week_of
 from app.insights.facts import prune
 from app.insights.gaps import dismiss, gaps
 from app.insights.grouping import gap_key, gap_label, pin_key_of
@@ -89,9 +89,11 @@ def test_walk_ends_read_fixed_handed_over_abandoned_and_in_progress(engine) -> N
     walk(engine, "b" * 16, "outlook hangs", "handed over", at(minutes=40))
     walk(engine, "c" * 16, "printer garbage", "", at(minutes=31))   # left: abandoned
     walk(engine, "d" * 16, "vpn drops", "", at(minutes=5))          # still going
+    walk(engine, "e" * 16, "disk full", "fixed", at(minutes=55))    # written late (a queue)
+    assert [w.walk[0] for w in recent_walks(engine, NOW)] == ["d", "c", "b", "a", "e"]
     walks = {w.walk[0]: w for w in recent_walks(engine, NOW)}
     assert {k: w.end for k, w in walks.items()} == {
-        "a": "fixed", "b": "handed over", "c": "abandoned", "d": "in progress"}
+        "a": "fixed", "b": "handed over", "c": "abandoned", "d": "in progress", "e": "fixed"}
     assert walks["a"].where == "Fixed by Q100001 at step 2"
     assert walks["b"].tried == "Seen, not theirs: Q100002, Q100003"
     assert walks["c"].where == "Step 2 of 3 of Q100001"
@@ -111,7 +113,7 @@ def test_gaps_group_spellings_count_weeks_and_sort_by_people(engine) -> None:
     walk(engine, "e" * 16, "printer garbage", "handed over", at(3))
     found = gaps(engine, NOW, {})
     assert [(g.label, g.hits, g.this_week, g.last_week) for g in found] == [
-        ("0x800CCC0E", 3, 2, 1), ("garbag printer", 2, 2, 0)]
+        ("0x800CCC0E", 3, 2, 1), ("printer garbage", 2, 2, 0)]   # as typed, not stems
     code, printer = found
     assert code.no_results == 3 and code.queries[0] in ("0x800ccc0e", "0x800CCC0E")
     assert set(code.queries) == {"0x800ccc0e", "0x800CCC0E", "error 0x800ccc0e outlook"}
@@ -157,6 +159,7 @@ def test_deflection_per_day_and_week_with_the_share_and_top_codes(engine) -> Non
     assert found.codes == [("0x800CCC0E", 2), ("STOP-0x0000007B", 1)]
     assert found.articles == [("Q100002", 2), ("Q100001", 1)]
     assert week_of("2026-12-07") == "2026-W50"
+    assert week_days("2026-W50") == "2026-12-07 to 12-13"   # what a lead reads beside it
 
 
 def test_retention_folds_old_events_and_the_dashboards_still_count_them(engine) -> None:

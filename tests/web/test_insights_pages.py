@@ -169,7 +169,7 @@ def test_the_lead_reads_walks_gaps_and_deflection_with_charts(client, app) -> No
     assert sum(int(r.attrs["data-value"]) for r in fixed.find_all("rect")) == 1
     assert doc.find("svg", **{"data-measure": "handed_over"}).attrs["data-total"] == "1"
     assert doc.find("p", **{"data-share": "50"})
-    assert table(doc, "articles") == [["Q900005", "1"]]
+    assert table(doc, "articles") == [["Q900005 Printer prints pages of garbage characters", "1"]]
 
 
 def test_every_table_exports_as_csv_and_bad_requests_get_a_4xx(client, app) -> None:
