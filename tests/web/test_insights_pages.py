@@ -152,6 +152,10 @@ def test_the_lead_reads_walks_gaps_and_deflection_with_charts(client, app) -> No
         ("mail problem", "Program: Outlook Express", "Handed over",
          "Seen, not theirs: Q900001, Q198704"),
         ("printer prints garbage", "—", "Fixed", "—")]
+    # Where it ended, with the title of the article it names (and none it does not).
+    assert [" ".join(w[4].split()) for w in walks] == [
+        "none of the articles that might fit",
+        "Fixed by Q900005 at step 1 (Printer prints pages of garbage characters)"]
     gaps = {row.find("th").text.strip(): row for row in
             doc.find("table", **{"data-table": "gaps"}).find("tbody").find_all("tr")}
     code = gaps["0x800CCC0E"]
