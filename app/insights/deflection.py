@@ -59,6 +59,13 @@ def week_of(day: str) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_days(label: str) -> str:
+    """The days an ISO week label covers, as a lead reads them: "2026-11-09 to 11-15"."""
+    year, week = label.split("-W")
+    first = date.fromisocalendar(int(year), int(week), 1)
+    return f"{first.isoformat()} to {(first + timedelta(days=6)).isoformat()[5:]}"
+
+
 def deflection(engine: Engine, now: datetime, days: int = 28, top: int = 10) -> Deflection:
     """The last `days` days; top codes and articles over the weeks they touch."""
     since = (now - timedelta(days=days - 1)).strftime("%Y-%m-%d")

@@ -19,25 +19,23 @@ from sqlalchemy import Engine, case, delete, func, select
 
 from app.activity.database import ensure_schema, writer
 from app.activity.tables import daily_counts
-from app.insights.record import DAY, FIXED, GAP, HANDOVER, SCREEN, now_text
+from app.insights.record import DAY, FIXED, GAP, HANDOVER, MEASURES, SCREEN, now_text
 from app.insights.tables import events
 from app.insights.walks import WALK_TIMEOUT
 
 
-def _rows(engine: Engine, prefix: str, since: str):
-    ensure_schema(engine)
-    query = (select(daily_counts.c.day, daily_counts.c.kind, daily_counts.c.article_id,
-                    daily_counts.c.count)
-             .where(daily_counts.c.kind.like(f"{prefix}%"), daily_counts.c.day >= since))
-    with engine.connect() as db:
-        return db.execute(query).all()
-
-
 def day_counts(engine: Engine, since: str) -> dict[str, Counter[str]]:
     """Per day from `since` (YYYY-MM-DD): how many of each measure."""
+    ensure_schema(engine)
+    # The kinds by name, not `LIKE 'ins.day.%'`: PostgreSQL reads a LIKE on a column of
+    # a non-C collation by scanning the whole table, which only grows (counts are kept).
+    kinds = sorted({DAY + measure for measure in MEASURES.values()})
+    query = (select(daily_counts.c.day, daily_counts.c.kind, daily_counts.c.count)
+             .where(daily_counts.c.kind.in_(kinds), daily_counts.c.day >= since))
     found: dict[str, Counter[str]] = defaultdict(Counter)
-    for day, kind, _, count in _rows(engine, DAY, since):
-        found[day][kind[len(DAY):]] += count
+    with engine.connect() as db:
+        for day, kind, count in db.execute(query):
+            found[day][kind[len(DAY):]] += count
     return found
 
 

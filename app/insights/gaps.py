@@ -5,8 +5,9 @@ result was followed, when a walk ended with a person, or when an article reached
 a search was "not helpful". Gaps are grouped by gap key (grouping.py: the same codes,
 else the same significant words), counted this ISO week and last, sorted by how many
 people hit them over the last weeks (read from the weekly counts record.py keeps). A
-gap whose pin came after its last hit shows "answered" with the pin's date; a
-dismissed gap is left out until it is hit again.
+gap nobody hit since a pin or a published article answered it (answers.py) shows
+"answered" with that date and by what; a dismissed gap is left out until it is hit
+again.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, literal_column, select, update
 
+from app.insights.answers import Answer, article_answers
 from app.insights.facts import gap_counts
-from app.insights.grouping import gap_label, pin_key_of
+from app.insights.grouping import WORDS_PREFIX, gap_label, pin_key_of
 from app.insights.record import CLICK, HANDOVER, MISS, SEARCH, VOTE_NO, monday, now_text
-from app.insights.tables import dismissed, events
+from app.insights.tables import TEXT_KINDS, dismissed, events
 from app.staff.audit import RefusedError, change, record
 from app.staff.audit import now_text as audit_now
 
-TEXT_KINDS = (MISS, SEARCH, HANDOVER, VOTE_NO)
 HIT_KINDS = (MISS, HANDOVER, VOTE_NO)   # a search without a click is known only by counts
 SAMPLE = 50    # the latest events of a gap read for its queries and articles
 GAP_MEASURES = ("search_miss", "search", "click", "handed over", "vote_no")
@@ -45,7 +46,9 @@ class Gap:
     queries: list[str] = field(default_factory=list)   # as typed, the most frequent first
     articles: list[str] = field(default_factory=list)  # shown to the people who hit it
     pinned: str = ""         # the pin's date, when a pin answers this gap
-    answered: str = ""       # the pin's date, when nobody hit the gap since
+    written: list[str] = field(default_factory=list)   # published articles answering it
+    answered: str = ""       # the day of the first answer nobody hit the gap after
+    answered_by: str = ""    # "pin", or the article's id
     last_hit: str = ""
 
     @property
@@ -84,28 +87,37 @@ def gaps(engine: Engine, now: datetime, pins: Mapping[tuple[str, str], str],
 
 
 def _describe(engine: Engine, found: list[Gap], pins: Mapping[tuple[str, str], str]) -> None:
-    """The queries as typed and the articles shown, and whether a pin answered it."""
+    """The queries as typed and the articles shown, and whether a pin or an article
+    answered it."""
     latest = (select(events.c.query, events.c.kind, events.c.article_id, events.c.detail,
                      events.c.created)
-              .where(events.c.gap == bindparam("gap"), events.c.kind.in_(TEXT_KINDS))
+              .where(events.c.gap == bindparam("gap"),  # literals: the partial index's
+                     events.c.kind.in_([literal_column(f"'{k}'") for k in TEXT_KINDS]))
               .order_by(events.c.created.desc()).limit(SAMPLE))
     with engine.connect() as db:
         sampled = {gap.key: db.execute(latest, {"gap": gap.key}).all() for gap in found}
     for gap in found:
         rows = sampled[gap.key]
         gap.queries = [q for q, _ in Counter(r.query for r in rows).most_common(SHOWN)]
+        if gap.key.startswith(WORDS_PREFIX) and gap.queries:
+            gap.label = gap.queries[0]   # what people typed, not the stems it is kept by
         shown: Counter[str] = Counter()
         for row in rows:
             shown.update(row.detail.split() if row.kind == SEARCH else [row.article_id or ""])
         shown.pop("", None)
         gap.articles = [a for a, _ in shown.most_common(SHOWN)]
         gap.last_hit = next((r.created for r in rows if r.kind in HIT_KINDS), "")
+    written = article_answers(engine, [gap.key for gap in found])
+    for gap in found:
         pin = pin_key_of(gap.key)
-        pinned = pins.get(pin) if pin else None
-        if pinned:
-            gap.pinned = pinned
-            if _hit_since(engine, gap.key, pinned) == 0:
-                gap.answered = pinned[:10]
+        gap.pinned = (pins.get(pin) if pin else None) or ""
+        candidates = [Answer(gap.pinned, "pin")] if gap.pinned else []
+        candidates += written.get(gap.key, [])
+        gap.written = sorted({answer.by for answer in written.get(gap.key, [])})
+        for answer in sorted(candidates, key=lambda a: a.at):
+            if _hit_since(engine, gap.key, answer.at) == 0:
+                gap.answered, gap.answered_by = answer.at[:10], answer.by
+                break
 
 
 def _last_hit(engine: Engine, key: str) -> str:

@@ -1,24 +1,25 @@
 """Writing insight events, and counting them as they are written.
 
-One short transaction per event: the event (texts cut to the activity log's bounds)
-and its counts in `daily_counts`, so the dashboards read a few thousand counts, never
-a million events: `ins.day.<measure>` per day, `ins.gap.<measure>` per ISO week
-(its Monday) and gap, `ins.art.<measure>` per week and article for what solved
-something. Retention then only deletes old events: their counts stay.
+One short transaction per event (or per batch of them): the event (texts cut to the
+activity log's bounds) and its counts in `daily_counts`, so the dashboards read a few
+thousand counts, never a million events: `ins.day.<measure>` per day,
+`ins.gap.<measure>` per ISO week (its Monday) and gap, `ins.art.<measure>` per week
+and article for what solved something. Retention then only deletes old events: their
+counts stay. Events are written off the pages' path (app/web/visits.py queues them).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.activity.database import ensure_schema, make_engine
-from app.activity.tables import daily_counts
 from app.insights.grouping import gap_key
 from app.insights.tables import events
 
@@ -95,38 +96,68 @@ _unhurried: dict[str, Engine] = {}
 _unhurried_lock = threading.Lock()
 
 
-def record(engine: Engine, event: Event, created: str | None = None) -> None:
-    """Store one event and count it; its gap is read from its query here, once."""
+def record(engine: Engine, event: Event, created: str | None = None,
+           commit_check: Callable[[], None] | None = None) -> None:
+    """Store one event and count it; its gap is read from its query here, once.
+    `commit_check` runs before the commit and may raise to roll it back (the breaker's
+    `still_wanted`: a write given up on and retried is not stored twice)."""
+    record_many(engine, [(event, created or now_text())], commit_check)
+
+
+def record_many(engine: Engine, stamped: list[tuple[Event, str]],
+                commit_check: Callable[[], None] | None = None) -> None:
+    """Store events (each with the time it happened) and their counts in one
+    transaction, with statements compiled once per process (building and compiling
+    them was most of an event's cost)."""
     ensure_schema(engine)
-    query, created = _clip(event.query), created or now_text()
-    gap = gap_key(query)
+    rows, counts = [], Counter()
+    for event, created in stamped:
+        row = _row(event, created)
+        rows.append(row)
+        counts.update(_counts(event, created, row["gap"]))
     with unhurried(engine).begin() as db:
         if db.dialect.name == "postgresql":
             db.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-        db.execute(insert(events).values(
-            kind=event.kind, created=created, walk=event.walk, query=query,
-            gap=gap, article_id=event.article_id, step=event.step,
-            screen=_clip(event.screen, 200), detail=_clip(event.detail),
-            state=str(event.state or "")[:MAX_STATE]))
-        measure = MEASURES.get(event.kind)
-        if measure is None or (event.kind == SCREEN and not event.starts):
-            return
-        week = monday(created)
-        _count(db, created[:10], DAY + measure, "")
-        if gap:
-            _count(db, week, GAP + measure, gap)
-        if event.kind in SOLVED and event.article_id:
-            _count(db, week, ARTICLE + measure, event.article_id)
+        db.execute(_INSERT, rows)
+        if counts:
+            db.execute(_UPSERT, [
+                {"day": day, "kind": kind, "key": key, "n": n}
+                for (day, kind, key), n in sorted(counts.items())])  # one lock order
+        if commit_check is not None:
+            commit_check()
 
 
-def _count(db: Connection, day: str, kind: str, key: str) -> None:
-    dialect = postgresql if db.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(daily_counts).values(day=day, kind=kind, article_id=key,
-                                                    step=0, count=1)
-    db.execute(statement.on_conflict_do_update(
-        index_elements=[daily_counts.c.day, daily_counts.c.kind, daily_counts.c.article_id,
-                        daily_counts.c.step],
-        set_={"count": daily_counts.c.count + 1}))
+def _row(event: Event, created: str) -> dict[str, object]:
+    query = _clip(event.query)
+    return {"kind": event.kind, "created": created, "walk": event.walk, "query": query,
+            "gap": gap_key(query), "article_id": event.article_id, "step": event.step,
+            "screen": _clip(event.screen, 200), "detail": _clip(event.detail),
+            "state": str(event.state or "")[:MAX_STATE]}
+
+
+def _counts(event: Event, created: str, gap: str) -> list[tuple[str, str, str]]:
+    """The (day, kind, key) counts one event adds one to."""
+    measure = MEASURES.get(event.kind)
+    if measure is None or (event.kind == SCREEN and not event.starts):
+        return []
+    week = monday(created)
+    found = [(created[:10], DAY + measure, "")]
+    if gap:
+        found.append((week, GAP + measure, gap))
+    if event.kind in SOLVED and event.article_id:
+        found.append((week, ARTICLE + measure, event.article_id))
+    return found
+
+
+_INSERT = insert(events)
+
+
+# Add :n to a count, creating it at :n. The same SQL on SQLite and PostgreSQL, and as
+# text it is compiled once (the dialects' upsert constructs are compiled per call).
+_UPSERT = text(
+    "INSERT INTO daily_counts (day, kind, article_id, step, count) "
+    "VALUES (:day, :kind, :key, 0, :n) ON CONFLICT (day, kind, article_id, step) "
+    "DO UPDATE SET count = daily_counts.count + excluded.count")
 
 
 def walk_has(engine: Engine, walk: str, kind: str) -> bool:
@@ -134,3 +165,13 @@ def walk_has(engine: Engine, walk: str, kind: str) -> bool:
     query = select(events.c.id).where(events.c.walk == walk, events.c.kind == kind).limit(1)
     with engine.connect() as db:
         return db.execute(query).first() is not None
+
+
+def record_once(engine: Engine, event: Event, created: str | None = None,
+                commit_check: Callable[[], None] | None = None) -> bool:
+    """Store a walk's end unless the walk has one of this kind already (a reload, the
+    back button): whether it was stored."""
+    if event.walk and walk_has(engine, event.walk, event.kind):
+        return False
+    record(engine, event, created, commit_check)
+    return True

@@ -10,9 +10,13 @@ the row is written so reading never parses queries.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, Table, Text
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, text
 
 metadata = MetaData()
+# The kinds a gap's texts are read from (gaps.py), as SQL literals: a partial index is
+# used only by a query whose WHERE repeats its condition, values and all.
+TEXT_KINDS = ("search_miss", "search", "walk_handover", "vote_no")
+TEXT_KINDS_SQL = "kind IN (" + ", ".join(f"'{kind}'" for kind in TEXT_KINDS) + ")"
 
 events = Table(
     "insight_events", metadata,
@@ -30,6 +34,9 @@ events = Table(
     Index("insight_events_kind_created", "kind", "created"),
     Index("insight_events_walk", "walk", "created"),
     Index("insight_events_gap", "gap", "created"),
+    # A gap's latest texts (migration 0006 says why): only the kinds gaps.py reads.
+    Index("insight_events_gap_text", "gap", "created",
+          postgresql_where=text(TEXT_KINDS_SQL), sqlite_where=text(TEXT_KINDS_SQL)),
 )
 
 # A gap a lead dismissed (the audit log says who and why); one row per gap key.

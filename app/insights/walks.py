@@ -61,6 +61,8 @@ def recent_walks(engine: Engine, now: datetime, limit: int = 50, end: str = "") 
     for row in rows:
         by_walk.setdefault(row.walk, []).append(row)
     walks = [_walk(by_walk[w], now) for w in wanted if w in by_walk]
+    # Newest first by what they last did (ids follow the order workers wrote them in).
+    walks.sort(key=lambda w: w.last, reverse=True)
     return [w for w in walks if not end or w.end == end][:limit]
 
 

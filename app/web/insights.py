@@ -3,7 +3,9 @@ and the articles solved without the help desk) and the walks themselves.
 
 Every table has its CSV (`/staff/insights/<table>.csv`); every chart is SVG made on the
 server (app/insights/charts.py) beside the table with its numbers. The views only read
-the domain (app/insights) and render; dismissing a gap is audited.
+the domain (app/insights) and render; dismissing a gap is audited. Visits' events are
+written behind the pages (app/web/visits.py): each view first lets this process's
+queue be written (at most SETTLE_SECONDS), so what was just done shows.
 """
 
 from __future__ import annotations
@@ -17,23 +19,31 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 
 from app.insights.charts import bar_chart
-from app.insights.deflection import Deflection, Period, deflection
+from app.insights.deflection import Deflection, Period, deflection, week_days
 from app.insights.gaps import Gap, dismiss, gaps
 from app.insights.grouping import codes_of
 from app.insights.walks import ENDS, Walk, recent_walks
 from app.staff.audit import RefusedError
+from app.web.knowledge import get_kb
 from app.web.overlay import get_overlays
 from app.web.recording import engine
 from app.web.staff_auth import current_staff, private, staff_required
+from app.web.visits import background
 
 bp = Blueprint("insights", __name__, url_prefix="/staff/insights")
 bp.after_request(private)
+
+
+def _settle() -> None:
+    """Let this process's queued events be written before a lead reads them."""
+    background().wait_idle(SETTLE_SECONDS)
 
 CHARTS = (("fixed", "Walks fixed"), ("handed_over", "Walks handed over"),
           ("abandoned", "Walks abandoned"), ("helpful", "Searches ending at a helpful article"),
           ("share", "Share solved without the help desk (%)"))
 PERIOD_COLUMNS = ("label", "fixed", "handed_over", "abandoned", "helpful", "share")
 MAX_DAYS = 366
+SETTLE_SECONDS = 2.0
 WRITE_URL = "/staff/articles/new"   # the authoring pages' new article (issue 21)
 
 
@@ -81,11 +91,22 @@ def write_url(gap: Gap) -> str:
 @staff_required("lead")
 def dashboard():
     days = _days()
+    _settle()
     found = deflection(engine(), _now(), days)
+    listed = gaps(engine(), _now(), _pins())
+    walked = recent_walks(engine(), _now(), 10)
+    named = {a for gap in listed for a in (*gap.articles, *gap.written)}
+    named |= {article for article, _ in found.articles}
+    named |= {walk.article_id for walk in walked if walk.article_id}
     return render_template("staff/insights.html", staff=current_staff(), days=days,
-                           found=found, charts=charts(found), gaps=gaps(engine(), _now(), _pins()),
-                           walks=recent_walks(engine(), _now(), 10), pin_url=pin_url,
-                           write_url=write_url)
+                           found=found, charts=charts(found), gaps=listed, walks=walked,
+                           titles=_titles(named), pin_url=pin_url, write_url=write_url,
+                           week_days=week_days)
+
+
+def _titles(ids: set[str]) -> dict[str, str]:
+    """The titles of the articles a page names, so a lead reads more than an id."""
+    return get_kb().store().titles(sorted(ids)) if ids else {}
 
 
 @bp.get("/walks")
@@ -94,8 +115,11 @@ def walks():
     end = request.args.get("end", "")
     if end and end not in ENDS:
         abort(400, description=f"end must be one of: {', '.join(ENDS)}.")
+    _settle()
+    walked = recent_walks(engine(), _now(), 200, end)
     return render_template("staff/walks.html", staff=current_staff(), end=end, ends=ENDS,
-                           walks=recent_walks(engine(), _now(), 200, end))
+                           walks=walked, titles=_titles({w.article_id for w in walked
+                                                         if w.article_id}))
 
 
 @bp.post("/dismiss")
@@ -119,10 +143,11 @@ def _rows(table: str) -> tuple[list[str], list[list[object]]]:
     if table == "gaps":
         listed: list[Gap] = gaps(engine(), _now(), _pins(), limit=500)
         return (["gap", "hits", "this_week", "last_week", "no_results", "no_click",
-                 "handed_over", "not_helpful", "queries", "articles", "answered"],
+                 "handed_over", "not_helpful", "queries", "articles", "answered",
+                 "answered_by"],
                 [[g.label, g.hits, g.this_week, g.last_week, g.no_results, g.no_click,
                   g.handed_over, g.not_helpful, " | ".join(g.queries), " ".join(g.articles),
-                  g.answered] for g in listed])
+                  g.answered, g.answered_by] for g in listed])
     if table == "walks":
         ended: list[Walk] = recent_walks(engine(), _now(), 1000)
         return (["started", "query", "answers", "end", "where", "article", "tried", "screen"],
@@ -136,6 +161,7 @@ def _rows(table: str) -> tuple[list[str], list[list[object]]]:
 @bp.get("/<table>.csv")
 @staff_required("lead")
 def table_csv(table: str):
+    _settle()
     columns, rows = _rows(table)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -4,9 +4,11 @@ followed, each wizard screen of a walk, its end, and votes.
 
 Nothing about the person: a walk is tied together by a random id made for that walk
 and carried in the wizard's links (`walk=`), never a cookie or an address. Recording
-is best-effort, through the activity database's breaker (app/web/recording.py): a
-database that does not answer costs the page at most the breaker's deadline once, then
-nothing while its circuit is open, and the event is lost, never the page.
+costs the page a few microseconds: the event (with the time it happened) is queued
+for the process's background writer (app/activity/background.py), which writes it
+through the activity database's breaker, in order, waiting out a database that is
+away. What a killed process had queued is lost, never a page; the dashboard first
+waits for its own process's queue, so a lead reads what was just done.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ import secrets
 from urllib.parse import urlencode
 
 from flask import current_app, g, request
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.activity.breaker import DatabaseUnavailableError
+from app.activity.background import BackgroundRecorder
 from app.insights.record import (
     CLICK,
     FIXED,
@@ -30,8 +31,9 @@ from app.insights.record import (
     SEARCH,
     VOTE_NO,
     Event,
-    record,
-    walk_has,
+    now_text,
+    record_many,
+    record_once,
 )
 from app.web.recording import breaker, engine, get_activity
 from app.wizard.screen import FITS, WizardScreen
@@ -41,23 +43,16 @@ WALK_ID = re.compile(r"^[0-9a-f]{16}$")
 SHOWN = 5   # the first results of a search kept with it: the articles people saw
 
 
+def background() -> BackgroundRecorder:
+    return current_app.extensions["activity_background"]
+
+
 def _record(event: Event) -> None:
-    database = engine()  # read here: the call runs on a breaker thread, outside the app
-    try:
-        breaker().call(lambda: record(database, event))
-    except (DatabaseUnavailableError, SQLAlchemyError) as error:  # the page matters more
-        current_app.logger.warning("insight event not recorded: %s", error)
-
-
-def _walk_has(walk: str, kind: str) -> bool:
-    """Has this walk an event of this kind? When the database is away: say yes, so an
-    end is not recorded twice; the event is lost either way."""
-    database = engine()
-    try:
-        return breaker().call(lambda: walk_has(database, walk, kind))
-    except (DatabaseUnavailableError, SQLAlchemyError) as error:
-        current_app.logger.warning("insight event not recorded: %s", error)
-        return True
+    """Queue the event, stamped now; written off the page's path, with the events
+    queued around it in one transaction."""
+    database, check = engine(), breaker().still_wanted  # read here: written on another thread
+    background().add("insight events", "insight events", (event, now_text()),
+                     lambda stamped: record_many(database, stamped, check))
 
 
 def current_walk() -> str:
@@ -99,11 +94,12 @@ def record_recommend(state: State) -> None:
 
 
 def record_fixed(state: State) -> None:
-    walk = current_walk()
-    if not _walk_has(walk, FIXED):
-        _record(Event(FIXED, state.query, walk=walk, article_id=state.article,
-                      step=None if state.at else state.step,
-                      screen=_fixed_where(state), state=urlencode(state.params())))
+    """The walk's end, once however often the page is posted (checked when written)."""
+    database, created, check = engine(), now_text(), breaker().still_wanted
+    event = Event(FIXED, state.query, walk=current_walk(), article_id=state.article,
+                  step=None if state.at else state.step, screen=_fixed_where(state),
+                  state=urlencode(state.params()))
+    background().submit("a fixed walk", lambda: record_once(database, event, created, check))
 
 
 def record_screen(result: WizardScreen) -> None:
@@ -118,23 +114,29 @@ def record_screen(result: WizardScreen) -> None:
                   step=fix.current.number if fix and fix.current else None,
                   screen=screen_words(result), detail=answers, state=params,
                   starts=g.walk_starts))
-    if result.dead_end and not _walk_has(walk, HANDOVER):
-        article = fix.article.id if fix else (state.tried[-1] if state.tried else None)
-        _record(Event(HANDOVER, state.query, walk=walk, article_id=article,
-                      screen=handed_from(result), detail=rejected_words(result), state=params))
-        if state.end != Screen.DEAD_END:  # else the tree's "ask a person" form recorded it
-            _record_dead_end(state, answers, article, fix is not None)
+    if result.dead_end:
+        _record_handover(result, walk, answers, params)
 
 
-def _record_dead_end(state: State, answers: str, article: str | None, fixing: bool) -> None:
-    """The overview's dead ends, in words, with the last article tried; on a page
-    being read, so a database away loses the count, not the page."""
-    try:
-        get_activity().record_outcome(
-            fixed=False, query=state.query, answers=answers, article_id=article,
-            step=state.step if fixing and not state.at else None)
-    except DatabaseUnavailableError as error:
-        current_app.logger.warning("dead end not recorded: %s", error)
+def _record_handover(result: WizardScreen, walk: str, answers: str, params: str) -> None:
+    """The walk's end at the hand-over, once (a reload is not a second one), and the
+    staff overview's dead end, in words, with the last article tried (unless the tree's
+    "ask a person" form recorded it)."""
+    state, fix = result.state, result.fix
+    article = fix.article.id if fix else (state.tried[-1] if state.tried else None)
+    event = Event(HANDOVER, state.query, walk=walk, article_id=article,
+                  screen=handed_from(result), detail=rejected_words(result), state=params)
+    dead_end = None if state.end == Screen.DEAD_END else {
+        "fixed": False, "query": state.query, "answers": answers, "article_id": article,
+        "step": state.step if fix is not None and not state.at else None}
+    database, created, activity = engine(), now_text(), get_activity()
+    check = breaker().still_wanted
+
+    def write() -> None:
+        if record_once(database, event, created, check) and dead_end is not None:
+            activity.open().record_outcome(**dead_end)
+
+    background().submit("a hand-over", write)
 
 
 def screen_words(result: WizardScreen) -> str:

@@ -1,10 +1,13 @@
 """The lead's insights, in Chromium: 30 scripted visits (searches with and without a
 result opened, walks ending fixed and handed over, votes), then the dashboard's tables
 and SVG charts carry the expected counts (read from the SVG's data, not its pixels),
-three spellings of one code are one gap, and a pin marks that gap answered."""
+three spellings of one code are one gap, a pin marks that gap answered, and an
+article written from another gap's "write an article" link and published marks that
+one answered by it."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -140,4 +143,31 @@ def test_thirty_visits_then_the_lead_reads_them_in_tables_and_charts(tab: Page, 
         if answered.count() or time.monotonic() > deadline:
             break
         time.sleep(0.3)
-    expect(answered).to_have_text(f"answered {today}")
+    expect(answered).to_have_text(f"answered {today} by a pin")
+
+    write_from_the_gap_link(tab, base, today)
+
+
+def write_from_the_gap_link(tab: Page, base: str, today: str) -> None:
+    """The "vpn drops" gap's link opens the editor filled in; published, the gap is
+    answered by that article."""
+    gap = tab.locator("tr[data-gap='words:drop vpn zzqx']")
+    expect(gap.locator("[data-answered]")).to_have_count(0)
+    gap.get_by_role("link", name="write an article").click()
+    expect(tab.get_by_label("Title")).to_have_value("vpn drops zzqx")
+    identifier = tab.get_by_label(re.compile("^Id")).input_value()
+    tab.get_by_label("Title").fill("VPN drops zzqx every few minutes")
+    tab.get_by_label(re.compile("^Article")).fill(
+        "## Symptoms\n\nThe VPN drops.\n\n## Resolution\n\n1. Turn off power saving.\n")
+    tab.get_by_label(re.compile("^What changed")).fill("First version")
+    tab.get_by_role("button", name="Publish").click()
+    expect(tab.locator("[data-published]")).to_contain_text("Version 1 is saved")
+    tab.goto(base + "/staff/insights/")
+    answered = tab.locator("tr[data-gap='words:drop vpn zzqx'] [data-answered]")
+    expect(answered).to_have_attribute("data-answered-by", identifier)
+    expect(answered).to_have_text(f"answered {today} by {identifier}")
+    tab.set_viewport_size({"width": 390, "height": 844})   # a lead's phone: one card a gap
+    tab.reload()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(tab.locator("tr[data-gap='code:0x800CCC0E'] td[data-hits]")).to_have_accessible_name(
+        "People: 3")   # each value named on its card

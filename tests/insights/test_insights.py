@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from app.activity.database import database_url, ensure_schema, make_engine
 from app.activity.log import ActivityLog
+from app.authoring.source import Fields, compose
+from app.authoring.tables import versions
+from app.authoring.versions import publish, remove
 from app.insights.charts import bar_chart
-from app.insights.deflection import deflection, week_of
+from app.insights.deflection import deflection, week_days, week_of
 from app.insights.facts import prune
 from app.insights.gaps import dismiss, gaps
 from app.insights.grouping import gap_key, gap_label, pin_key_of
@@ -29,7 +32,7 @@ from app.insights.record import (
     now_text,
     record,
 )
-from app.insights.tables import events
+from app.insights.tables import TEXT_KINDS, TEXT_KINDS_SQL, events
 from app.insights.walks import recent_walks
 from app.staff.audit import entries
 from tests.activity_db import BACKENDS, backend_config
@@ -86,9 +89,11 @@ def test_walk_ends_read_fixed_handed_over_abandoned_and_in_progress(engine) -> N
     walk(engine, "b" * 16, "outlook hangs", "handed over", at(minutes=40))
     walk(engine, "c" * 16, "printer garbage", "", at(minutes=31))   # left: abandoned
     walk(engine, "d" * 16, "vpn drops", "", at(minutes=5))          # still going
+    walk(engine, "e" * 16, "disk full", "fixed", at(minutes=55))    # written late (a queue)
+    assert [w.walk[0] for w in recent_walks(engine, NOW)] == ["d", "c", "b", "a", "e"]
     walks = {w.walk[0]: w for w in recent_walks(engine, NOW)}
     assert {k: w.end for k, w in walks.items()} == {
-        "a": "fixed", "b": "handed over", "c": "abandoned", "d": "in progress"}
+        "a": "fixed", "b": "handed over", "c": "abandoned", "d": "in progress", "e": "fixed"}
     assert walks["a"].where == "Fixed by Q100001 at step 2"
     assert walks["b"].tried == "Seen, not theirs: Q100002, Q100003"
     assert walks["c"].where == "Step 2 of 3 of Q100001"
@@ -108,7 +113,7 @@ def test_gaps_group_spellings_count_weeks_and_sort_by_people(engine) -> None:
     walk(engine, "e" * 16, "printer garbage", "handed over", at(3))
     found = gaps(engine, NOW, {})
     assert [(g.label, g.hits, g.this_week, g.last_week) for g in found] == [
-        ("0x800CCC0E", 3, 2, 1), ("garbag printer", 2, 2, 0)]
+        ("0x800CCC0E", 3, 2, 1), ("printer garbage", 2, 2, 0)]   # as typed, not stems
     code, printer = found
     assert code.no_results == 3 and code.queries[0] in ("0x800ccc0e", "0x800CCC0E")
     assert set(code.queries) == {"0x800ccc0e", "0x800CCC0E", "error 0x800ccc0e outlook"}
@@ -154,6 +159,7 @@ def test_deflection_per_day_and_week_with_the_share_and_top_codes(engine) -> Non
     assert found.codes == [("0x800CCC0E", 2), ("STOP-0x0000007B", 1)]
     assert found.articles == [("Q100002", 2), ("Q100001", 1)]
     assert week_of("2026-12-07") == "2026-W50"
+    assert week_days("2026-W50") == "2026-12-07 to 12-13"   # what a lead reads beside it
 
 
 def test_retention_folds_old_events_and_the_dashboards_still_count_them(engine) -> None:
@@ -179,3 +185,59 @@ def test_the_chart_carries_its_numbers_and_escapes_its_labels() -> None:
     assert [(r.attrs["data-label"], r.attrs["data-value"]) for r in svg.find_all("rect")] == [
         ("2026-12-06", "2"), ("<b>", "0")]
     assert "<b>" not in bar_chart("x", "t", [("<b>", 1)])
+
+
+def publish_article(engine: Engine, identifier: str, title: str, codes: list[str],
+                    at_time: str, base: int = 0) -> None:
+    """An article as the authoring pages publish it, published at `at_time`."""
+    source = compose(Fields(id=identifier, title=title, codes=codes,
+                            body="## Symptoms\n\nIt fails.\n\n## Resolution\n\n1. Fix it.\n"))
+    made = publish(engine, identifier, source, "", base=base, author="lena", summary="",
+                   title=title)
+    with engine.begin() as db:
+        db.execute(update(versions).where(versions.c.id == made.id).values(at=at_time))
+
+
+def test_a_gap_nobody_hits_after_an_article_is_published_is_answered_by_it(engine) -> None:
+    record(engine, Event(MISS, "0x800ccc0e"), at(3))
+    record(engine, Event(MISS, "vpn drops every hour"), at(3))
+    record(engine, Event(MISS, "0x800ccc0f"), at(3))
+    # Written from the gap's link (its code, however spelled) and from a words gap's.
+    publish_article(engine, "Q900101", "Outlook stops", ["800CCC0E"], at(2))
+    publish_article(engine, "Q900102", "VPN drops every hour on Windows", [], at(2))
+    found = {g.key: g for g in gaps(engine, NOW, {})}
+    code = found["code:0x800CCC0E"]
+    assert (code.answered, code.answered_by) == (at(2)[:10], "Q900101")
+    assert found[gap_key("vpn drops every hour")].answered_by == "Q900102"
+    assert found["code:0x800CCC0F"].answered == ""   # another code: not answered
+    record(engine, Event(MISS, "Error 0x800CCC0E"), at(1))   # hit again after it
+    code = next(g for g in gaps(engine, NOW, {}) if g.key == "code:0x800CCC0E")
+    assert (code.answered, code.written) == ("", ["Q900101"])
+
+
+def test_an_article_answers_from_the_version_that_added_the_code(engine) -> None:
+    record(engine, Event(MISS, "0x800ccc0e"), at(5))
+    publish_article(engine, "Q900103", "Outlook stops", [], at(6))
+    record(engine, Event(MISS, "0x800CCC0E"), at(4))
+    publish_article(engine, "Q900103", "Outlook stops", ["0x800CCC0E"], at(3), base=1)
+    publish_article(engine, "Q900103", "Outlook stops, typo fixed", ["0x800CCC0E"], at(1),
+                    base=2)
+    (gap,) = gaps(engine, NOW, {})
+    assert (gap.answered, gap.answered_by) == (at(3)[:10], "Q900103")
+    # A pin earlier than the article, with a hit after it: the article's date stands.
+    (gap,) = gaps(engine, NOW, {("code", "0x800CCC0E"): at(4.5)})
+    assert (gap.answered, gap.answered_by) == (at(3)[:10], "Q900103")
+    remove(engine, "Q900103", base=3, author="lena")   # deleted: answers nothing
+    (gap,) = gaps(engine, NOW, {})
+    assert gap.answered == "" and gap.written == []
+
+
+def test_a_gaps_latest_texts_are_read_through_their_own_index(engine) -> None:
+    assert TEXT_KINDS == (MISS, SEARCH, HANDOVER, VOTE_NO)
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan is stable on an empty table; PostgreSQL's is not")
+    with engine.connect() as db:
+        plan = " ".join(str(row) for row in db.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT query FROM insight_events WHERE gap = 'code:x' AND "
+            f"{TEXT_KINDS_SQL} ORDER BY created DESC LIMIT 50"))
+    assert "insight_events_gap_text" in plan and "TEMP B-TREE" not in plan

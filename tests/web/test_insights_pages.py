@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -28,6 +29,8 @@ def get(client, url: str) -> Element:
 
 
 def stored(app: Flask, sql: str) -> list[tuple]:
+    """Rows as written, once the background writer has written what the visits queued."""
+    assert app.extensions["activity_background"].wait_idle(10)
     with sqlite3.connect(app.config["ACTIVITY_DB"]) as db:
         return db.execute(sql).fetchall()
 
@@ -149,6 +152,10 @@ def test_the_lead_reads_walks_gaps_and_deflection_with_charts(client, app) -> No
         ("mail problem", "Program: Outlook Express", "Handed over",
          "Seen, not theirs: Q900001, Q198704"),
         ("printer prints garbage", "—", "Fixed", "—")]
+    # Where it ended, with the title of the article it names (and none it does not).
+    assert [" ".join(w[4].split()) for w in walks] == [
+        "none of the articles that might fit",
+        "Fixed by Q900005 at step 1 (Printer prints pages of garbage characters)"]
     gaps = {row.find("th").text.strip(): row for row in
             doc.find("table", **{"data-table": "gaps"}).find("tbody").find_all("tr")}
     code = gaps["0x800CCC0E"]
@@ -166,7 +173,7 @@ def test_the_lead_reads_walks_gaps_and_deflection_with_charts(client, app) -> No
     assert sum(int(r.attrs["data-value"]) for r in fixed.find_all("rect")) == 1
     assert doc.find("svg", **{"data-measure": "handed_over"}).attrs["data-total"] == "1"
     assert doc.find("p", **{"data-share": "50"})
-    assert table(doc, "articles") == [["Q900005", "1"]]
+    assert table(doc, "articles") == [["Q900005 Printer prints pages of garbage characters", "1"]]
 
 
 def test_every_table_exports_as_csv_and_bad_requests_get_a_4xx(client, app) -> None:
@@ -177,7 +184,7 @@ def test_every_table_exports_as_csv_and_bad_requests_get_a_4xx(client, app) -> N
     assert gaps[0][:4] == ["gap", "hits", "this_week", "last_week"]
     assert gaps[1] == ["0x800CCC0E", "3", "3", "0", "2", "1", "0", "0",
                        "error 0x800ccc0e outlook zzqx | 0x800CCC0E zzqx | 0x800ccc0e zzqx",
-                       "Q198704 Q900001", ""]
+                       "Q198704 Q900001", "", ""]
     for name in ("days", "weeks", "codes", "articles", "walks"):
         response = lead.get(f"/staff/insights/{name}.csv?days=7")
         assert response.status_code == 200 and response.mimetype == "text/csv", name
@@ -207,3 +214,18 @@ def test_dismissing_a_gap_is_audited_and_hides_it(client, app) -> None:
     assert "dismiss gap" in audit.text and "0x800CCC0E" in audit.text
     no_token = {k: v for k, v in form.fields.items() if k != "token"}
     assert lead.post(form.action, data=no_token).status_code == 400
+
+
+def test_a_search_answers_without_waiting_for_its_event_to_be_written(client, app) -> None:
+    get(client, "/search?q=printer")                       # the schema is made
+    assert events(app) == [("search", "printer", None, "")]
+    locked = sqlite3.connect(app.config["ACTIVITY_DB"], isolation_level=None)
+    locked.execute("BEGIN EXCLUSIVE")                      # no writer gets in meanwhile
+    try:
+        started = time.monotonic()
+        get(client, "/search?q=printer+prints+garbage")
+        assert time.monotonic() - started < 0.5
+    finally:
+        locked.execute("ROLLBACK")
+        locked.close()
+    assert events(app)[-1] == ("search", "printer prints garbage", None, "")
