@@ -39,9 +39,12 @@ from app.articles.model import Article
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
+# Words, then numbers with letters (`2FA`, `68K`: one token, never a version), then numbers.
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 RARE_PAIR = 5            # fewer articles putting two words together is noise ("Windows 10 min")
 RARE_USE = 5             # articles using a word, at most, for its capitalised use to be a name
+RARE_NAME = 100          # ... and for it to be a name for something else than theirs
 COMMON = 50              # articles using a word one letter away, for a rare word to be its slip
 RANKED = 10              # of the articles search finds for it, those checked for its capital
 NAMED = 1                # titles naming a word, at least, for it to start a program's name
@@ -64,7 +67,7 @@ class Vocabulary(Protocol):
 
     def pairs_of(self, first: str, second: str) -> int: ...
 
-    def slips(self, query: Query) -> set[str]: ...
+    def slips(self, query: Query) -> dict[str, str]: ...
 
     def vendor_words(self) -> frozenset[str]: ...
 
@@ -91,7 +94,7 @@ class _Token:
 
     @property
     def number(self) -> bool:
-        return self.text[:1].isdigit()
+        return NUMBER.fullmatch(self.text) is not None
 
 
 def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
@@ -115,11 +118,14 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
                 or _unknown_vendor_name(tokens, index, vocabulary)
                 or _unknown_program_pair(tokens, index, known, slips, vocabulary)
                 or _rare_name(tokens[index], index, known, vocabulary)
-                or (None if query.codes else _unknown_acronym(tokens[index], index, known)))
+                or _name_for_something_else(tokens, index, known, slips, vocabulary)
+                or (None if query.codes else _unknown_acronym(tokens[index], index, known,
+                                                              vocabulary)))
         if span and not any(a <= span[0] < b for a, b in found):
             found.append(span)
-    return list(dict.fromkeys(
+    names = list(dict.fromkeys(
         query.text[tokens[a].start:tokens[b - 1].end] for a, b in found))
+    return _not_written_by_its_articles(query, names, vocabulary) if names else []
 
 
 def _tokens(query: Query) -> list[_Token]:
@@ -145,21 +151,22 @@ def _joined(word: str) -> str:
     return word.replace("-", "").lower()
 
 
-def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips: set[str],
+def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips: dict[str, str],
                   vocabulary: Vocabulary) -> tuple[int, int] | None:
     token = tokens[index]
     # `mapisp32`, `ARTIMP`: a file or module of a pasted message, not a product.
     if (token.number or len(token.text) < MIN_LETTERS or known.get(_joined(token.text))
             or any(c.isdigit() for c in token.text) or token.text.isupper()):
         return None
-    # Lower-case, any slip is taken for one (`mailbix`); capitalised as a name, only a
-    # slip of the fingers (`Outlok`, not `Slack`).
-    if not token.inner_capital and token.text.lower() in slips and (
-            token.text.islower() or _slip_of_fingers(token.text.lower(), slips)):
+    if _a_slip(token, slips, vocabulary):
         return None
     parts = stems(token.text)
     if "-" in token.text:       # `Wi-Fi`: its parts may be words, never side by side
-        if len(parts) < 2 or vocabulary.pairs_of(parts[0], parts[1]):
+        # `USB-C`: a part of one letter is no word to pair; capitals make it a name.
+        if any(len(part) == 1 for part in token.text.split("-")):
+            if not token.capitalised:
+                return None
+        elif len(parts) < 2 or vocabulary.pairs_of(parts[0], parts[1]):
             return None
     elif not parts or vocabulary.titles_with(parts[0]):
         return None
@@ -244,7 +251,10 @@ def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int
     first, second = stems(program.text), stems(name.text)
     if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
         return None
-    if vocabulary.pairs_of(first[0], second[0]):
+    # `Windows Hello`: a pair a few articles have (a sample program's "Hello" after
+    # "Windows"), of a word no title names: never a thing they speak of.
+    pairs = vocabulary.pairs_of(first[0], second[0])
+    if pairs and (pairs >= RARE_PAIR or vocabulary.titles_with(second[0])):
         return None
     return index, index + 2
 
@@ -269,14 +279,95 @@ def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Voc
     return index, index + 1
 
 
-def _unknown_acronym(token: _Token, index: int, known: dict[str, int]) -> tuple[int, int] | None:
-    """`MFA`: all capitals, and no article uses it (nor a word search leaves out, as
-    `FROM` in "Syntax error in FROM clause")."""
+def _unknown_acronym(token: _Token, index: int, known: dict[str, int],
+                     vocabulary: Vocabulary) -> tuple[int, int] | None:
+    """`MFA`, `2FA`: all capitals, a digit or not, and no article uses it (nor a word
+    search leaves out, as `FROM` in "Syntax error in FROM clause")."""
     text = token.text
-    if (not text.isalpha() or not text.isupper() or not stems(text)
+    if (not text.isalnum() or text.upper() != text or not stems(text)
             or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
         return None
+    # The vocabulary counts no words with digits (`68K`): search finds those used.
+    if not text.isalpha() and (vocabulary.titles_with(text.lower())
+                               or vocabulary.rank(read_query(text.lower()), 1)):
+        return None
     return index, index + 1
+
+
+def _a_slip(token: _Token, slips: dict[str, str], vocabulary: Vocabulary) -> bool:
+    """Did-you-mean takes the word for a slip, and it is one: of the fingers (`Outlok`,
+    `FoxUer` for FoxUser; but a capital inside is typed on purpose: `iPhone` is no
+    `phone` with a letter added), or in lower case any change towards a word more
+    than a handful of articles use (`mailbix`; `wifi` is no slip for `wiki`, a word two
+    articles use, nor `Slack` for `stack`)."""
+    word = token.text.lower()
+    fixed = slips.get(word)
+    if fixed is None:
+        return False
+    if stems(word) == stems(fixed):         # `crackles`: a form of `crackle`
+        return True
+    if token.inner_capital:
+        return len(fixed) >= len(word) and _slip_of_fingers(word, slips)
+    if _slip_of_fingers(word, slips) and not token.text.islower():
+        return True
+    return token.text.islower() and vocabulary.articles_using([fixed]).get(fixed, 0) > RARE_USE
+
+
+def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, int],
+                             slips: dict[str, str], vocabulary: Vocabulary
+                             ) -> tuple[int, int] | None:
+    """`Zoom says my camera…`, `the Teams app`, `Dropbox is using…`: a capitalised word
+    a few dozen articles use for something else (the Zoom command, teams of players, a
+    replication folder), that no title, symptom or message puts beside the words the
+    person put around it. (That the articles search finds for the whole problem never
+    write it is asked of every name: `_not_written_by_its_articles`.)"""
+    token = tokens[index]
+    text = token.text
+    if (len(text) < MIN_LETTERS or not text.isalpha() or not text[:1].isupper()
+            or not text[1:].islower() or text.lower() in slips
+            or not 0 < known.get(text.lower(), 0) <= RARE_NAME):
+        return None
+    own = stems(text)
+    # A program of the archive's own: after its vendor's name, or with its versions.
+    if len(own) != 1 or any(
+            vocabulary.pairs_of(stems(vendor)[0], own[0]) >= RARE_PAIR
+            for vendor in vocabulary.vendor_words()) or any(
+            vocabulary.pairs_of(own[0], probe) >= RARE_PAIR for probe in VERSION_PROBES):
+        return None
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(tokens) or abs(tokens[other].start - token.start) > len(
+                max(tokens[other].text, text, key=len)) + 1:
+            continue
+        beside = stems(tokens[other].text)
+        if beside and (vocabulary.pairs_of(beside[-1], own[0]) if other < index
+                       else vocabulary.pairs_of(own[0], beside[0])):
+            return None
+    return index, index + 1
+
+
+def _not_written_by_its_articles(query: Query, names: list[str], vocabulary: Vocabulary
+                                 ) -> list[str]:
+    """The names that none of the articles search finds for the whole problem writes,
+    in any case and, a name of one word, in any form: where one does (`Emsmdb` of a
+    pasted message, the `Zoom` of "Zoom box on the toolbar", the "canceled" of
+    `Cancelled`), the knowledge base speaks of it after all."""
+    texts = []
+    for article_id, _ in vocabulary.rank(query, RANKED):
+        article = vocabulary.article(article_id)
+        if article is not None:
+            texts.append(article.title)
+            texts.extend(section.text for section in article.sections)
+    body = "\n".join(texts)
+    forms = set(stems(body))
+    return [name for name in names if not _written(name).search(body) and not (
+        len(own := stems(name)) == 1 and " " not in name and own[0] in forms)]
+
+
+def _written(name: str) -> re.Pattern[str]:
+    """`Wi-Fi` as written: `Wi-Fi`, `WiFi`, `wi fi`, in any case."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return re.compile(r"(?<![\w-])" + r"[\s-]*".join(map(re.escape, words)) + r"(?![\w-])",
+                      re.IGNORECASE)
 
 
 def _near_a_common_word(word: str, used: int, vocabulary: Vocabulary) -> bool:
