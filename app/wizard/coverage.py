@@ -56,6 +56,7 @@ MIN_LETTERS = 3
 VERSION_PROBES = ("95", "97", "98", "2000", "2002", "xp", "nt")
 KNOWN_ORDINARY = 2 / 3   # share of the lowercase words typed that articles must use
 MAX_NAME_WORDS = 3
+SHARED = 0.5             # of the problem's other words, the share an article writing a name has
 
 
 class Vocabulary(Protocol):
@@ -105,10 +106,12 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
     words = [t for t in tokens if not t.number and len(t.text) >= MIN_LETTERS]
     known = vocabulary.articles_using(sorted({_joined(t.text) for t in words}))
     # A name's absence means something only where the articles use the person's
-    # ordinary words: never in a knowledge base too small to know them.
+    # ordinary words (most of them, or one of them in many articles: "Zoom can't find
+    # my webcam"): never in a knowledge base too small to know them.
     ordinary = [t for t in words if t.text.islower() and stems(t.text)]   # not "the"
-    if not ordinary or sum(bool(known.get(_joined(t.text))) for t in ordinary) < (
-            KNOWN_ORDINARY * len(ordinary)):
+    uses = [known.get(_joined(t.text), 0) for t in ordinary]
+    if not ordinary or (sum(map(bool, uses)) < KNOWN_ORDINARY * len(ordinary)
+                        and max(uses) < COMMON):
         return []
     slips = vocabulary.slips(query)
     found: list[tuple[int, int]] = []
@@ -156,7 +159,8 @@ def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips
     token = tokens[index]
     # `mapisp32`, `ARTIMP`: a file or module of a pasted message, not a product.
     if (token.number or len(token.text) < MIN_LETTERS or known.get(_joined(token.text))
-            or any(c.isdigit() for c in token.text) or token.text.isupper()):
+            or any(c.isdigit() for c in token.text)
+            or (token.text.isupper() and "-" not in token.text)):
         return None
     if _a_slip(token, slips, vocabulary):
         return None
@@ -347,20 +351,29 @@ def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, 
 
 def _not_written_by_its_articles(query: Query, names: list[str], vocabulary: Vocabulary
                                  ) -> list[str]:
-    """The names that none of the articles search finds for the whole problem writes,
-    in any case and, a name of one word, in any form: where one does (`Emsmdb` of a
-    pasted message, the `Zoom` of "Zoom box on the toolbar", the "canceled" of
-    `Cancelled`), the knowledge base speaks of it after all."""
-    texts = []
+    """The names that none of the articles search finds for the whole problem writes
+    (in any case, and a name of one word in any form) beside most of the problem's
+    other words: where one does (`Emsmdb` of a pasted message, the `Zoom` of "Zoom box
+    on the toolbar", the "canceled" of `Cancelled` sending), the knowledge base speaks
+    of it after all; an article on zooming the screen is not about "Zoom meeting keeps
+    freezing when I share my screen"."""
+    articles = []
     for article_id, _ in vocabulary.rank(query, RANKED):
         article = vocabulary.article(article_id)
         if article is not None:
-            texts.append(article.title)
-            texts.extend(section.text for section in article.sections)
-    body = "\n".join(texts)
-    forms = set(stems(body))
-    return [name for name in names if not _written(name).search(body) and not (
-        len(own := stems(name)) == 1 and " " not in name and own[0] in forms)]
+            text = "\n".join([article.title, *(section.text for section in article.sections)])
+            articles.append((text, set(stems(text))))
+    asked = set(stems(query.text))
+    kept = []
+    for name in names:
+        written, own = _written(name), stems(name)
+        others = asked - set(own)
+        if not any((written.search(text) or (len(own) == 1 and " " not in name
+                                             and own[0] in forms))
+                   and len(others & forms) >= SHARED * len(others)
+                   for text, forms in articles):
+            kept.append(name)
+    return kept
 
 
 def _written(name: str) -> re.Pattern[str]:
