@@ -106,12 +106,13 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
     words = [t for t in tokens if not t.number and len(t.text) >= MIN_LETTERS]
     known = vocabulary.articles_using(sorted({_joined(t.text) for t in words}))
     # A name's absence means something only where the articles use the person's
-    # ordinary words (most of them, or one of them in many articles: "Zoom can't find
-    # my webcam"): never in a knowledge base too small to know them.
+    # ordinary words (most of them, or all but one where another is common: "Zoom
+    # can't find my webcam"): never in a knowledge base too small to know them.
     ordinary = [t for t in words if t.text.islower() and stems(t.text)]   # not "the"
     uses = [known.get(_joined(t.text), 0) for t in ordinary]
-    if not ordinary or (sum(map(bool, uses)) < KNOWN_ORDINARY * len(ordinary)
-                        and max(uses) < COMMON):
+    unknown = uses.count(0)
+    if not ordinary or (unknown > (1 - KNOWN_ORDINARY) * len(ordinary)
+                        and (unknown > 1 or max(uses) < COMMON)):
         return []
     slips = vocabulary.slips(query)
     found: list[tuple[int, int]] = []
@@ -162,7 +163,7 @@ def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips
             or any(c.isdigit() for c in token.text)
             or (token.text.isupper() and "-" not in token.text)):
         return None
-    if _a_slip(token, slips, vocabulary):
+    if _a_slip(token, slips, known, vocabulary):
         return None
     parts = stems(token.text)
     if "-" in token.text:       # `Wi-Fi`: its parts may be words, never side by side
@@ -298,12 +299,13 @@ def _unknown_acronym(token: _Token, index: int, known: dict[str, int],
     return index, index + 1
 
 
-def _a_slip(token: _Token, slips: dict[str, str], vocabulary: Vocabulary) -> bool:
+def _a_slip(token: _Token, slips: dict[str, str], known: dict[str, int],
+            vocabulary: Vocabulary) -> bool:
     """Did-you-mean takes the word for a slip, and it is one: of the fingers (`Outlok`,
     `FoxUer` for FoxUser; but a capital inside is typed on purpose: `iPhone` is no
-    `phone` with a letter added), or in lower case any change towards a word more
-    than a handful of articles use (`mailbix`; `wifi` is no slip for `wiki`, a word two
-    articles use, nor `Slack` for `stack`)."""
+    `phone` with a letter added), or in lower case any change but towards a word
+    hardly any article uses, where the person's other words are common: `wifi` is no
+    slip for `wiki` (two articles of 60,000), nor `Slack` for `stack`."""
     word = token.text.lower()
     fixed = slips.get(word)
     if fixed is None:
@@ -312,9 +314,11 @@ def _a_slip(token: _Token, slips: dict[str, str], vocabulary: Vocabulary) -> boo
         return True
     if token.inner_capital:
         return len(fixed) >= len(word) and _slip_of_fingers(word, slips)
-    if _slip_of_fingers(word, slips) and not token.text.islower():
-        return True
-    return token.text.islower() and vocabulary.articles_using([fixed]).get(fixed, 0) > RARE_USE
+    if not token.text.islower():
+        return _slip_of_fingers(word, slips)
+    uses = sorted(count for count in known.values() if count)
+    used = vocabulary.articles_using([fixed]).get(fixed, 0)
+    return not (uses and used <= RARE_USE and uses[len(uses) // 2] >= COMMON)
 
 
 def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, int],
