@@ -1,5 +1,6 @@
 """What the knowledge base does not cover: the names a person typed that no article
-speaks of ("Microsoft Teams", "iPhone", "OneDrive", "Windows 10").
+speaks of ("Microsoft Teams", "iPhone", "OneDrive", "Windows 10"), or speaks of only
+as something else (the Zoom command, teams of players, a replication Dropbox).
 
 Nothing here is a list of products. A name is read from how it is typed (a
 capital inside a word, a capitalised word, a program with a version number), and the
@@ -7,26 +8,32 @@ index says whether articles use it:
 
 - a word no article uses at all (the did-you-mean vocabulary), and that is not a
   slip of a word they do use (`excell`), is a name the archive never mentions:
-  `iPhone`, `OneDrive`, `Bluetooth`, `Wi-Fi`; followed by other capitalised words
-  or a number, they are part of it (`Google Chrome`, `iPhone 12`);
+  `iPhone`, `OneDrive`, `Bluetooth`, `Wi-Fi`, `USB-C`; followed by other capitalised
+  words or a number, they are part of it (`Google Chrome`, `iPhone 12`);
 - a program the titles name and give versions to (`Excel 97`), followed by a version
   number that the titles, symptoms and messages hardly ever put after it
   (`Windows 10`, `Office 365`, `Excel 2016`);
 - the vendor word that starts most of the archive's product names (`Microsoft`),
   followed by a capitalised word they hardly ever put after it (`Microsoft Teams`);
   any other word the titles name, followed by a capitalised word they never put
-  after it (`Windows Defender`, `Surface Pro`, `Acrobat DC`; `Internet Explorer
-  Favorites` and `Outlook Express Inbox` are rare pairs, but pairs all the same);
-- a capitalised word a handful of articles use, none of them capitalised as typed:
-  `Teams`, `Chrome`, `Dropbox` (the archive's "teams", "chrome" are ordinary words);
-- an all-capitals word no article uses (`MFA`), where no code was pasted;
-- a capitalised "slip" that did-you-mean corrects by changing one letter (`Slack`
-  -> `stack`, `Skype` -> `stype`): a slip of the fingers leaves out, doubles or swaps
-  letters (`Outlok`, `Pritner`); a name differs from the word it is taken for. (Not
-  in lower case: `mailbix` is a slip as often as `wifi` is a name.)
+  after it (`Windows Defender`, `Surface Pro`), or put after it in a few articles
+  but never name in a title (`Windows Hello`, of a sample program's "Hello";
+  `Outlook Express Inbox` is rare, but titles name the Inbox);
+- a capitalised word a few dozen articles use, never beside the words the person put
+  around it, and not a program of the vendor's with versions (`Zoom says…`, `the
+  Teams app`, `Dropbox is…`; `Publisher` is one of the archive's programs);
+- an all-capitals word no article uses, digits or not (`MFA`, `2FA`), where no code
+  was pasted;
+- a "slip" did-you-mean corrects that is none: capitalised, one letter changed
+  (`Slack` -> `stack`) where fingers leave out, double or swap letters (`Outlok`);
+  a capital inside with a letter added (`iPhone` -> `phone`); in lower case, towards
+  a word hardly any article uses (`wifi` -> `wiki`; `mailbix` is a slip).
 
-Only where the articles use most of the person's ordinary (lower-case) words: in a
-knowledge base too small to know them, a missing word says nothing.
+Then the articles search finds for the whole problem are read: a name one of them
+writes beside most of the problem's other words is one the archive speaks of after
+all (`Emsmdb` of a pasted message, the `Zoom` box on the toolbar). And only where the
+articles use most of the person's ordinary (lower-case) words: in a knowledge base
+too small to know them, a missing word says nothing.
 """
 
 from __future__ import annotations
@@ -43,10 +50,10 @@ from app.text.analysis import stems
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 RARE_PAIR = 5            # fewer articles putting two words together is noise ("Windows 10 min")
-RARE_USE = 5             # articles using a word, at most, for its capitalised use to be a name
-RARE_NAME = 100          # ... and for it to be a name for something else than theirs
-COMMON = 50              # articles using a word one letter away, for a rare word to be its slip
-RANKED = 10              # of the articles search finds for it, those checked for its capital
+RARE_USE = 5             # articles using a word, at most, for a slip towards it to be none
+RARE_NAME = 100          # articles using a capitalised word, at most, for it to name another thing
+COMMON = 50              # articles using the person's typical word, for the KB to know words
+RANKED = 10              # of the articles search finds for a problem, those read for its names
 NAMED = 1                # titles naming a word, at least, for it to start a program's name
 ACRONYM = (3, 5)         # letters of an all-capitals name
 TITLED = 20              # articles whose titles name a program, for its versions to be checked
@@ -121,7 +128,6 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
                 or _unknown_version(tokens, index, known, vocabulary)
                 or _unknown_vendor_name(tokens, index, vocabulary)
                 or _unknown_program_pair(tokens, index, known, slips, vocabulary)
-                or _rare_name(tokens[index], index, known, vocabulary)
                 or _name_for_something_else(tokens, index, known, slips, vocabulary)
                 or (None if query.codes else _unknown_acronym(tokens[index], index, known,
                                                               vocabulary)))
@@ -264,26 +270,6 @@ def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int
     return index, index + 2
 
 
-def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Vocabulary
-               ) -> tuple[int, int] | None:
-    """`Teams`, `Chrome`: capitalised as a name, a word a handful of articles use,
-    and none of the articles search finds for it writes it so (`Emsmdb`, quoted from
-    a message, is written as typed in its article)."""
-    text = token.text
-    if (token.number or len(text) < MIN_LETTERS or not text[:1].isupper() or text.isupper()
-            or any(c.isdigit() for c in text) or not 0 < known.get(_joined(text), 0) <= RARE_USE):
-        return None
-    if _near_a_common_word(text.lower(), known[_joined(text)], vocabulary):
-        return None
-    capitalised = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
-    for article_id, _ in vocabulary.rank(read_query(text.lower()), RANKED):
-        found = vocabulary.article(article_id)
-        if found is not None and (capitalised.search(found.title) or any(
-                capitalised.search(section.text) for section in found.sections)):
-            return None
-    return index, index + 1
-
-
 def _unknown_acronym(token: _Token, index: int, known: dict[str, int],
                      vocabulary: Vocabulary) -> tuple[int, int] | None:
     """`MFA`, `2FA`: all capitals, a digit or not, and no article uses it (nor a word
@@ -385,18 +371,3 @@ def _written(name: str) -> re.Pattern[str]:
     words = re.findall(r"[A-Za-z0-9]+", name)
     return re.compile(r"(?<![\w-])" + r"[\s-]*".join(map(re.escape, words)) + r"(?![\w-])",
                       re.IGNORECASE)
-
-
-def _near_a_common_word(word: str, used: int, vocabulary: Vocabulary) -> bool:
-    """`Objet`: one letter from a word many more articles use (`object`), other than
-    its own forms (`Teams` and `team` are one word)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    near = {a + b[1:] for a, b in splits if b}
-    near |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    near |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    near |= {a + c + b for a, b in splits for c in letters}
-    near.discard(word)
-    own = stems(word)
-    return any(count >= max(COMMON, COMMON * used) and stems(other) != own
-               for other, count in vocabulary.articles_using(sorted(near)).items())
