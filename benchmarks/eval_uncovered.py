@@ -87,15 +87,15 @@ def _plain(name: str) -> str:
 
 def written_by_archive(kb: Path, things: set[str]) -> dict[str, int]:
     """Articles of the archive writing each thing, in any case, as a word."""
-    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in things),
-                         re.IGNORECASE)
+    patterns = {t: re.compile(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])") for t in things}
     counts = dict.fromkeys(things, 0)
-    lower = {t.lower(): t for t in things}
     for path in kb.rglob("*"):
         if path.is_file():
-            found = {m.lower() for m in pattern.findall(path.read_text(errors="replace"))}
-            for thing in found:
-                counts[lower[thing]] += 1
+            text = path.read_text(errors="replace").lower()
+            for thing, pattern in patterns.items():
+                # A substring test first: the word-boundary search only where it might match.
+                if thing.lower() in text and pattern.search(text):
+                    counts[thing] += 1
     return counts
 
 
