@@ -16,7 +16,9 @@ and walks that showed a fix the person did not pick. Runs on the code before iss
 18 too (it reads only what both have), for the figures before. The files:
 uncovered_cases.jsonl (the rules were tuned on it), uncovered_cases_heldout*.jsonl
 (written before the tuning), and uncovered_cases_ordinary.jsonl, ordinary problems
-with capitalised words the archive covers, which must never be told so.
+with capitalised words the archive covers, which must never be told so (written
+before the tuning; uncovered_cases_ordinary_tuned.jsonl, sentences that start with
+"Yesterday", "Suddenly", "Thanks", was written after, and the rules tuned on it).
 
 With --kb, the archive itself is read too, for the things it writes anyway, in
 another sense (the Zoom command, teams of players): the cases stay honest.

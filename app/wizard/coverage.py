@@ -45,6 +45,7 @@ from typing import Protocol
 from app.articles.model import Article
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
+from app.wizard.coverage_articles import capitalised_inside, not_written_by_its_articles
 
 # Words, then numbers with letters (`2FA`, `68K`: one token, never a version), then numbers.
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?")
@@ -53,7 +54,6 @@ RARE_PAIR = 5            # fewer articles putting two words together is noise ("
 RARE_USE = 5             # articles using a word, at most, for a slip towards it to be none
 RARE_NAME = 100          # articles using a capitalised word, at most, for it to name another thing
 COMMON = 50              # articles using the person's typical word, for the KB to know words
-RANKED = 10              # of the articles search finds for a problem, those read for its names
 NAMED = 1                # titles naming a word, at least, for it to start a program's name
 ACRONYM = (3, 5)         # letters of an all-capitals name
 TITLED = 20              # articles whose titles name a program, for its versions to be checked
@@ -63,7 +63,14 @@ MIN_LETTERS = 3
 VERSION_PROBES = ("95", "97", "98", "2000", "2002", "xp", "nt")
 KNOWN_ORDINARY = 2 / 3   # share of the lowercase words typed that articles must use
 MAX_NAME_WORDS = 3
-SHARED = 0.5             # of the problem's other words, the share an article writing a name has
+# Articles and pronouns: closed classes of English, never a verb or a noun. A word they
+# follow is no subject ("Yesterday the printer…", "Since Monday my…").
+NO_SUBJECT_BEFORE = frozenset((
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that",
+    "these", "those", "i", "we", "you", "it", "they", "he", "she"))
+# ... and prepositions, which follow a name of the vendor's ("Skype for Business") but
+# hardly ever one used for something else ("Edge of the picture", "Thanks in advance").
+PREPOSITIONS = frozenset(("in", "on", "at", "for", "from", "to", "of", "with", "by"))
 
 
 class Vocabulary(Protocol):
@@ -135,7 +142,7 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
             found.append(span)
     names = list(dict.fromkeys(
         query.text[tokens[a].start:tokens[b - 1].end] for a, b in found))
-    return _not_written_by_its_articles(query, names, vocabulary) if names else []
+    return not_written_by_its_articles(query, names, vocabulary) if names else []
 
 
 def _tokens(query: Query) -> list[_Token]:
@@ -169,7 +176,9 @@ def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips
             or any(c.isdigit() for c in token.text)
             or (token.text.isupper() and "-" not in token.text)):
         return None
-    if _a_slip(token, slips, known, vocabulary):
+    if _a_slip(token, slips, known, vocabulary) or (
+            token.sentence_start and not token.inner_capital
+            and _no_subject(tokens, index)):
         return None
     parts = stems(token.text)
     if "-" in token.text:       # `Wi-Fi`: its parts may be words, never side by side
@@ -262,6 +271,11 @@ def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int
     first, second = stems(program.text), stems(name.text)
     if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
         return None
+    # First in the sentence, a capital says nothing: a program has versions
+    # (`Windows Hello`; "Recently Outlook stopped" is none).
+    if program.sentence_start and not program.inner_capital and not any(
+            vocabulary.pairs_of(first[0], probe) >= RARE_PAIR for probe in VERSION_PROBES):
+        return None
     # `Windows Hello`: a pair a few articles have (a sample program's "Hello" after
     # "Windows"), of a word no title names: never a thing they speak of.
     pairs = vocabulary.pairs_of(first[0], second[0])
@@ -314,12 +328,18 @@ def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, 
     a few dozen articles use for something else (the Zoom command, teams of players, a
     replication folder), that no title, symptom or message puts beside the words the
     person put around it. (That the articles search finds for the whole problem never
-    write it is asked of every name: `_not_written_by_its_articles`.)"""
+    write it is asked of every name: app/wizard/coverage_articles.py.)"""
     token = tokens[index]
     text = token.text
     if (len(text) < MIN_LETTERS or not text.isalpha() or not text[:1].isupper()
             or not text[1:].islower() or text.lower() in slips
             or not 0 < known.get(text.lower(), 0) <= RARE_NAME):
+        return None
+    # Before a capitalised word, it says which one or when ("Lately Excel runs…").
+    if _no_subject(tokens, index, NO_SUBJECT_BEFORE | PREPOSITIONS) or (
+            index + 1 < len(tokens) and tokens[index + 1].capitalised) or (
+            token.sentence_start and known[text.lower()] > RARE_USE
+            and not capitalised_inside(text, vocabulary)):
         return None
     own = stems(text)
     # A program of the archive's own: after its vendor's name, or with its versions.
@@ -339,35 +359,13 @@ def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, 
     return index, index + 1
 
 
-def _not_written_by_its_articles(query: Query, names: list[str], vocabulary: Vocabulary
-                                 ) -> list[str]:
-    """The names that none of the articles search finds for the whole problem writes
-    (in any case, and a name of one word in any form) beside most of the problem's
-    other words: where one does (`Emsmdb` of a pasted message, the `Zoom` of "Zoom box
-    on the toolbar", the "canceled" of `Cancelled` sending), the knowledge base speaks
-    of it after all; an article on zooming the screen is not about "Zoom meeting keeps
-    freezing when I share my screen"."""
-    articles = []
-    for article_id, _ in vocabulary.rank(query, RANKED):
-        article = vocabulary.article(article_id)
-        if article is not None:
-            text = "\n".join([article.title, *(section.text for section in article.sections)])
-            articles.append((text, set(stems(text))))
-    asked = set(stems(query.text))
-    kept = []
-    for name in names:
-        written, own = _written(name), stems(name)
-        others = asked - set(own)
-        if not any((written.search(text) or (len(own) == 1 and " " not in name
-                                             and own[0] in forms))
-                   and len(others & forms) >= SHARED * len(others)
-                   for text, forms in articles):
-            kept.append(name)
-    return kept
-
-
-def _written(name: str) -> re.Pattern[str]:
-    """`Wi-Fi` as written: `Wi-Fi`, `WiFi`, `wi fi`, in any case."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
-    return re.compile(r"(?<![\w-])" + r"[\s-]*".join(map(re.escape, words)) + r"(?![\w-])",
-                      re.IGNORECASE)
+def _no_subject(tokens: list[_Token], index: int,
+                before: frozenset[str] = NO_SUBJECT_BEFORE) -> bool:
+    """The word is followed by punctuation, an article or a pronoun ("Urgent: …",
+    "Suddenly the sound…", "since Monday my mail…"): not a thing that does something,
+    nor one that names the next ("Zoom says", "the Teams app")."""
+    if index + 1 >= len(tokens):
+        return False
+    token, after = tokens[index], tokens[index + 1]
+    return (after.start - token.end > 1 or after.sentence_start
+            or after.text.lower() in before)

@@ -22,11 +22,11 @@ COMMON_SYMPTOMS = (
     "asking for the password, the printer stops, and the program shows a message with a "
     "code when you open a document or start a meeting with sound from the camera. It "
     "says the face recognition has stopped working, another program is used, a text "
-    "never arrives, and the laptop does not charge.")
+    "never arrives, the screen freezes, and the laptop does not charge.")
 TOPICS = ["mail", "printer", "laptop", "network", "password", "document"]
 ARTICLES = {
     f"Q9100{n:02d}": helpdesk_article(
-        f"Q9100{n:02d}", f"Windows {TOPICS[n % len(TOPICS)]} problem number {n}",
+        f"Q9100{n:02d}", f"Windows {(95, 98)[n % 2]} {TOPICS[n % len(TOPICS)]} problem number {n}",
         products=["Microsoft Windows"], symptoms=COMMON_SYMPTOMS,
         resolution=["Restart the computer."]) for n in range(60)
 }
@@ -60,6 +60,11 @@ ARTICLES |= {
     "Q910108": helpdesk_article(
         "Q910108", "USB printer stops at the dock",
         symptoms="A USB printer on the laptop dock stops printing.", resolution=["Unplug it."]),
+} | {
+    f"Q9103{n:02d}": helpdesk_article(
+        f"Q9103{n:02d}", f"The backup report {n} is too long",
+        symptoms="The backup report lists everything twice.", resolution=["Run it again."])
+    for n in range(10)
 } | {
     f"Q9102{n:02d}": helpdesk_article(
         f"Q9102{n:02d}", f"Microsoft Publisher prints page {n} sideways",
@@ -115,6 +120,10 @@ def test_a_name_the_articles_use_for_something_else_is_said(office, text, name):
     "Outlook Inbox keeps asking for the password",  # a rare pair, of a word titles name
     "MAPI was unable to load the information service Emsmdb dll",  # its article writes it
     "my 68K Macintosh runs out of memory",
+    # A capital at the start of a sentence says nothing of a name: "Yesterday" is no
+    # subject before "the"; the articles write "everything" only in lower case.
+    "Yesterday the printer stops",
+    "Everything freezes when the camera starts",
 ])
 def test_what_the_articles_speak_of_is_never_said_missing(office, text):
     assert names_in(office, text) == []

@@ -164,7 +164,7 @@ def test_the_page_tries_the_likeliest_fix_and_lists_the_others_beside_it(make_kb
 
 
 @pytest.mark.parametrize("text, name", [
-    ("Outlook Printer keeps signing me out", "Outlook Printer"),  # known, never side by side
+    ("my Outlook Printer keeps signing me out", "Outlook Printer"),  # known, never side by side
     ("MFA keeps signing me out", "MFA"),                         # capitals no article uses
 ])
 def test_names_read_from_the_index_not_a_list(world, text, name):
