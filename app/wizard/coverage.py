@@ -1,5 +1,6 @@
 """What the knowledge base does not cover: the names a person typed that no article
-speaks of ("Microsoft Teams", "iPhone", "OneDrive", "Windows 10").
+speaks of ("Microsoft Teams", "iPhone", "OneDrive", "Windows 10"), or speaks of only
+as something else (the Zoom command, teams of players, a replication Dropbox).
 
 Nothing here is a list of products. A name is read from how it is typed (a
 capital inside a word, a capitalised word, a program with a version number), and the
@@ -7,26 +8,32 @@ index says whether articles use it:
 
 - a word no article uses at all (the did-you-mean vocabulary), and that is not a
   slip of a word they do use (`excell`), is a name the archive never mentions:
-  `iPhone`, `OneDrive`, `Bluetooth`, `Wi-Fi`; followed by other capitalised words
-  or a number, they are part of it (`Google Chrome`, `iPhone 12`);
+  `iPhone`, `OneDrive`, `Bluetooth`, `Wi-Fi`, `USB-C`; followed by other capitalised
+  words or a number, they are part of it (`Google Chrome`, `iPhone 12`);
 - a program the titles name and give versions to (`Excel 97`), followed by a version
   number that the titles, symptoms and messages hardly ever put after it
   (`Windows 10`, `Office 365`, `Excel 2016`);
 - the vendor word that starts most of the archive's product names (`Microsoft`),
   followed by a capitalised word they hardly ever put after it (`Microsoft Teams`);
   any other word the titles name, followed by a capitalised word they never put
-  after it (`Windows Defender`, `Surface Pro`, `Acrobat DC`; `Internet Explorer
-  Favorites` and `Outlook Express Inbox` are rare pairs, but pairs all the same);
-- a capitalised word a handful of articles use, none of them capitalised as typed:
-  `Teams`, `Chrome`, `Dropbox` (the archive's "teams", "chrome" are ordinary words);
-- an all-capitals word no article uses (`MFA`), where no code was pasted;
-- a capitalised "slip" that did-you-mean corrects by changing one letter (`Slack`
-  -> `stack`, `Skype` -> `stype`): a slip of the fingers leaves out, doubles or swaps
-  letters (`Outlok`, `Pritner`); a name differs from the word it is taken for. (Not
-  in lower case: `mailbix` is a slip as often as `wifi` is a name.)
+  after it (`Windows Defender`, `Surface Pro`), or put after it in a few articles
+  but never name in a title (`Windows Hello`, of a sample program's "Hello";
+  `Outlook Express Inbox` is rare, but titles name the Inbox);
+- a capitalised word a few dozen articles use, never beside the words the person put
+  around it, and not a program of the vendor's with versions (`Zoom says…`, `the
+  Teams app`, `Dropbox is…`; `Publisher` is one of the archive's programs);
+- an all-capitals word no article uses, digits or not (`MFA`, `2FA`), where no code
+  was pasted;
+- a "slip" did-you-mean corrects that is none: capitalised, one letter changed
+  (`Slack` -> `stack`) where fingers leave out, double or swap letters (`Outlok`);
+  a capital inside with a letter added (`iPhone` -> `phone`); in lower case, towards
+  a word hardly any article uses (`wifi` -> `wiki`; `mailbix` is a slip).
 
-Only where the articles use most of the person's ordinary (lower-case) words: in a
-knowledge base too small to know them, a missing word says nothing.
+Then the articles search finds for the whole problem are read: a name one of them
+writes beside most of the problem's other words is one the archive speaks of after
+all (`Emsmdb` of a pasted message, the `Zoom` box on the toolbar). And only where the
+articles use most of the person's ordinary (lower-case) words: in a knowledge base
+too small to know them, a missing word says nothing.
 """
 
 from __future__ import annotations
@@ -38,12 +45,15 @@ from typing import Protocol
 from app.articles.model import Article
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
+from app.wizard.coverage_articles import capitalised_inside, not_written_by_its_articles
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
+# Words, then numbers with letters (`2FA`, `68K`: one token, never a version), then numbers.
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 RARE_PAIR = 5            # fewer articles putting two words together is noise ("Windows 10 min")
-RARE_USE = 5             # articles using a word, at most, for its capitalised use to be a name
-COMMON = 50              # articles using a word one letter away, for a rare word to be its slip
-RANKED = 10              # of the articles search finds for it, those checked for its capital
+RARE_USE = 5             # articles using a word, at most, for a slip towards it to be none
+RARE_NAME = 100          # articles using a capitalised word, at most, for it to name another thing
+COMMON = 50              # articles using the person's typical word, for the KB to know words
 NAMED = 1                # titles naming a word, at least, for it to start a program's name
 ACRONYM = (3, 5)         # letters of an all-capitals name
 TITLED = 20              # articles whose titles name a program, for its versions to be checked
@@ -53,6 +63,14 @@ MIN_LETTERS = 3
 VERSION_PROBES = ("95", "97", "98", "2000", "2002", "xp", "nt")
 KNOWN_ORDINARY = 2 / 3   # share of the lowercase words typed that articles must use
 MAX_NAME_WORDS = 3
+# Articles and pronouns: closed classes of English, never a verb or a noun. A word they
+# follow is no subject ("Yesterday the printer…", "Since Monday my…").
+NO_SUBJECT_BEFORE = frozenset((
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that",
+    "these", "those", "i", "we", "you", "it", "they", "he", "she"))
+# ... and prepositions, which follow a name of the vendor's ("Skype for Business") but
+# hardly ever one used for something else ("Edge of the picture", "Thanks in advance").
+PREPOSITIONS = frozenset(("in", "on", "at", "for", "from", "to", "of", "with", "by"))
 
 
 class Vocabulary(Protocol):
@@ -64,7 +82,7 @@ class Vocabulary(Protocol):
 
     def pairs_of(self, first: str, second: str) -> int: ...
 
-    def slips(self, query: Query) -> set[str]: ...
+    def slips(self, query: Query) -> dict[str, str]: ...
 
     def vendor_words(self) -> frozenset[str]: ...
 
@@ -91,7 +109,7 @@ class _Token:
 
     @property
     def number(self) -> bool:
-        return self.text[:1].isdigit()
+        return NUMBER.fullmatch(self.text) is not None
 
 
 def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
@@ -102,10 +120,13 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
     words = [t for t in tokens if not t.number and len(t.text) >= MIN_LETTERS]
     known = vocabulary.articles_using(sorted({_joined(t.text) for t in words}))
     # A name's absence means something only where the articles use the person's
-    # ordinary words: never in a knowledge base too small to know them.
+    # ordinary words (most of them, or all but one where another is common: "Zoom
+    # can't find my webcam"): never in a knowledge base too small to know them.
     ordinary = [t for t in words if t.text.islower() and stems(t.text)]   # not "the"
-    if not ordinary or sum(bool(known.get(_joined(t.text))) for t in ordinary) < (
-            KNOWN_ORDINARY * len(ordinary)):
+    uses = [known.get(_joined(t.text), 0) for t in ordinary]
+    unknown = uses.count(0)
+    if not ordinary or (unknown > (1 - KNOWN_ORDINARY) * len(ordinary)
+                        and (unknown > 1 or max(uses) < COMMON)):
         return []
     slips = vocabulary.slips(query)
     found: list[tuple[int, int]] = []
@@ -114,12 +135,14 @@ def uncovered_names(query: Query, vocabulary: Vocabulary) -> list[str]:
                 or _unknown_version(tokens, index, known, vocabulary)
                 or _unknown_vendor_name(tokens, index, vocabulary)
                 or _unknown_program_pair(tokens, index, known, slips, vocabulary)
-                or _rare_name(tokens[index], index, known, vocabulary)
-                or (None if query.codes else _unknown_acronym(tokens[index], index, known)))
+                or _name_for_something_else(tokens, index, known, slips, vocabulary)
+                or (None if query.codes else _unknown_acronym(tokens[index], index, known,
+                                                              vocabulary)))
         if span and not any(a <= span[0] < b for a, b in found):
             found.append(span)
-    return list(dict.fromkeys(
+    names = list(dict.fromkeys(
         query.text[tokens[a].start:tokens[b - 1].end] for a, b in found))
+    return not_written_by_its_articles(query, names, vocabulary) if names else []
 
 
 def _tokens(query: Query) -> list[_Token]:
@@ -145,21 +168,25 @@ def _joined(word: str) -> str:
     return word.replace("-", "").lower()
 
 
-def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips: set[str],
+def _unknown_word(tokens: list[_Token], index: int, known: dict[str, int], slips: dict[str, str],
                   vocabulary: Vocabulary) -> tuple[int, int] | None:
     token = tokens[index]
     # `mapisp32`, `ARTIMP`: a file or module of a pasted message, not a product.
     if (token.number or len(token.text) < MIN_LETTERS or known.get(_joined(token.text))
-            or any(c.isdigit() for c in token.text) or token.text.isupper()):
+            or any(c.isdigit() for c in token.text)
+            or (token.text.isupper() and "-" not in token.text)):
         return None
-    # Lower-case, any slip is taken for one (`mailbix`); capitalised as a name, only a
-    # slip of the fingers (`Outlok`, not `Slack`).
-    if not token.inner_capital and token.text.lower() in slips and (
-            token.text.islower() or _slip_of_fingers(token.text.lower(), slips)):
+    if _a_slip(token, slips, known, vocabulary) or (
+            token.sentence_start and not token.inner_capital
+            and _no_subject(tokens, index)):
         return None
     parts = stems(token.text)
     if "-" in token.text:       # `Wi-Fi`: its parts may be words, never side by side
-        if len(parts) < 2 or vocabulary.pairs_of(parts[0], parts[1]):
+        # `USB-C`: a part of one letter is no word to pair; capitals make it a name.
+        if any(len(part) == 1 for part in token.text.split("-")):
+            if not token.capitalised:
+                return None
+        elif len(parts) < 2 or vocabulary.pairs_of(parts[0], parts[1]):
             return None
     elif not parts or vocabulary.titles_with(parts[0]):
         return None
@@ -244,51 +271,101 @@ def _unknown_program_pair(tokens: list[_Token], index: int, known: dict[str, int
     first, second = stems(program.text), stems(name.text)
     if len(first) != 1 or len(second) != 1 or vocabulary.titles_with(first[0]) < NAMED:
         return None
-    if vocabulary.pairs_of(first[0], second[0]):
+    # First in the sentence, a capital says nothing: a program has versions
+    # (`Windows Hello`; "Recently Outlook stopped" is none).
+    if program.sentence_start and not program.inner_capital and not any(
+            vocabulary.pairs_of(first[0], probe) >= RARE_PAIR for probe in VERSION_PROBES):
+        return None
+    # `Windows Hello`: a pair a few articles have (a sample program's "Hello" after
+    # "Windows"), of a word no title names: never a thing they speak of.
+    pairs = vocabulary.pairs_of(first[0], second[0])
+    if pairs and (pairs >= RARE_PAIR or vocabulary.titles_with(second[0])):
         return None
     return index, index + 2
 
 
-def _rare_name(token: _Token, index: int, known: dict[str, int], vocabulary: Vocabulary
-               ) -> tuple[int, int] | None:
-    """`Teams`, `Chrome`: capitalised as a name, a word a handful of articles use,
-    and none of the articles search finds for it writes it so (`Emsmdb`, quoted from
-    a message, is written as typed in its article)."""
+def _unknown_acronym(token: _Token, index: int, known: dict[str, int],
+                     vocabulary: Vocabulary) -> tuple[int, int] | None:
+    """`MFA`, `2FA`: all capitals, a digit or not, and no article uses it (nor a word
+    search leaves out, as `FROM` in "Syntax error in FROM clause")."""
     text = token.text
-    if (token.number or len(text) < MIN_LETTERS or not text[:1].isupper() or text.isupper()
-            or any(c.isdigit() for c in text) or not 0 < known.get(_joined(text), 0) <= RARE_USE):
+    if (not text.isalnum() or text.upper() != text or not stems(text)
+            or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
         return None
-    if _near_a_common_word(text.lower(), known[_joined(text)], vocabulary):
+    # The vocabulary counts no words with digits (`68K`): search finds those used.
+    if not text.isalpha() and (vocabulary.titles_with(text.lower())
+                               or vocabulary.rank(read_query(text.lower()), 1)):
         return None
-    capitalised = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
-    for article_id, _ in vocabulary.rank(read_query(text.lower()), RANKED):
-        found = vocabulary.article(article_id)
-        if found is not None and (capitalised.search(found.title) or any(
-                capitalised.search(section.text) for section in found.sections)):
+    return index, index + 1
+
+
+def _a_slip(token: _Token, slips: dict[str, str], known: dict[str, int],
+            vocabulary: Vocabulary) -> bool:
+    """Did-you-mean takes the word for a slip, and it is one: of the fingers (`Outlok`,
+    `FoxUer` for FoxUser; but a capital inside is typed on purpose: `iPhone` is no
+    `phone` with a letter added), or in lower case any change but towards a word
+    hardly any article uses, where the person's other words are common: `wifi` is no
+    slip for `wiki` (two articles of 60,000), nor `Slack` for `stack`."""
+    word = token.text.lower()
+    fixed = slips.get(word)
+    if fixed is None:
+        return False
+    if stems(word) == stems(fixed):         # `crackles`: a form of `crackle`
+        return True
+    if token.inner_capital:
+        return len(fixed) >= len(word) and _slip_of_fingers(word, slips)
+    if not token.text.islower():
+        return _slip_of_fingers(word, slips)
+    uses = sorted(count for count in known.values() if count)
+    used = vocabulary.articles_using([fixed]).get(fixed, 0)
+    return not (uses and used <= RARE_USE and uses[len(uses) // 2] >= COMMON)
+
+
+def _name_for_something_else(tokens: list[_Token], index: int, known: dict[str, int],
+                             slips: dict[str, str], vocabulary: Vocabulary
+                             ) -> tuple[int, int] | None:
+    """`Zoom says my camera…`, `the Teams app`, `Dropbox is using…`: a capitalised word
+    a few dozen articles use for something else (the Zoom command, teams of players, a
+    replication folder), that no title, symptom or message puts beside the words the
+    person put around it. (That the articles search finds for the whole problem never
+    write it is asked of every name: app/wizard/coverage_articles.py.)"""
+    token = tokens[index]
+    text = token.text
+    if (len(text) < MIN_LETTERS or not text.isalpha() or not text[:1].isupper()
+            or not text[1:].islower() or text.lower() in slips
+            or not 0 < known.get(text.lower(), 0) <= RARE_NAME):
+        return None
+    # Before a capitalised word, it says which one or when ("Lately Excel runs…").
+    if _no_subject(tokens, index, NO_SUBJECT_BEFORE | PREPOSITIONS) or (
+            index + 1 < len(tokens) and tokens[index + 1].capitalised) or (
+            token.sentence_start and known[text.lower()] > RARE_USE
+            and not capitalised_inside(text, vocabulary)):
+        return None
+    own = stems(text)
+    # A program of the archive's own: after its vendor's name, or with its versions.
+    if len(own) != 1 or any(
+            vocabulary.pairs_of(stems(vendor)[0], own[0]) >= RARE_PAIR
+            for vendor in vocabulary.vendor_words()) or any(
+            vocabulary.pairs_of(own[0], probe) >= RARE_PAIR for probe in VERSION_PROBES):
+        return None
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(tokens) or abs(tokens[other].start - token.start) > len(
+                max(tokens[other].text, text, key=len)) + 1:
+            continue
+        beside = stems(tokens[other].text)
+        if beside and (vocabulary.pairs_of(beside[-1], own[0]) if other < index
+                       else vocabulary.pairs_of(own[0], beside[0])):
             return None
     return index, index + 1
 
 
-def _unknown_acronym(token: _Token, index: int, known: dict[str, int]) -> tuple[int, int] | None:
-    """`MFA`: all capitals, and no article uses it (nor a word search leaves out, as
-    `FROM` in "Syntax error in FROM clause")."""
-    text = token.text
-    if (not text.isalpha() or not text.isupper() or not stems(text)
-            or not ACRONYM[0] <= len(text) <= ACRONYM[1] or known.get(text.lower())):
-        return None
-    return index, index + 1
-
-
-def _near_a_common_word(word: str, used: int, vocabulary: Vocabulary) -> bool:
-    """`Objet`: one letter from a word many more articles use (`object`), other than
-    its own forms (`Teams` and `team` are one word)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    near = {a + b[1:] for a, b in splits if b}
-    near |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    near |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    near |= {a + c + b for a, b in splits for c in letters}
-    near.discard(word)
-    own = stems(word)
-    return any(count >= max(COMMON, COMMON * used) and stems(other) != own
-               for other, count in vocabulary.articles_using(sorted(near)).items())
+def _no_subject(tokens: list[_Token], index: int,
+                before: frozenset[str] = NO_SUBJECT_BEFORE) -> bool:
+    """The word is followed by punctuation, an article or a pronoun ("Urgent: …",
+    "Suddenly the sound…", "since Monday my mail…"): not a thing that does something,
+    nor one that names the next ("Zoom says", "the Teams app")."""
+    if index + 1 >= len(tokens):
+        return False
+    token, after = tokens[index], tokens[index + 1]
+    return (after.start - token.end > 1 or after.sentence_start
+            or after.text.lower() in before)
