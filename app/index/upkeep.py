@@ -84,12 +84,14 @@ def _merge_worn_and_small(writer, segments):
 
 
 def write_trees(kb_dir: Path, target: Path, trees: dict[str, tuple[int, int]],
-                 report) -> None:
+                report, scope: str | None = None) -> None:
     """Read new and changed authored trees into the store (bounded like articles), so
-    that the wizard never parses one during a request; forget deleted ones."""
+    that the wizard never parses one during a request; forget deleted ones. With
+    `scope`, `trees` is that folder's: the trees outside it are left as they are."""
     store = ArticleStore(target)
     try:
-        known = store.tree_rows()
+        known = {path: row for path, row in store.tree_rows().items()
+                 if not scope or path.startswith(f"{scope}/")}
         for path in known:
             if path not in trees:
                 store.forget_tree(path)
