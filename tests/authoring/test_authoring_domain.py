@@ -21,37 +21,10 @@ from app.authoring.diffs import diff_lines
 from app.authoring.editing import publish_fields, read_fields
 from app.authoring.files import export_folder, import_folder
 from app.authoring.sandbox import read_bounded
-from app.authoring.source import Fields, compose, decompose, read_article
+from app.authoring.source import compose, decompose, read_article
 from app.staff.audit import RefusedError, entries
-from tests.activity_db import BACKENDS, backend_config
-
-STEPS = "1. Open Services.\n2. Start the Volume Shadow Copy service.\n3. Run the backup again.\n"
-BODY = f"## Symptoms\n\nThe backup stops with error 0x80042108.\n\n## Resolution\n\n{STEPS}"
-TREE = """start: service
-nodes:
-  - id: service
-    text: Start the Volume Shadow Copy service.
-    question: Is the service running now?
-    options:
-      - answer: "Yes"
-        next: again
-      - answer: "No"
-        next: escalate
-  - id: again
-    text: Run the backup again.
-    question: Did the backup finish?
-    options:
-      - answer: "Yes"
-        next: done
-      - answer: "No"
-        next: escalate
-"""
-
-
-def fields(**changes) -> Fields:
-    values = {"id": "Q900101", "title": "Backup fails: error 0x80042108 \"VSS\"",
-              "codes": ["0x80042108"], "products": ["Windows Server Backup"], "body": BODY}
-    return Fields(**{**values, **changes})
+from tests.activity_db import BACKENDS
+from tests.authoring.world import BODY, TREE, backend_url, fields
 
 
 def nothing(identifier: str) -> bool:
@@ -61,8 +34,7 @@ def nothing(identifier: str) -> bool:
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path: Path) -> Engine:
     """The authoring tables on SQLite, and on PostgreSQL when TEST_DATABASE_URL names one."""
-    config = backend_config(request.param, tmp_path)
-    made = make_engine(database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"]))
+    made = make_engine(backend_url(request.param, tmp_path))
     yield made
     made.dispose()
 
