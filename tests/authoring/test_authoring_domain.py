@@ -159,22 +159,39 @@ def test_the_diff_marks_what_was_added_and_removed() -> None:
     assert diff_lines("same\n", "same\n", "1", "2") == []
 
 
+VARIED = [
+    "| Code | Meaning |\n| ---- | ------- |\n| 0x80042108 | VSS busy |\n",
+    "```\nvssadmin list writers  \n```\n",
+    "Ünïcödé — «quoted» and a tab\there.\n",
+    "See [the first one](/kb/900/Q900101/).\n\n- a\n  - nested\n    - deeper\n",
+    "Trailing spaces   \nand a hard break.\n",
+]
+
+
 def test_export_then_import_into_an_empty_database_gives_the_same_articles(
         engine, tmp_path: Path) -> None:
     versions.publish(engine, "Q900101", compose(fields()), TREE, base=0, author="a",
                      summary="", title="t")
-    versions.publish(engine, "Q900102", compose(fields(id="Q900102")), "", base=0,
-                     author="a", summary="", title="t")
-    assert export_folder(engine, tmp_path / "out") == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "Q900101.md", "Q900101.tree.yaml", "Q900102.md"]
+    for n in range(40):   # many, each with one of the varied bodies
+        identifier = f"Q{900102 + n}"
+        body = BODY + "\n## More information\n\n" + VARIED[n % len(VARIED)]
+        versions.publish(engine, identifier, compose(fields(id=identifier, body=body,
+                                                            title=f"Article {n} ✓")),
+                         "", base=0, author="a", summary="", title="t")
+    assert export_folder(engine, tmp_path / "out") == 41
+    assert sorted(p.name for p in (tmp_path / "out").iterdir())[:4] == [
+        "Q900101.md", "Q900101.tree.yaml", "Q900102.md", "Q900103.md"]
     other = make_engine(database_url("", tmp_path / "other.sqlite"))
     report = import_folder(other, tmp_path / "out", author="import")
-    assert report.published == ["Q900101", "Q900102"] and report.refused == []
+    assert len(report.published) == 41 and report.refused == []
     assert [(v.article_id, v.source, v.tree) for v in versions.published(other)] == [
         (v.article_id, v.source, v.tree) for v in versions.published(engine)]
+    assert [[section.html for section in read_article(v.source).sections]
+            for v in versions.published(other)] == [
+        [section.html for section in read_article(v.source).sections]
+        for v in versions.published(engine)]
     assert import_folder(other, tmp_path / "out", author="import").unchanged == [
-        "Q900101", "Q900102"]
+        f"Q{900101 + n}" for n in range(41)]
     other.dispose()
 
 
