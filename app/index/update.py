@@ -30,6 +30,7 @@ from app.index.store import ArticleStore, FileState
 from app.index.upkeep import (
     APPLYING_FILE,
     WRITER_POOL_MB,
+    merge_small_in_order,
     read_applying,
     write_applying,
 )
@@ -132,7 +133,7 @@ def _apply_changes(run: IndexRun, known: dict[str, FileState], changes: Changes,
         update.read(changes.changed)
         store.count_words(update.words)
         write_applying(run.target, [path for path, _, _ in changes.changed] + changes.removed)
-        writer.commit()
+        writer.commit(mergetype=merge_small_in_order)
         update.keep_one_of_each_taken()
         store.commit()
         (run.target / APPLYING_FILE).unlink(missing_ok=True)
@@ -267,4 +268,4 @@ class _Update:
         for article_id, document in self.taken.items():
             fixer.delete_by_term("id", article_id)
             fixer.add_document(**document)
-        fixer.commit()
+        fixer.commit(mergetype=merge_small_in_order)
