@@ -172,6 +172,9 @@ def compare_search(apps: list, queries: list[str], published: int) -> None:
 def export_import(app, args, baseline: Path, folder: Path) -> None:
     """Export, import into an empty database, index that into the baseline copy (over
     a KB_DIR of its own): the two stores' rendered articles, byte for byte."""
+    shutil.rmtree(folder / "export", ignore_errors=True)   # an earlier run's
+    for suffix in ("", "-wal", "-shm"):
+        (folder / f"imported.sqlite{suffix}").unlink(missing_ok=True)
     exported = export_folder(app.extensions["activity_engine"], folder / "export")
     other = make_engine(database_url("", folder / "imported.sqlite"))
     report = import_folder(other, folder / "export", author="(import)")
