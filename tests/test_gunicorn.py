@@ -16,13 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from app.activity.database import database_url
 from app.activity.log import ActivityLog
-from app.staff.accounts import add_account
-from tests.activity_db import backend_config
-from tests.servers import LIMIT
+from tests.servers import LIMIT, over_one_database
 
 ARTICLE = "/kb/100/Q100001/"
 
@@ -85,22 +82,19 @@ def test_exactly_the_limit_with_two_workers(start, index_dir, kb_dir, tmp_path) 
 
 
 def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) -> None:
-    settings = backend_config("postgresql", tmp_path)
-    servers = []
+    machines = []
     for n in range(2):  # each machine its own index folder
         own_index = tmp_path / f"machine{n}" / "index"
         own_index.parent.mkdir()
         shutil.copytree(index_dir.resolve(), own_index, symlinks=True)
-        servers.append(start(own_index, kb_dir, 1, DATABASE_URL=settings["DATABASE_URL"],
-                             ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
+        machines.append((kb_dir, own_index))
+    servers = over_one_database(start, tmp_path, machines,
+                                  accounts=[("ann", "agent", "a long password")])
     opener = browser()
     token = form_token(opener, servers[0].url)
     statuses = votes_in_parallel(opener, [s.url for s in servers], token, 16)
     assert sorted(statuses) == [303] * LIMIT + [429] * (16 - LIMIT)
     # Signed in on one instance, the staff member reads everyone's votes on the other.
-    engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
-    add_account(engine, "ann", "agent", "a long password", actor="test")
-    engine.dispose()
     staff = browser()
     with staff.open(servers[0].url + "/staff/sign-in", timeout=10) as response:
         token = re.search(r'name="token" value="([^"]+)"', response.read().decode()).group(1)
@@ -116,10 +110,8 @@ def test_two_instances_share_one_postgresql(start, index_dir, kb_dir, tmp_path) 
 def test_killing_an_instance_loses_no_acknowledged_vote(start, index_dir, kb_dir,
                                                          tmp_path) -> None:
     """16 voters on 2 instances sharing PostgreSQL; one is SIGKILLed and restarted."""
-    settings = backend_config("postgresql", tmp_path)
-    common = dict(DATABASE_URL=settings["DATABASE_URL"], TRUSTED_PROXIES="1",
-                  FEEDBACK_RATE_LIMIT="100000", ACTIVITY_DB=str(tmp_path / "unused.sqlite"))
-    servers = [start(index_dir, kb_dir, 1, **common) for _ in range(2)]
+    common = dict(TRUSTED_PROXIES="1", FEEDBACK_RATE_LIMIT="100000")
+    servers = over_one_database(start, tmp_path, [(kb_dir, index_dir)] * 2, **common)
     opener = browser()
     token = form_token(opener, servers[0].url)
     acknowledged, stop = [0] * 16, threading.Event()
@@ -141,12 +133,12 @@ def test_killing_an_instance_loses_no_acknowledged_vote(start, index_dir, kb_dir
     victim = servers[0]
     victim.kill()
     time.sleep(1)
-    servers[0] = start(index_dir, kb_dir, 1, port=victim.port, **common)
+    servers[0] = start(index_dir, kb_dir, 1, port=victim.port, **victim.settings)
     time.sleep(2)
     stop.set()
     for thread in threads:
         thread.join()
-    log = ActivityLog(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
+    log = ActivityLog(database_url(victim.settings["DATABASE_URL"], ""))
     try:
         stored = log.vote_totals().helpful
     finally:

@@ -90,7 +90,8 @@ def build_index(
     under the lock before kb_dir is scanned: it writes the files the run reads from
     elsewhere (the published articles of the database, app/authoring/files.py).
     `scope` (a folder under kb_dir) limits an update's scan to it, other files taken as
-    the store recorded them: walking the archive's 60,000 folders was most of a run.
+    the store recorded them: walking the archive's 60,000 folders, then reading and
+    comparing its 60,000 file states, was most of a run (a full build scans all).
     Raises IndexBusyError when another run holds the index.
     """
     started = time.perf_counter()
@@ -114,37 +115,28 @@ def build_index(
     return report
 
 
-def _sources(kb_dir: Path, scope: str | None = None, live: Path | None = None
-             ) -> tuple[Files, Files]:
-    """The article and tree files; with `scope` and a live generation, those under
-    scope as scanned and the others as the live store recorded them."""
-    prefix = f"{scope}/" if scope and live is not None else ""
-    root = kb_dir / prefix if (kb_dir / prefix).is_dir() else None
-    files = {prefix + path: state for path, state in scan_kb(root).items()} if root else {}
-    trees = {prefix + path: state for path, state in
-             (scan_kb(root, TREE_FILE) if root else {}).items()
+def _sources(kb_dir: Path, scope: str | None = None) -> tuple[Files, Files]:
+    """The article and tree files under kb_dir, or only those under `scope` (their
+    paths still relative to kb_dir)."""
+    prefix = f"{scope}/" if scope else ""
+    root = kb_dir / prefix
+    if not root.is_dir():
+        return {}, {}
+    files = {prefix + path: state for path, state in scan_kb(root).items()}
+    trees = {prefix + path: state for path, state in scan_kb(root, TREE_FILE).items()
              if Path(path).name == TREE_FILE or path.endswith(f".{TREE_FILE}")}
-    if prefix and live is not None:
-        store = ArticleStore(live)
-        try:
-            files.update({path: (state.mtime_ns, state.size) for path, state
-                          in store.file_states().items() if not path.startswith(prefix)})
-            trees.update({path: (row.mtime_ns, row.size) for path, row
-                          in store.tree_rows().items() if not path.startswith(prefix)})
-        finally:
-            store.close()
     return files, trees
 
 
 def _build_locked(kb_dir: Path, index_dir: Path, rebuild: bool, procs: int,
                   progress: Progress | None, scope: str | None = None) -> BuildReport:
     live = None if rebuild else _updatable(index_dir)
-    files, trees = _sources(kb_dir, scope, live[0] if live is not None else None)
     if live is None:
-        return _rebuild(kb_dir, index_dir, files, trees, procs, progress)
+        return _rebuild(kb_dir, index_dir, *_sources(kb_dir), procs, progress)
+    files, trees = _sources(kb_dir, scope)
     generation, ix = live
-    report = update_in_place(IndexRun(kb_dir, generation, ix, files, procs, progress))
-    write_trees(kb_dir, generation, trees, report)
+    report = update_in_place(IndexRun(kb_dir, generation, ix, files, procs, progress, scope))
+    write_trees(kb_dir, generation, trees, report, scope)
     report.compacted = compact(generation)
     # After Whoosh committed: the arrays of its new segments (and of those a killed
     # run left without); until then readers derive a missing segment's themselves.

@@ -140,12 +140,15 @@ class SegmentArrays:
     @classmethod
     def of_leaf(cls, generation: Path | None, leaf: IndexReader) -> SegmentArrays:
         """The segment's arrays from its folder; derived on the spot (slow, logged)
-        where a run was killed before writing them or the index is in memory."""
+        where a run was killed before writing them, where a later run merged the
+        segment away and removed them (this reader's searcher still holds its files),
+        or where the index is in memory."""
         segment = leaf.segment()
         if generation is not None and segment is not None:
             folder = segment_folder(generation, segment.segment_id())
-            if (folder / "meta.json").is_file():
-                return cls.open(folder)
+            opened = opened_folder(folder) if (folder / "meta.json").is_file() else None
+            if opened is not None:
+                return opened
             log.warning("no arrays for segment %s: derived in this process until the "
                         "next index run writes them", segment.segment_id())
         return cls(*segment_arrays(leaf))

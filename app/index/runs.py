@@ -23,7 +23,8 @@ from whoosh.writing import SegmentWriter
 from app.index.store import ArticleStore
 
 Progress = Callable[[int, int], None]
-_DUPLICATE = re.compile(r"^duplicate id (\S+) \(also in ")
+DUPLICATE_PREFIX = "duplicate id "
+_DUPLICATE = re.compile(rf"^{DUPLICATE_PREFIX}(\S+) \(also in ")
 
 
 @dataclass
@@ -53,11 +54,12 @@ class IndexRun:
     files: dict[str, tuple[int, int]]
     procs: int
     progress: Progress | None
+    scope: str | None = None   # the folder an update scanned (app/index/update.py)
 
 
 def duplicate_reason(article_id: str, holder: str) -> str:
     """Why a file is skipped that has the id `holder` (a path) holds."""
-    return f"duplicate id {article_id} (also in {holder})"
+    return f"{DUPLICATE_PREFIX}{article_id} (also in {holder})"
 
 
 def lost_id(reason: str | None) -> str | None:

@@ -209,9 +209,30 @@ class ArticleStore:
     def commit(self) -> None:
         self.db.commit()
 
-    def file_states(self) -> dict[str, FileState]:
-        rows = self.db.execute("SELECT path, mtime_ns, size, article_id, skipped FROM files")
+    def file_states(self, under: str | None = None) -> dict[str, FileState]:
+        """Every source file's state, or only those in the folder `under` (one range
+        of the primary key: a scoped run does not read the archive's 60,000)."""
+        if under is None:
+            return self._states("")
+        return self._states(" WHERE path >= ? AND path < ?", f"{under}/", f"{under}0")
+
+    def states_skipped_with(self, reason_prefix: str) -> dict[str, FileState]:
+        """The files skipped for a reason that begins with `reason_prefix`."""
+        return self._states(" WHERE substr(skipped, 1, ?) = ?", len(reason_prefix),
+                            reason_prefix)
+
+    def states_of(self, paths: Iterable[str]) -> dict[str, FileState]:
+        return self._states(" WHERE path IN (SELECT value FROM json_each(?))",
+                            json.dumps(list(paths)))
+
+    def _states(self, where: str, *parameters: object) -> dict[str, FileState]:
+        rows = self.db.execute(
+            "SELECT path, mtime_ns, size, article_id, skipped FROM files" + where, parameters)
         return {row["path"]: FileState(*tuple(row)[1:]) for row in rows}
+
+    def count_files_outside(self, under: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM files WHERE path < ? OR path >= ?",
+                               (f"{under}/", f"{under}0")).fetchone()[0]
 
     def tree_rows(self) -> dict[str, TreeRow]:
         """Every authored tree read at index time, by tree file."""

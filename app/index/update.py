@@ -14,15 +14,23 @@ is read again each run, so that it gets in when the holder goes or changes its i
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.index.parsing import Parsed, parse_all
-from app.index.runs import BuildReport, IndexRun, duplicate_reason, lost_id, writing
+from app.index.runs import (
+    DUPLICATE_PREFIX,
+    BuildReport,
+    IndexRun,
+    duplicate_reason,
+    lost_id,
+    writing,
+)
 from app.index.schema import vocabulary
 from app.index.store import ArticleStore, FileState
 from app.index.upkeep import (
     APPLYING_FILE,
     WRITER_POOL_MB,
+    merge_small_in_order,
     read_applying,
     write_applying,
 )
@@ -41,19 +49,27 @@ class Changes:
 
 def update_in_place(run: IndexRun) -> BuildReport:
     """The changed files into the live generation `run.target`; the files a killed
-    run may have applied to Whoosh but not to the store are read again."""
+    run may have applied to Whoosh but not to the store are read again. In a run
+    scoped to a folder (`run.files` is that folder's scan), the files outside it are
+    taken as the store recorded them, and only those it must compare are read."""
+    applying = read_applying(run.target)
     store = ArticleStore(run.target)
     try:
-        known = store.file_states()
+        known = _known(store, run.scope, applying)
+        outside = store.count_files_outside(run.scope) if run.scope else 0
     finally:
         store.close()
-    applying = read_applying(run.target)
+    present = len(run.files) + outside
+    if run.scope:
+        recorded = {path: (state.mtime_ns, state.size) for path, state in known.items()
+                    if not path.startswith(f"{run.scope}/")}
+        run = replace(run, files={**recorded, **run.files})
     for path in applying:
         if path in known:
             state = known[path]
             known[path] = FileState(-1, -1, state.article_id, state.skipped)
     changes = changes_since(run.files, known)
-    report = BuildReport(unchanged=len(run.files) - len(changes.changed))
+    report = BuildReport(unchanged=present - len(changes.changed))
     # Files skipped last time stay skipped (and reported) until they change.
     changed_paths = {path for path, _, _ in changes.changed}
     report.skipped = [(path, state.skipped) for path, state in known.items()
@@ -63,6 +79,23 @@ def update_in_place(run: IndexRun) -> BuildReport:
         report.skipped = sorted(set(report.skipped))
     report.repaired = len([path for path in applying if path in run.files])
     return report
+
+
+def _known(store: ArticleStore, scope: str | None, applying: list[str]
+           ) -> dict[str, FileState]:
+    """What the store says of the files this run compares: every file; or in a run
+    scoped to a folder, those in it, those a killed run was applying, and those that
+    lost their id with those ids' holders (any other holder is looked up when a file
+    read claims its id: `_Update.owner`)."""
+    if not scope:
+        return store.file_states()
+    known = store.file_states(scope)
+    known.update(store.states_of(applying))
+    waiting = store.states_skipped_with(DUPLICATE_PREFIX)
+    known.update(waiting)
+    holders = (store.path_of(lost_id(state.skipped) or "") for state in waiting.values())
+    known.update(store.states_of(path for path in holders if path))
+    return known
 
 
 def changes_since(files: dict[str, tuple[int, int]], known: dict[str, FileState]) -> Changes:
@@ -100,7 +133,7 @@ def _apply_changes(run: IndexRun, known: dict[str, FileState], changes: Changes,
         update.read(changes.changed)
         store.count_words(update.words)
         write_applying(run.target, [path for path, _, _ in changes.changed] + changes.removed)
-        writer.commit()
+        writer.commit(mergetype=merge_small_in_order)
         update.keep_one_of_each_taken()
         store.commit()
         (run.target / APPLYING_FILE).unlink(missing_ok=True)
@@ -118,6 +151,19 @@ class _Update:
         self.added: dict[str, frozenset[str]] = {}  # words of articles this run stored, by file
         self.owners: dict[str, str] = {}  # the holder of each id, as this run decides
         self.taken: dict[str, dict] = {}   # ids taken over in this run -> the holder's document
+
+    def owner(self, article_id: str) -> str | None:
+        """The file that holds an id, as this run decides. A scoped run did not read
+        the holders outside its folder: such a holder is read from the store when a
+        file claims its id, and is compared like the others from then on."""
+        if article_id not in self.owners and self.run.scope:
+            path = self.store.path_of(article_id)
+            state = self.store.states_of([path]).get(path) if path else None
+            if path and state is not None:
+                self.known[path] = state
+                self.run.files.setdefault(path, (state.mtime_ns, state.size))
+                self.owners[article_id] = path
+        return self.owners.get(article_id)
 
     def retire(self, path: str) -> None:
         """Take the article a file held out of the word counts, before it goes."""
@@ -149,7 +195,7 @@ class _Update:
             if self.run.progress:
                 self.run.progress(done, len(changed))
             pending.discard(parsed.path)
-            owner = self.owners.get(parsed.stored.id) if parsed.stored is not None else None
+            owner = self.owner(parsed.stored.id) if parsed.stored is not None else None
             if owner is not None and owner != parsed.path and owner in pending:
                 deferred.append(parsed)
                 continue
@@ -190,7 +236,7 @@ class _Update:
         stored, path = parsed.stored, parsed.path
         if stored is None:
             return ""
-        owner = self.owners.get(stored.id)
+        owner = self.owner(stored.id)
         if owner is None or owner == path or owner not in self.run.files:
             return ""
         if owner < path:
@@ -222,4 +268,4 @@ class _Update:
         for article_id, document in self.taken.items():
             fixer.delete_by_term("id", article_id)
             fixer.add_document(**document)
-        fixer.commit()
+        fixer.commit(mergetype=merge_small_in_order)

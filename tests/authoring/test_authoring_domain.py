@@ -21,37 +21,10 @@ from app.authoring.diffs import diff_lines
 from app.authoring.editing import publish_fields, read_fields
 from app.authoring.files import export_folder, import_folder
 from app.authoring.sandbox import read_bounded
-from app.authoring.source import Fields, compose, decompose, read_article
+from app.authoring.source import compose, decompose, read_article
 from app.staff.audit import RefusedError, entries
-from tests.activity_db import BACKENDS, backend_config
-
-STEPS = "1. Open Services.\n2. Start the Volume Shadow Copy service.\n3. Run the backup again.\n"
-BODY = f"## Symptoms\n\nThe backup stops with error 0x80042108.\n\n## Resolution\n\n{STEPS}"
-TREE = """start: service
-nodes:
-  - id: service
-    text: Start the Volume Shadow Copy service.
-    question: Is the service running now?
-    options:
-      - answer: "Yes"
-        next: again
-      - answer: "No"
-        next: escalate
-  - id: again
-    text: Run the backup again.
-    question: Did the backup finish?
-    options:
-      - answer: "Yes"
-        next: done
-      - answer: "No"
-        next: escalate
-"""
-
-
-def fields(**changes) -> Fields:
-    values = {"id": "Q900101", "title": "Backup fails: error 0x80042108 \"VSS\"",
-              "codes": ["0x80042108"], "products": ["Windows Server Backup"], "body": BODY}
-    return Fields(**{**values, **changes})
+from tests.activity_db import BACKENDS
+from tests.authoring.world import BODY, TREE, backend_url, fields
 
 
 def nothing(identifier: str) -> bool:
@@ -61,8 +34,7 @@ def nothing(identifier: str) -> bool:
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path: Path) -> Engine:
     """The authoring tables on SQLite, and on PostgreSQL when TEST_DATABASE_URL names one."""
-    config = backend_config(request.param, tmp_path)
-    made = make_engine(database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"]))
+    made = make_engine(backend_url(request.param, tmp_path))
     yield made
     made.dispose()
 
@@ -187,22 +159,39 @@ def test_the_diff_marks_what_was_added_and_removed() -> None:
     assert diff_lines("same\n", "same\n", "1", "2") == []
 
 
+VARIED = [
+    "| Code | Meaning |\n| ---- | ------- |\n| 0x80042108 | VSS busy |\n",
+    "```\nvssadmin list writers  \n```\n",
+    "Ünïcödé — «quoted» and a tab\there.\n",
+    "See [the first one](/kb/900/Q900101/).\n\n- a\n  - nested\n    - deeper\n",
+    "Trailing spaces   \nand a hard break.\n",
+]
+
+
 def test_export_then_import_into_an_empty_database_gives_the_same_articles(
         engine, tmp_path: Path) -> None:
     versions.publish(engine, "Q900101", compose(fields()), TREE, base=0, author="a",
                      summary="", title="t")
-    versions.publish(engine, "Q900102", compose(fields(id="Q900102")), "", base=0,
-                     author="a", summary="", title="t")
-    assert export_folder(engine, tmp_path / "out") == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "Q900101.md", "Q900101.tree.yaml", "Q900102.md"]
+    for n in range(40):   # many, each with one of the varied bodies
+        identifier = f"Q{900102 + n}"
+        body = BODY + "\n## More information\n\n" + VARIED[n % len(VARIED)]
+        versions.publish(engine, identifier, compose(fields(id=identifier, body=body,
+                                                            title=f"Article {n} ✓")),
+                         "", base=0, author="a", summary="", title="t")
+    assert export_folder(engine, tmp_path / "out") == 41
+    assert sorted(p.name for p in (tmp_path / "out").iterdir())[:4] == [
+        "Q900101.md", "Q900101.tree.yaml", "Q900102.md", "Q900103.md"]
     other = make_engine(database_url("", tmp_path / "other.sqlite"))
     report = import_folder(other, tmp_path / "out", author="import")
-    assert report.published == ["Q900101", "Q900102"] and report.refused == []
+    assert len(report.published) == 41 and report.refused == []
     assert [(v.article_id, v.source, v.tree) for v in versions.published(other)] == [
         (v.article_id, v.source, v.tree) for v in versions.published(engine)]
+    assert [[section.html for section in read_article(v.source).sections]
+            for v in versions.published(other)] == [
+        [section.html for section in read_article(v.source).sections]
+        for v in versions.published(engine)]
     assert import_folder(other, tmp_path / "out", author="import").unchanged == [
-        "Q900101", "Q900102"]
+        f"Q{900101 + n}" for n in range(41)]
     other.dispose()
 
 

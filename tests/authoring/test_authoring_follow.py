@@ -15,48 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from app.activity.database import database_url, make_engine
+from app.activity.database import make_engine
 from app.authoring import versions
-from app.authoring.follow import Follower
+from app.authoring.follow import Follower, refresh_index
 from app.authoring.source import Fields, compose
+from app.index.build import build_index
 from app.index.store import ArticleStore
-from app.staff.accounts import add_account
-from tests.activity_db import BACKENDS, backend_config
-from tests.conftest import FIXTURE_ARTICLES
+from tests.activity_db import BACKENDS
+from tests.authoring.world import BODY, TREE, archive_worlds, backend_url, fields
+from tests.conftest import FIXTURE_ARTICLES, helpdesk_article
 from tests.htmltools import parse
+from tests.servers import over_one_database
 from tests.test_gunicorn import browser
 
-STEPS = "1. Open Services.\n2. Start the Volume Shadow Copy service.\n3. Run the backup again.\n"
-BODY = (f"## Symptoms\n\nWindows Server Backup stops with error 0x80042108.\n\n"
-        f"## Resolution\n\n{STEPS}")
-TREE = """start: service
-nodes:
-  - id: service
-    text: Start the Volume Shadow Copy service.
-    question: Is the Volume Shadow Copy service running now?
-    options:
-      - answer: "Yes"
-        next: again
-      - answer: "No"
-        next: escalate
-  - id: again
-    text: Run the backup again.
-    question: Did the backup finish this time?
-    options:
-      - answer: "Yes"
-        next: done
-      - answer: "No"
-        next: escalate
-"""
 PASSWORD = "correct horse battery"
-# Inside this helper's port range (5800-5899): two gunicorn instances.
-PORTS = (5871, 5872)
 WITHIN_SECONDS = 10
-
-
-def archive_worlds(make_kb, count: int = 2):
-    return [make_kb({f"Q{n}": text for n, text in FIXTURE_ARTICLES.items()})
-            for _ in range(count)]
 
 
 def stored_title(index_dir: Path, identifier: str) -> str | None:
@@ -71,8 +44,7 @@ def stored_title(index_dir: Path, identifier: str) -> str | None:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_each_instance_updates_its_own_index_when_the_counter_moves(
         make_kb, tmp_path, backend) -> None:
-    config = backend_config(backend, tmp_path)
-    url = database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"])
+    url = backend_url(backend, tmp_path)
     engine = make_engine(url)
     worlds = archive_worlds(make_kb)
     followers = [Follower(world.kb_dir, world.index_dir, url, 60) for world in worlds]
@@ -92,6 +64,47 @@ def test_each_instance_updates_its_own_index_when_the_counter_moves(
     finally:
         for follower in followers:
             follower.close()
+    engine.dispose()
+
+
+def test_a_scoped_run_settles_ids_with_files_outside_the_published_folder(
+        make_kb, tmp_path) -> None:
+    """A Follower's run reads only KB_DIR/_authored, yet ids are settled with the files
+    outside it as a full run does: a published article takes the id of a help-desk
+    file (`_authored/` sorts first) and gives it back when deleted; one with an
+    archive article's id (whose path sorts first) is skipped."""
+    world = make_kb({**{f"Q{n}": text for n, text in FIXTURE_ARTICLES.items()},
+                     "Q900101": helpdesk_article("Q900101", "Backup fails (the file)",
+                                                 symptoms="Error 0x80042108.",
+                                                 resolution=["Retry."],
+                                                 codes=["0x80042108"])})
+    url = backend_url("sqlite", tmp_path)
+    engine = make_engine(url)
+    written = fields(title="Backup fails (written here)")
+    versions.publish(engine, "Q900101", compose(written), "", base=0, author="ed",
+                     summary="", title=written.title)
+    versions.publish(engine, "Q100003", compose(fields(id="Q100003", title="Mine")), "",
+                     base=0, author="ed", summary="", title="Mine")
+    kb_dir, index_dir = str(world.kb_dir), str(world.index_dir)
+    refresh_index(kb_dir, index_dir, url)
+
+    def found(code: str) -> list[tuple[str, str]]:
+        results = world.client.get(f"/api/search?q={code}").get_json()["results"]
+        return [(result["id"], result["title"]) for result in results]
+
+    assert found("0x80042108") == [("Q900101", "Backup fails (written here)")]
+    assert stored_title(world.index_dir, "Q100003") == "Printer Prints Garbage Characters"
+    store = ArticleStore(world.index_dir)
+    assert store.skipped() == [
+        ("_authored/Q100003.md", "duplicate id Q100003 (also in 100/Q100003/README.md)"),
+        ("helpdesk/Q900101.md", "duplicate id Q900101 (also in _authored/Q900101.md)")]
+    store.close()
+    versions.remove(engine, "Q900101", base=1, author="ed")
+    refresh_index(kb_dir, index_dir, url)
+    assert found("0x80042108") == [("Q900101", "Backup fails (the file)")]
+    # A full run finds nothing the scoped runs left to put right.
+    full = build_index(world.kb_dir, world.index_dir, procs=1)
+    assert (full.indexed, full.updated, full.deleted, len(full.skipped)) == (0, 0, 0, 1)
     engine.dispose()
 
 
@@ -142,14 +155,10 @@ def first_result(base: str, query: str) -> str:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_published_on_one_instance_searchable_and_walked_on_the_other_within_10_s(
         make_kb, tmp_path, backend, start) -> None:
-    config = backend_config(backend, tmp_path)
-    url = database_url(config.get("DATABASE_URL", ""), config["ACTIVITY_DB"])
-    engine = make_engine(url)
-    add_account(engine, "ed", "editor", PASSWORD, actor="test")
-    settings = {key: value for key, value in config.items()}
-    servers = [start(world.index_dir, world.kb_dir, 2, port=port, INDEX_REFRESH_SECONDS="1",
-                     AUTHORING_CHECK_SECONDS="1", **settings)
-               for world, port in zip(archive_worlds(make_kb), PORTS, strict=True)]
+    machines = [(world.kb_dir, world.index_dir) for world in archive_worlds(make_kb)]
+    servers = over_one_database(start, tmp_path, machines, backend=backend, workers=2,
+                                accounts=[("ed", "editor", PASSWORD)],
+                                INDEX_REFRESH_SECONDS="1", AUTHORING_CHECK_SECONDS="1")
     one, two = (server.url for server in servers)
     opener = browser()
     sign_in(opener, one)
@@ -177,4 +186,3 @@ def test_published_on_one_instance_searchable_and_walked_on_the_other_within_10_
         "Run the backup again." in page(s, "/kb/900/Q900101/") for s in (one, two)))
     print(f"revert on instance 1 -> old text on both: {back:.1f} s")
     assert back <= WITHIN_SECONDS
-    engine.dispose()

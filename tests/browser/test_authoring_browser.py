@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine
 
 from app import PROJECT_ROOT
-from app.activity.database import database_url
-from app.index.build import build_index
-from app.staff.accounts import add_account
-from tests.activity_db import backend_config
 from tests.browser.test_staff_browser import seconds_until, sign_in
-from tests.servers import Server
+from tests.servers import over_one_database
 
 PORTS = range(5800, 5900)  # this helper's range; the staff suite's is 5600-5699
 WITHIN = 10.0
@@ -51,40 +45,19 @@ nodes:
 """
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS}")
-
-
 @pytest.fixture
-def two_instances(tmp_path: Path):
+def two_instances(start, tmp_path: Path) -> list[str]:
     """Two gunicorn instances of the project's kb/, each its own KB_DIR and index
     folder, one PostgreSQL; an editor account in it."""
-    settings = backend_config("postgresql", tmp_path)
-    servers = []
-    try:
-        for n in range(2):
-            kb_dir = tmp_path / f"machine{n}" / "kb"
-            shutil.copytree(PROJECT_ROOT / "kb", kb_dir)
-            index = tmp_path / f"machine{n}" / "index"
-            build_index(kb_dir, index, procs=1)
-            servers.append(Server(tmp_path, index, kb_dir, 2, port=free_port(),
-                                  DATABASE_URL=settings["DATABASE_URL"],
-                                  AUTHORING_CHECK_SECONDS="1", INDEX_REFRESH_SECONDS="1",
-                                  ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
-        engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
-        add_account(engine, "eve", "editor", "eve's password", actor="test")
-        engine.dispose()
-        yield [server.url for server in servers]
-    finally:
-        for server in servers:
-            server.stop()
+    machines = []
+    for n in range(2):
+        kb_dir = tmp_path / f"machine{n}" / "kb"
+        shutil.copytree(PROJECT_ROOT / "kb", kb_dir)
+        machines.append((kb_dir, tmp_path / f"machine{n}" / "index"))
+    servers = over_one_database(start, tmp_path, machines, workers=2, ports=PORTS,
+                                  accounts=[("eve", "editor", "eve's password")],
+                                  AUTHORING_CHECK_SECONDS="1", INDEX_REFRESH_SECONDS="1")
+    return [server.url for server in servers]
 
 
 def test_write_preview_fix_publish_then_found_and_walked_on_the_other(

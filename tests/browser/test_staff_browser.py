@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine
 
 from app import PROJECT_ROOT
-from app.activity.database import database_url
-from app.index.build import build_index
 from app.staff.accounts import add_account, get_account
-from tests.activity_db import backend_config
-from tests.servers import Server
+from tests.servers import over_one_database
 
 PORTS = range(5600, 5700)  # this suite's own servers listen here
 VISIBLE_WITHIN = 5.0
@@ -32,17 +27,6 @@ HOSTILE_NOTE = (
     "[click](javascript:alert(3)) and <a href=\"#\" onclick=\"window.__ran='a'; alert(4)\">"
     "this</a>\n\n<iframe src=\"https://evil.example/\"></iframe>"
     "<style>body{display:none}</style>\n\n<svg onload=alert(5)></svg> **still here**")
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS}")
 
 
 def sign_in(page: Page, base: str, name: str, password: str) -> None:
@@ -94,27 +78,15 @@ def test_a_note_with_hostile_markup_runs_nothing(browser, live_server: str, live
 
 
 @pytest.fixture
-def two_instances(tmp_path: Path):
+def two_instances(start, tmp_path: Path) -> list[str]:
     """Two gunicorn instances of the project's kb/, each its own index folder, one
     PostgreSQL; a lead account in it."""
-    settings = backend_config("postgresql", tmp_path)
     kb_dir = tmp_path / "kb"
     shutil.copytree(PROJECT_ROOT / "kb", kb_dir)
-    servers = []
-    try:
-        for n in range(2):
-            index = tmp_path / f"machine{n}" / "index"
-            build_index(kb_dir, index, procs=1)
-            servers.append(Server(tmp_path, index, kb_dir, 1, port=free_port(),
-                                  DATABASE_URL=settings["DATABASE_URL"],
-                                  ACTIVITY_DB=str(tmp_path / f"unused{n}.sqlite")))
-        engine = create_engine(database_url(settings["DATABASE_URL"], settings["ACTIVITY_DB"]))
-        add_account(engine, "lea", "lead", "the lead's password", actor="test")
-        engine.dispose()
-        yield [server.url for server in servers]
-    finally:
-        for server in servers:
-            server.stop()
+    machines = [(kb_dir, tmp_path / f"machine{n}" / "index") for n in range(2)]
+    servers = over_one_database(start, tmp_path, machines, ports=PORTS,
+                                  accounts=[("lea", "lead", "the lead's password")])
+    return [server.url for server in servers]
 
 
 def test_an_editors_changes_on_one_instance_show_on_the_other(browser, two_instances) -> None:

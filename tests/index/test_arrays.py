@@ -267,3 +267,24 @@ def test_a_damaged_pack_is_passed_over_and_the_next_run_writes_it_anew(
         assert_same_as_whoosh(again)
     finally:
         again.close()
+
+
+def test_a_segment_whose_arrays_go_while_a_reader_opens_them_is_read_from_whoosh(
+    kb, kb_dir: Path
+) -> None:
+    """A publish's run merges small segments away and removes their arrays; a reader
+    whose searcher still holds such a segment derives its postings from Whoosh
+    rather than fail the search (a 500 under load, before)."""
+    for number in (100009, 100010):   # the second run's segment is read on its own
+        write_article(kb_dir, number, archive_article(number, f"Modem Hangs Up {number}", """\
+            SYMPTOMS
+            ========
+
+            The modem hangs up after a minute.
+            """))
+        build_index(kb_dir, kb.index_dir, procs=1)
+    segment = kb.searcher().reader().leaf_readers()[-1][0].segment().segment_id()
+    folder = kb.index_dir.resolve() / ARRAYS_DIR / segment
+    (folder / "body.docs.npy").unlink()   # meta.json still there: removed halfway
+    assert_same_as_whoosh(kb)
+    assert postings_of(kb).ids[-1] == "Q100010"
