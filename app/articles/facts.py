@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.articles.model import Article, Section
 from app.articles.sections import symptom_section
-from app.articles.seen import shown_messages, symptom_option
+from app.articles.seen import shown_messages, symptom_key, symptom_option
 from app.codes.labels import label as code_label
 from app.text.analysis import normal
 from app.text.names import OS_NAMES, PORT_WORDS, PORTS, PROTOCOL_WORDS, PROTOCOLS
@@ -169,10 +169,17 @@ def names_in_text(label: str, text: str) -> bool:
         rf"{name}\s+(v(ersion)?\s*)?\d", text, re.I))
 
 
+# "you receive the following error message": receiving a message is no activity.
+RECEIVING_A_MESSAGE = re.compile(
+    r"\breceiv\w*\s+(?:(?:(?:one of )?the following|this|these|the same)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:messages?|errors?|warnings?|prompts?)|an?\s+(?:[\w-]+\s+){0,3}?(?:error|warning)s?"
+    r"(?:\s+messages?)?|(?:error|warning)\s+messages?)\b", re.I)
+
+
 def activities_in(text: str) -> list[str]:
     """The keys of what a person was doing that a text names (its words' beginnings),
     read the same way from an article and from what a person typed."""
-    words = f" {normal(text)} "
+    words = f" {normal(RECEIVING_A_MESSAGE.sub(' ', text))} "
     return [key for key, _, beginnings in ACTIVITIES
             if any(beginning in words for beginning in beginnings)]
 
@@ -241,7 +248,8 @@ def facts_of(article: Article) -> Facts:
         found.add("message", message, f"quoted in its {where}")
     sentence = symptom_option(article)
     if sentence:
-        found.add("symptom", sentence, f"the first lines of its {where}", slug(sentence, 6))
+        found.add("symptom", sentence, f"the first lines of its {where}",
+                  slug(symptom_key(sentence), 6))
     return Facts(article.id, article.title, article.permalink,
                  frozenset(code.upper() for code in article.codes), found.values,
                  article_text(article))
