@@ -169,17 +169,10 @@ def names_in_text(label: str, text: str) -> bool:
         rf"{name}\s+(v(ersion)?\s*)?\d", text, re.I))
 
 
-# "you receive the following error message": receiving a message is no activity.
-RECEIVING_A_MESSAGE = re.compile(
-    r"\breceiv\w*\s+(?:(?:(?:one of )?the following|this|these|the same)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:messages?|errors?|warnings?|prompts?)|an?\s+(?:[\w-]+\s+){0,3}?(?:error|warning)s?"
-    r"(?:\s+messages?)?|(?:error|warning)\s+messages?)\b", re.I)
-
-
 def activities_in(text: str) -> list[str]:
     """The keys of what a person was doing that a text names (its words' beginnings),
     read the same way from an article and from what a person typed."""
-    words = f" {normal(RECEIVING_A_MESSAGE.sub(' ', text))} "
+    words = f" {normal(text)} "
     return [key for key, _, beginnings in ACTIVITIES
             if any(beginning in words for beginning in beginnings)]
 
