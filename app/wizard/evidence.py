@@ -18,6 +18,8 @@ message whose every word only search's first holds.
 
 from __future__ import annotations
 
+import re
+
 from app.articles.facts import Facts
 from app.codes.labels import CODE_WORDS
 from app.query.typed import Query
@@ -33,6 +35,7 @@ CLEAR_LEAD = 1.1          # enough for the one article quoting the message, or t
 TITLE_COVERED = 0.7       # share of the typed words in the title, for a description
 TITLE_WORDS = 3           # ... of at least this many words (without a code, for any lead)
 CODE_WORDS_COVERED = 0.5  # a code with words: share of them the leader must have
+CODE_AS_TYPED = re.compile(r"(0x)?[0-9a-f]*\d[0-9a-f]*")
 MESSAGE_WORDS = 5         # a paste of this many words, all in the leader alone, is the message
 
 
@@ -79,8 +82,7 @@ def search_evidence(query: Query, candidates: list[Candidate], facts: dict[str, 
     if (lead >= SEARCH_LEAD and weight >= WEIGHT_LEAD
             and (query.codes or len(typed) >= TITLE_WORDS)):
         return "search"
-    if (query.codes and query.words_beside_codes
-            and candidates[0].codes_matched >= len(query.codes)
+    if (query.codes and candidates[0].codes_matched >= len(query.codes)
             and _code_with_words(query, candidates, facts)):
         return "search"
     if not query.codes and len(typed) >= MESSAGE_WORDS and _has_every_word(
@@ -105,7 +107,10 @@ def _code_with_words(query: Query, candidates: list[Candidate], facts: dict[str,
     first, carries the code and holds most of the words, and more of them than the
     runner-up. (A bare code shared by several articles is no such evidence: measured,
     search's first a little ahead was the person's article in 3 of 8 walks.)"""
-    words = query.words_beside_codes
+    # "c0000123" is the code 0xC0000123 as typed, not a word beside it.
+    words = {word for word in query.words_beside_codes if not CODE_AS_TYPED.fullmatch(word)}
+    if not words:
+        return False
     own = _covered(words, facts[candidates[0].id].text)
     return own >= CODE_WORDS_COVERED and own > _covered(words, facts[candidates[1].id].text)
 

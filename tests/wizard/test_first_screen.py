@@ -87,7 +87,7 @@ CODE_WORLD = {
     "Q900201": helpdesk_article(
         "Q900201", "Synchronisation stops with 0x8004010F",
         products=["Outlook"], codes=["0x8004010F"],
-        symptoms="The offline address book cannot be downloaded.",
+        symptoms="The offline address book cannot be downloaded (8004010F).",
         resolution=["Ask the administrator to rebuild it on the server."]),
     "Q900202": helpdesk_article(
         "Q900202", "Address book: send and receive fails with 0x8004010F",
@@ -109,8 +109,10 @@ def test_a_code_with_its_distinctive_words_goes_straight_to_the_fix(codes):
     assert result.fix.article.id == "Q900201"
 
 
-def test_a_bare_code_two_articles_carry_asks_first(codes):
-    result = next_screen(codes, State("0x8004010F"))
+@pytest.mark.parametrize("typed", ["0x8004010F", "8004010f"])
+def test_a_bare_code_two_articles_carry_asks_first(codes, typed):
+    # Typed without its 0x, the code is still no word beside the code.
+    result = next_screen(codes, State(typed))
     assert result.kind == Screen.QUESTION and result.fix is None
 
 
