@@ -267,9 +267,13 @@ def symptom_key(sentence: str) -> str:
     return WHEN_IT_APPEARS.sub("", sentence)
 
 
-# A clause saying when it happens, and nothing said after it: "When you print".
-ONLY_WHEN = re.compile(r"^(when|whenever|if|after|while|as|each time|every time)\b[^,]*$",
-                       re.I)
+# A clause saying when it happens: "When you print ...".
+WHEN_CLAUSE = re.compile(r"^(when|whenever|if|after|while|as|each time|every time)\b", re.I)
+# What is left when the cue is cut from a sentence that needs it: "the compiler displays".
+DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|returns?|"
+                      r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
+                      r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
+                      r"may|might|can|will)$", re.I)
 
 
 def _before_the_message(sentence: str) -> str:
@@ -285,12 +289,14 @@ def _before_the_message(sentence: str) -> str:
     if cue is None or cue.start() == 0:
         return ""
     said = sentence[:cue.start()].strip().rstrip(",")
-    if len(said.split()) < 4 or CUT.search(said):
+    if len(said.split()) < 4 or CUT.search(said) or DANGLING.search(said):
         return ""
-    if ONLY_WHEN.match(said):
+    if re.match(r",?\s*and\b", cue.group()):     # "... stops and you receive": said whole
+        return f"{said}."
+    if WHEN_CLAUSE.match(said):
         shown = "An error message" if re.search(r"error", cue.group(), re.I) else "A message"
         return f"{shown} appears {said[0].lower()}{said[1:]}."
-    return f"{said}."
+    return ""
 
 
 def _symptom_sentences(section: Section | None) -> Iterator[str]:
