@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.articles.model import Article, Section
 from app.articles.sections import symptom_section
-from app.articles.seen import shown_messages, symptom_option
+from app.articles.seen import shown_messages, symptom_key, symptom_option
 from app.codes.labels import label as code_label
 from app.text.analysis import normal
 from app.text.names import OS_NAMES, PORT_WORDS, PORTS, PROTOCOL_WORDS, PROTOCOLS
@@ -241,7 +241,8 @@ def facts_of(article: Article) -> Facts:
         found.add("message", message, f"quoted in its {where}")
     sentence = symptom_option(article)
     if sentence:
-        found.add("symptom", sentence, f"the first lines of its {where}", slug(sentence, 6))
+        found.add("symptom", sentence, f"the first lines of its {where}",
+                  slug(symptom_key(sentence), 6))
     return Facts(article.id, article.title, article.permalink,
                  frozenset(code.upper() for code in article.codes), found.values,
                  article_text(article))

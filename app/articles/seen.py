@@ -214,7 +214,8 @@ HAPPENS = re.compile(
     r"|\bfails?\b|\bfailed\b|\berror\b|\bmissing\b|\bblank\b|\bincorrect(ly)?\b|\bwrong\b"
     r"|\bgarbled\b|\bcorrupt(ed)?\b|\bdistorted\b|\bdisappears?\b|\bdisappearing\b"
     r"|\bslow(ly)?\b|\bunexpected(ly)?\b|\b(is|are) (not )?(displayed|printed|truncated)\b"
-    r"|\btruncates?\b|\bunable\b|\bprompted\b|\binstead of\b)", re.I)
+    r"|\btruncates?\b|\bunable\b|\bprompted\b|\binstead of\b|^an? (error )?message appears\b)",
+    re.I)
 NOT_HAPPENING = re.compile(
     r"(^(note|important|warning|caution|summary|more information|the following|following|"
     r"this (step-by-step )?(article|document|is|file)|these|microsoft (has|recommends|"
@@ -235,14 +236,66 @@ NOT_HAPPENING = re.compile(
 
 def symptom_option(article: Article) -> str:
     """The first whole sentence of the symptoms that says what a person sees or was
-    doing, short enough to read as an option; "" when none does."""
+    doing, short enough to read as an option; "" when none does. An opening that leads
+    to the message says when it appears, and that is offered (`_before_the_message`)."""
     for sentence in _symptom_sentences(symptom_section(article)):
+        sentence = _before_the_message(sentence) or sentence
         if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
                 and sentence[:1].isupper()
                 and HAPPENS.search(sentence) and not NOT_HAPPENING.search(sentence)
                 and not CUT.search(sentence.rstrip(".!"))
                 and not re.search(r"\b(following|as follows|below)\b", sentence, re.I)):
             return sentence
+    return ""
+
+
+# The end of an opening that leads to the message: ", you may receive the following
+# error message:", " the following error message appears:", "and a pop-up error
+# message displays the following:".
+MESSAGE_CUE = re.compile(
+    r"(?=.*\b(?:messages?|errors?|warnings?|dialog)\b)(?=.*\b(?:following|similar to)\b)"
+    r"(?:,\s*|\s+)(?:and\s+)?(?:(?:you|users?|the user|a user|clients?|the client)\s+"
+    r"(?:(?:may|might|will|can|could)\s+)?(?:receive|get|see|encounter)s?\b|"
+    r"(?:one of\s+)?the following\b|(?:an?|this)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:messages?|errors?|warnings?|dialog)\b).*$", re.I)
+WHEN_IT_APPEARS = re.compile(r"^an? (error )?message appears ", re.I)
+
+
+def symptom_key(sentence: str) -> str:
+    """The words that tell one symptom option from another: "An error message appears
+    when ..." options differ only after their first words."""
+    return WHEN_IT_APPEARS.sub("", sentence)
+
+
+# A clause saying when it happens: "When you print ...".
+WHEN_CLAUSE = re.compile(r"^(when|whenever|if|after|while|as|each time|every time)\b", re.I)
+# What is left when the cue is cut from a sentence that needs it: "the compiler displays".
+DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|returns?|"
+                      r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
+                      r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
+                      r"may|might|can|will)$", re.I)
+
+
+def _before_the_message(sentence: str) -> str:
+    """What an opening that leads to the quoted message says happens, as a sentence:
+    "When you check mail, Outlook Express stops and you receive the following error
+    message:" is "When you check mail, Outlook Express stops."; "When you make changes
+    to your calendar, you receive the following error message:" is "An error message
+    appears when you make changes to your calendar." "" when it is no such opening.
+
+    Articles sharing a message mostly differ here, in when it appears: the one
+    question that tells them apart for a person who pasted that message."""
+    cue = MESSAGE_CUE.search(sentence)
+    if cue is None or cue.start() == 0:
+        return ""
+    said = sentence[:cue.start()].strip().rstrip(",")
+    if len(said.split()) < 4 or CUT.search(said) or DANGLING.search(said):
+        return ""
+    if re.match(r",?\s*and\b", cue.group()):     # "... stops and you receive": said whole
+        return f"{said}."
+    if WHEN_CLAUSE.match(said):
+        shown = "An error message" if re.search(r"error", cue.group(), re.I) else "A message"
+        return f"{shown} appears {said[0].lower()}{said[1:]}."
     return ""
 
 

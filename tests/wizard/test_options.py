@@ -104,8 +104,9 @@ def test_message_options_are_the_messages_on_screen_whole(facts):
 
 
 def test_symptom_options_say_what_a_person_sees_never_cut(facts):
-    # An opening that only leads to the message is not offered as a sentence.
-    assert facts["Q200001"]["symptom"] == []
+    # An opening that leads to the message is offered for what it says happens, without
+    # the lead-in to a message that is not on the screen with it.
+    assert facts["Q200001"]["symptom"] == ["When you check your mail, Outlook Express stops."]
     # A sentence about the world is no symptom; one too long to read as an option is
     # not offered cut with "…".
     assert facts["Q200002"]["symptom"] == []
