@@ -174,8 +174,8 @@ def _handover_heading(result: WizardScreen) -> str:
 
 def _handover_lead(result: WizardScreen) -> str:
     if result.uncovered:
-        return ("Nothing here is about it, so a person at the help desk is the quickest "
-                "way to a fix.")
+        return (f"Nothing here is about {' or '.join(result.uncovered)}, so a person at "
+                "the help desk is the quickest way to a fix.")
     if result.near and not result.candidates:
         return ("Check the code on your screen. These codes, one digit away, are in "
                 "articles:")

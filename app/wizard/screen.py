@@ -73,6 +73,8 @@ def summary_text(result: WizardScreen, step_label: str = "", link: str = "") -> 
     lines = [f"Entered: {result.state.query}"]
     if result.codes:
         lines.append(f"Error codes read from it: {', '.join(code_label(c) for c in result.codes)}")
+    if result.uncovered:
+        lines.append(f"This knowledge base has no articles about: {', '.join(result.uncovered)}")
     for name, value in result.from_paste:
         lines.append(f"Read from it: {name}: {value}")
     for answer in result.answers:

@@ -65,6 +65,9 @@ def test_a_name_no_article_speaks_of_is_said_on_the_first_screen(world, text, na
     assert page.find("h1").text == f"This knowledge base has no articles about {name}"
     handover = page.find("details", id="handover")
     assert "open" in handover.attrs and "Contact helpdesk@example.com" in handover.text
+    assert f"Nothing here is about {name}, so a person" in page.text
+    # The summary a person sends says what the knowledge base has nothing about.
+    assert f"This knowledge base has no articles about: {name}" in handover.text
     # Weak matches are offered as such, and no fix is shown unless one is picked.
     assert "Weak matches" in page.text and f"none is about {name}" in page.text
     assert "Did this fix it?" not in page.text and "Try this" not in page.text
