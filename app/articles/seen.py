@@ -61,10 +61,17 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
 ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
-# address, a book's title.
+# address, a book's title, a web server's trace line, a list of numbered messages run
+# together ("51: The remote computer is not available. 53: The network path...").
 NOT_A_SCREEN = re.compile(
     r"\b(From|Sent|To|Subject|Cc):.*\b(From|Sent|To|Subject|Cc):|^\+OK\b|^[A-Z]:\\\S*>|^\S+$|"
-    r"\b(Messages|Guide|Reference|Tutorial|Manual)$|\w+ messages \(")
+    r"\b(Messages|Guide|Reference|Tutorial|Manual)$|\w+ messages \(|"
+    r"\b(GET|POST|HEAD|PUT) /\S|"
+    r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]")
+# What the article wrote around the message, not on the screen: its "Error Msg:" tag,
+# and its note on where the message applies ("(MSN 2.5 only)").
+ARTICLE_TAG = re.compile(r"^(Err(or)?\s*Msg|Error message)\s*:\s*", re.I)
+ARTICLE_NOTE = re.compile(r"\s*\([^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
 # A title's tag: "XCLN: ErrMsg: ...", "PRB: ...".
@@ -143,6 +150,7 @@ def as_shown(message: str) -> str:
     message = " ".join(message.split())
     if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
         message = message[1:-1].strip()
+    message = ARTICLE_NOTE.sub("", ARTICLE_TAG.sub("", message))
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):
