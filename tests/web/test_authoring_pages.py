@@ -16,32 +16,10 @@ from app.authoring.files import AUTHORED_DIR, materialise
 from app.index.build import build_index
 from app.wizard.engine import next_screen
 from app.wizard.state import State
+from tests.authoring.world import BODY, TREE
 from tests.conftest import FIXTURE_ARTICLES
 from tests.htmltools import parse
 from tests.staff_tools import engine_of, signed_in, token_on
-
-STEPS = "1. Open Services.\n2. Start the Volume Shadow Copy service.\n3. Run the backup again.\n"
-BODY = (f"## Symptoms\n\nWindows Server Backup stops with error 0x80042108.\n\n"
-        f"## Resolution\n\n{STEPS}")
-TREE = """start: service
-nodes:
-  - id: service
-    text: Start the Volume Shadow Copy service.
-    question: Is the service running now?
-    options:
-      - answer: "Yes"
-        next: again
-      - answer: "No"
-        next: escalate
-  - id: again
-    text: Run the backup again.
-    question: Did the backup finish?
-    options:
-      - answer: "Yes"
-        next: done
-      - answer: "No"
-        next: escalate
-"""
 
 
 @pytest.fixture
