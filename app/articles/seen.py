@@ -71,7 +71,7 @@ NOT_A_SCREEN = re.compile(
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
 # and its note on where the message applies ("(MSN 2.5 only)").
 ARTICLE_TAG = re.compile(r"^(Err(or)?\s*Msg|Error message)\s*:\s*", re.I)
-ARTICLE_NOTE = re.compile(r"\s*\([^()]*\bonly\)(?=[.!?]?$)", re.I)
+ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
 # A title's tag: "XCLN: ErrMsg: ...", "PRB: ...".

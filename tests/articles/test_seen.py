@@ -17,6 +17,7 @@ from app.articles.seen import as_shown
      "There was no answer at the number you are dialing."),
     # A bracket that is part of the message stays.
     ("Cannot open file (access denied).", "Cannot open file (access denied)."),
+    ("Cannot save the file (read-only).", "Cannot save the file (read-only)."),
     ("Error 51: The remote computer is not available.",
      "Error 51: The remote computer is not available."),
 ])
