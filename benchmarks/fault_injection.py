@@ -112,6 +112,8 @@ class Load:
         self.port, self.paths = port, paths
         self.statuses: Counter[int] = Counter()
         self.failures: list[str] = []
+        self.said: Counter[str] = Counter()   # what the non-200 answers said, and when
+        self._started = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True)
@@ -123,7 +125,7 @@ class Load:
                                         timeout=60) as answer:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as error:
-            return error.code, b""
+            return error.code, error.read()
         except OSError as error:
             return 599, str(error).encode()
 
@@ -131,11 +133,14 @@ class Load:
         chooser = random.Random(seed)
         while not self._stop.is_set():
             path = chooser.choice(self.paths)
-            status, _ = self.fetch(path)
+            status, body = self.fetch(path)
             with self._lock:
                 self.statuses[status] += 1
-                if status != 200 and len(self.failures) < 20:
-                    self.failures.append(f"{status} {path}")
+                if status != 200:
+                    self.said[f"{status} {failure_message(body)}"] += 1
+                    if len(self.failures) < 20:
+                        seconds = time.monotonic() - self._started
+                        self.failures.append(f"{status} {path} at {seconds:.1f} s")
 
     def start(self) -> None:
         for thread in self._threads:
@@ -145,6 +150,14 @@ class Load:
         self._stop.set()
         for thread in self._threads:
             thread.join()
+
+
+def failure_message(body: bytes) -> str:
+    """The message of an error page or JSON error, so a failure says why."""
+    text = body.decode("utf-8", "replace")
+    found = re.search(r'"message":\s*"([^"]*)"|<p class="message">(.*?)</p>', text, re.S)
+    said = next((group for group in found.groups() if group), "") if found else text
+    return html.unescape(" ".join(said.split()))[:200]
 
 
 def flask_index(env: dict, *args: str) -> subprocess.Popen:
@@ -448,6 +461,12 @@ def main() -> int:
         print(f"  {name}: {value}")
     for failure in load.failures:
         print("  failed:", failure)
+    for said, count in load.said.most_common(10):
+        print(f"  {count} answers said: {said}")
+    if load.said:
+        errors = [line for line in (work / "gunicorn.log").read_text().splitlines()
+                  if "ERROR" in line or "Error" in line]
+        print("  gunicorn's error lines (last 20):", *errors[-20:], sep="\n    ")
     print(f"  peak RSS of this script: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     if total != statuses.get(200, 0):
