@@ -45,6 +45,21 @@ def write_folder(final: Path, meta: dict, fields: dict[str, dict[str, np.ndarray
     os.replace(temporary, final)
 
 
+def remove_folder(folder: Path) -> None:
+    """A folder of arrays gone whole, as readers see it: moved aside under a hidden name
+    (which readers and the integrity check pass over) before its files go one by one.
+    Removed in place, a worker that gunicorn had just restarted, checking the generation
+    meanwhile, found `meta.json` beside a file already gone and called the index
+    damaged: 503 on every page of that worker for seconds (app/index/integrity.py)."""
+    aside = folder.with_name(f".{folder.name}.gone.{os.getpid()}")
+    shutil.rmtree(aside, ignore_errors=True)
+    try:
+        os.replace(folder, aside)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
+
+
 def write_arrays(generation: Path) -> list[str]:
     """Write the arrays of every segment of the generation's committed Whoosh index
     that has none yet, and remove those of segments it no longer has (packs are
@@ -65,6 +80,6 @@ def write_arrays(generation: Path) -> list[str]:
         for old in folder.iterdir():
             if old.name not in segments and not old.name.startswith(PACK_PREFIX):
                 # Readers that mapped them keep their pages until they reopen.
-                shutil.rmtree(old, ignore_errors=True)
+                remove_folder(old)
     return segments
 

@@ -20,12 +20,11 @@ some of the packed ones, and the run packs the result anew.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import numpy as np
 
-from app.index.arrays import write_arrays, write_folder
+from app.index.arrays import remove_folder, write_arrays, write_folder
 from app.index.layout import (
     ARRAYS_DIR,
     ARRAYS_FORMAT,
@@ -53,7 +52,7 @@ def write_pack(generation: Path) -> bool:
     for folder in arrays_dir.iterdir() if arrays_dir.is_dir() else ():
         if folder.name.startswith(PACK_PREFIX) and folder != current:
             # Readers that mapped it keep its pages until they reopen.
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_folder(folder)
     if current is not None or len(segment_ids) < 2:
         return False
     merged = merged_arrays(segment_ids, [SegmentArrays.open(segment_folder(generation, i))

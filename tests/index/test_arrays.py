@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from app.index import layout, segments
+from app.index.arrays import remove_folder, write_folder
 from app.index.build import build_index
 from app.index.layout import ARRAY_FIELDS, ARRAYS_DIR, PACK_PREFIX, SegmentArrays
 from app.index.packs import write_pack
@@ -288,3 +289,26 @@ def test_a_segment_whose_arrays_go_while_a_reader_opens_them_is_read_from_whoosh
     (folder / "body.docs.npy").unlink()   # meta.json still there: removed halfway
     assert_same_as_whoosh(kb)
     assert postings_of(kb).ids[-1] == "Q100010"
+
+
+def test_a_folder_of_arrays_is_removed_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    """While an index run removes a merged segment's arrays, a server process starting
+    up (gunicorn restarts its workers) checks the generation: at every moment it must
+    find the folder whole or gone, or it calls the index damaged and answers 503."""
+    folder = tmp_path / ARRAYS_DIR / "MAIN_segment"
+    write_folder(folder, {"docs": 3}, {"title": {"docs": np.arange(3), "tf": np.ones(3)},
+                                       "body": {"docs": np.arange(3), "tf": np.ones(3)}})
+    whole = sorted(path.name for path in folder.iterdir())
+    seen = []
+    unlink = os.unlink
+
+    def watched(path, *args, **kwargs):
+        unlink(path, *args, **kwargs)
+        seen.append(sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None)
+
+    monkeypatch.setattr(os, "unlink", watched)
+    remove_folder(folder)
+    monkeypatch.undo()
+    assert len(seen) == len(whole)
+    assert all(names in (None, whole) for names in seen), seen
+    assert not any((tmp_path / ARRAYS_DIR).iterdir())   # nothing left aside either
