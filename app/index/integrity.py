@@ -31,6 +31,7 @@ from app.index.store import STORE_FILE
 ARRAYS_DIR = "arrays"  # app/index/arrays.py's folder (that module imports the builder)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MEND = "rebuild it (flask --app app index --rebuild) or import a good copy"
+SECOND_LOOK_SECONDS = 0.25  # a damaged verdict is looked at again this much later
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,12 @@ class Integrity:
             if known is not None and (known[1] is None or now - known[0] < self.every):
                 return known[1]
             verdict = self._check(generation)
+            if verdict is not None:
+                # An index run updates the live generation in place: a state it passes
+                # through (a folder being replaced, a checkpoint under way) is not damage,
+                # and damage is still there a moment later.
+                time.sleep(SECOND_LOOK_SECONDS)
+                verdict = self._check(generation)
             if verdict is not None and (known is None or known[1] != verdict):
                 log.error("index damaged: %s", verdict)
             self._verdicts[generation] = (now, verdict)

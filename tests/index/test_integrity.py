@@ -92,3 +92,25 @@ def test_the_previous_generation_serves_while_the_live_one_is_damaged(kb) -> Non
     build_index(kb.kb_dir, kb.index_dir, rebuild=True, procs=1)
     data = client.get("/healthz").get_json()
     assert data["status"] == "ok" and data["index"].startswith(kb.index_dir.resolve().name)
+
+
+def test_a_state_an_index_run_passes_through_is_looked_at_again_before_a_503(
+        kb, monkeypatch) -> None:
+    """What an in-place update leaves for a moment (a folder replaced, a checkpoint)
+    is not damage: the check looks again before the worker answers 503."""
+    generation = kb.index_dir.resolve()
+    array = an_array(generation)
+    whole = array.read_bytes()
+    cut(array)
+    check = Integrity._check
+
+    def mended_meanwhile(self, folder):
+        verdict = check(self, folder)
+        array.write_bytes(whole)   # the run finished writing it
+        return verdict
+
+    monkeypatch.setattr(Integrity, "_check", mended_meanwhile)
+    assert Integrity().damage(generation) is None
+    monkeypatch.undo()
+    cut(array)   # damage that stays is still found
+    assert "is damaged" in Integrity().damage(generation)
