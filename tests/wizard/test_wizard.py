@@ -297,6 +297,26 @@ def test_without_evidence_the_leaders_fix_comes_first_with_the_others_beside_it(
     assert picked.fix.article.id == result.fits[0].id and not picked.fits
 
 
+def test_a_leader_with_nothing_to_try_is_offered_to_read_first_with_the_others_beside(
+        make_kb):
+    """Articles that only explain (no steps) and that nothing tells apart: the likeliest
+    is offered to read, not a bare list, and the others stay one click away."""
+    source = make_kb({
+        f"Q90020{n}": helpdesk_article(
+            f"Q90020{n}", f"Error 0x80070057 explained for {name}", codes=["0x80070057"],
+            symptoms=f"{name} shows error 0x80070057 when you open a file.")
+        for n, name in enumerate(["Word", "Excel", "PowerPoint"], 1)}).source()
+    result = next_screen(source, State("0x80070057"))
+    while result.question is not None:
+        result = next_screen(source, result.question.options[-1].state)   # "Not sure"
+    leader = result.candidates[0].id
+    assert result.kind == Screen.FIX and result.fix.article.id == leader
+    assert result.fix.current is None and result.fix.node is None   # read the article
+    assert sorted(fit.id for fit in result.fits) == sorted(
+        c.id for c in result.candidates[1:])
+    assert all("0x80070057 when you open a file" in fit.symptom for fit in result.fits)
+
+
 def test_a_pasted_code_pair_is_evidence_enough_for_the_fix(source):
     result = next_screen(source, State("Error Number: 0x800CCC0E, Server Error: 0x800CCC92"))
     assert result.evidence == "code" and result.fix.article.id == "Q900103"
