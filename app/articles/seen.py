@@ -1,6 +1,6 @@
-"""What a person sees, as an article quotes it: the messages on their screen, whole,
-and sentences that say what happens to them. These are what the wizard offers as
-options, so each is read strictly: a title, a path, a line of code, a registry value,
+"""What a person sees, as an article quotes it: the messages on their screen, whole
+(what happens to them, in a sentence, is symptoms.py). These are what the wizard offers
+as options, so each is read strictly: a title, a path, a line of code, a registry value,
 an event-log entry or a cut fragment is never offered as something a person sees.
 
 Measured by hand on a random sample of the options shown (benchmarks/option_sample.py).
@@ -13,12 +13,10 @@ from collections.abc import Iterator
 
 from app.articles.ids import ID_DIGITS
 from app.articles.model import Article, Section
-from app.articles.sections import symptom_section
 from app.markup.blocks import Block
 
 MESSAGE_CHARS = 150      # a longer message is offered by its first sentences, if whole
 MAX_MESSAGES = 3
-SYMPTOM_CHARS = 120
 
 # A paragraph whose last sentence introduces the message a person sees on screen:
 # "you receive the following error message:", "an error message similar to the
@@ -206,116 +204,3 @@ def _unbalanced(message: str) -> bool:
     return (message.count('"') % 2 == 1 or quotes % 2 == 1
             or message.count("(") != message.count(")")
             or message.count("[") != message.count("]"))
-
-
-NOTICE = re.compile(r"^(important|note|warning|caution|this (step-by-step )?article|"
-                    r"the information in this)\b", re.I)
-
-
-# What a person sees or was doing; a sentence without any of this states a fact.
-HAPPENS = re.compile(
-    r"(^(when|if|after|while|once|whenever|each time|every time) (you|a user|users|the user)\b"
-    r"|^(you|your|users?)\b|\b(you|users?) (may|might|can ?not|cannot|can't|are unable|"
-    r"receive|see|get|notice|experience|lose)\b"
-    r"|\b(may|might|does|do|did|will|can|could) not\b|\bcannot\b|\bcan't\b|\bno longer\b"
-    r"|\b(stops?|stopped) (responding|working)\b|\bhangs?\b|\b(crash|crashes|freezes?)\b"
-    r"|\bfails?\b|\bfailed\b|\berror\b|\bmissing\b|\bblank\b|\bincorrect(ly)?\b|\bwrong\b"
-    r"|\bgarbled\b|\bcorrupt(ed)?\b|\bdistorted\b|\bdisappears?\b|\bdisappearing\b"
-    r"|\bslow(ly)?\b|\bunexpected(ly)?\b|\b(is|are) (not )?(displayed|printed|truncated)\b"
-    r"|\btruncates?\b|\bunable\b|\bprompted\b|\binstead of\b|^an? (error )?message appears\b)",
-    re.I)
-NOT_HAPPENING = re.compile(
-    r"(^(note|important|warning|caution|summary|more information|the following|following|"
-    r"this (step-by-step )?(article|document|is|file)|these|microsoft (has|recommends|"
-    r"provides|offers)|for (more )?information|to |how |you can( now)?\b|you should|"
-    r"by default|in (previous|earlier) versions|it is possible|there is a|there are)"
-    r"|readme|\barticle\b|\bis designed\b|\benables?\b|\ballows? you\b|\bsupports?\b|"
-    r"\bprovides?\b|\bdescribes?\b|\bcontains information\b|\bhas not been tested\b|\?$"
-    # ...or leans on a sentence before it: "This problem does not occur when..."
-    r"|^(this|these|that|those|it|its|they|also|however|as a result|in addition|then|"
-    r"otherwise|regardless|typically|instead|again|here|such|both|and|but|or|so|therefore|"
-    r"because|since|thus|without|you might want|you must|no error|similarly|in other cases|"
-    r"currently|if you answer)\b|\byou (can|may want|want to)\b|\b(is|are) (stored|used to)\b|"
-    r"\bits own\b|\b(also|previous|above)\b|\b(click|clicks|choose|press) "
-    r"(ok|yes|no|cancel)\b|\bneed to\b|\bas a programmer\b|\bby itself\b|\b[A-Z]\.[A-Z]?\.?$"
-    r"|\b(this|that|these|the above|the same) (behavior|problem|issue|error|message|manner|"
-    r"symptom|situation|condition|case)s?\b|\bwhen this\b|^microsoft\b)", re.I)
-
-
-def symptom_option(article: Article) -> str:
-    """The first whole sentence of the symptoms that says what a person sees or was
-    doing, short enough to read as an option; "" when none does. An opening that leads
-    to the message says when it appears, and that is offered (`_before_the_message`)."""
-    for sentence in _symptom_sentences(symptom_section(article)):
-        sentence = _before_the_message(sentence) or sentence
-        if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
-                and sentence[:1].isupper()
-                and HAPPENS.search(sentence) and not NOT_HAPPENING.search(sentence)
-                and not CUT.search(sentence.rstrip(".!"))
-                and not re.search(r"\b(following|as follows|below)\b", sentence, re.I)):
-            return sentence
-    return ""
-
-
-# The end of an opening that leads to the message: ", you may receive the following
-# error message:", " the following error message appears:", "and a pop-up error
-# message displays the following:".
-MESSAGE_CUE = re.compile(
-    r"(?=.*\b(?:messages?|errors?|warnings?|dialog)\b)(?=.*\b(?:following|similar to)\b)"
-    r"(?:,\s*|\s+)(?:and\s+)?(?:(?:you|users?|the user|a user|clients?|the client)\s+"
-    r"(?:(?:may|might|will|can|could)\s+)?(?:receive|get|see|encounter)s?\b|"
-    r"(?:one of\s+)?the following\b|(?:an?|this)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:messages?|errors?|warnings?|dialog)\b).*$", re.I)
-WHEN_IT_APPEARS = re.compile(r"^an? (error )?message appears ", re.I)
-
-
-def symptom_key(sentence: str) -> str:
-    """The words that tell one symptom option from another: "An error message appears
-    when ..." options differ only after their first words."""
-    return WHEN_IT_APPEARS.sub("", sentence)
-
-
-# A clause saying when it happens: "When you print ...".
-WHEN_CLAUSE = re.compile(r"^(when|whenever|if|after|while|as|each time|every time)\b", re.I)
-# What is left when the cue is cut from a sentence that needs it: "the compiler displays".
-DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|returns?|"
-                      r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
-                      r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
-                      r"may|might|can|will)$", re.I)
-
-
-def _before_the_message(sentence: str) -> str:
-    """What an opening that leads to the quoted message says happens, as a sentence:
-    "When you check mail, Outlook Express stops and you receive the following error
-    message:" is "When you check mail, Outlook Express stops."; "When you make changes
-    to your calendar, you receive the following error message:" is "An error message
-    appears when you make changes to your calendar." "" when it is no such opening.
-
-    Articles sharing a message mostly differ here, in when it appears: the one
-    question that tells them apart for a person who pasted that message."""
-    cue = MESSAGE_CUE.search(sentence)
-    if cue is None or cue.start() == 0:
-        return ""
-    said = sentence[:cue.start()].strip().rstrip(",")
-    if len(said.split()) < 4 or CUT.search(said) or DANGLING.search(said):
-        return ""
-    if re.match(r",?\s*and\b", cue.group()):     # "... stops and you receive": said whole
-        return f"{said}."
-    if WHEN_CLAUSE.match(said):
-        shown = "An error message" if re.search(r"error", cue.group(), re.I) else "A message"
-        return f"{shown} appears {said[0].lower()}{said[1:]}."
-    return ""
-
-
-def _symptom_sentences(section: Section | None) -> Iterator[str]:
-    """The opening sentence of the section's first paragraph that is not a notice
-    ("IMPORTANT: This article contains information about modifying the registry"):
-    an opening stands on its own, a later sentence leans on the ones before it."""
-    if section is None:
-        return
-    for block in section.blocks:
-        text = " ".join(block.text.split())
-        if block.kind != "para" or not text or NOTICE.match(text):
-            continue
-        yield sentences(text)[0].strip()
-        return
