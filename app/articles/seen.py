@@ -59,16 +59,23 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
 ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
-# address, a book's title, a web server's trace line, a list of numbered messages run
-# together ("51: The remote computer is not available. 53: The network path...").
+# address, a book's title, a web server's trace line or status line ("HTTP/1.1 500
+# Server Error"), lists of numbered messages or log entries run together ("51: The
+# remote computer is not available. 53: ...", "Error 640 - ERROR_NETBIOS_ERROR Error
+# 650 - ..."), a configuration file's directives ("#BEGIN_INCLUDE #INCLUDE ...").
 NOT_A_SCREEN = re.compile(
     r"\b(From|Sent|To|Subject|Cc):.*\b(From|Sent|To|Subject|Cc):|^\+OK\b|^[A-Z]:\\\S*>|^\S+$|"
     r"\b(Messages|Guide|Reference|Tutorial|Manual)$|\w+ messages \(|"
-    r"\b(GET|POST|HEAD|PUT) /\S|"
-    r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]")
+    r"\b(GET|POST|HEAD|PUT) /\S|^HTTP/\d|"
+    r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]|"
+    r"(^|\s)(\w+ )?\d{2,}(\([\d,]+\))? - .*\s(\w+ )?\d{2,}(\([\d,]+\))? - |"
+    r"(^|\s)#[A-Z_]{3,}\b.*\s#[A-Z_]{3,}\b")
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
-# and its note on where the message applies ("(MSN 2.5 only)").
+# its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
+# about the message ("... not defined This error is for: Private Property Set ...").
 ARTICLE_TAG = re.compile(r"^(Err(or)?\s*Msg|Error message)\s*:\s*", re.I)
+ARTICLE_AFTER = re.compile(r"\s+(This|The above) (error|message) (is for|occurs|appears|means|"
+                           r"is (displayed|returned|generated))\b.*$")
 ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
@@ -148,7 +155,7 @@ def as_shown(message: str) -> str:
     message = " ".join(message.split())
     if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
         message = message[1:-1].strip()
-    message = ARTICLE_NOTE.sub("", ARTICLE_TAG.sub("", message))
+    message = ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub("", message)))
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):
@@ -168,7 +175,8 @@ def _leading_sentences(text: str, limit: int) -> str:
 def _reads_as_message(message: str) -> bool:
     words = re.findall(r"\b[A-Za-z][a-z]{2,}\b", message)
     stop = STOP_SCREEN.match(message)
-    if (len(words) < 2 and not stop) or len(message) < 6:
+    # A last word of one letter ("... not valid for this service b."): cut mid-word.
+    if (len(words) < 2 and not stop) or len(message) < 6 or re.search(r"\s[a-z]\.$", message):
         return False
     if (EVENT_LOG.search(message) or REGISTRY.search(message) or CODE_LINE.search(message)
             or REFERENCE.match(message) or CUT.search(message) or TAG_LINE.match(message)):

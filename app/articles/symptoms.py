@@ -64,22 +64,43 @@ def option_from(openings: Iterable[str]) -> str:
         sentence = _before_the_message(sentence) or sentence
         if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
                 and sentence[:1].isupper()
-                and HAPPENS.search(sentence) and not NOT_HAPPENING.search(sentence)
+                and HAPPENS.search(_past_the_set_up(sentence))
+                and not NOT_HAPPENING.search(sentence)
                 and not CUT.search(sentence.rstrip(".!"))
                 and not re.search(r"\b(following|as follows|below)\b", sentence, re.I)):
             return sentence
     return ""
 
 
+# An opening that sets the scene: "You have a Visual FoxPro application written using
+# @ GET commands.", "You are using WINS for name resolution."
+# A person who has started, opened or tried something, or who uses a thing to do
+# something, is doing it: "You have started MSN Explorer and you are viewing a Web page."
+SCENE = re.compile(r"^You (have (?!problems|trouble|difficulty|been \w+ing|(started|opened|"
+                   r"clicked|typed|tried|attempted)\b)|are (using|running)\b(?!.*\bto \w+))"
+                   r"(?!.*\band you\b)")
+
+
+def _past_the_set_up(sentence: str) -> str:
+    """The sentence after its scene-setting opening, where what happens must be said:
+    "You have a Conner tape device and after 30 seconds your backup application returns
+    a hardware error." says it; "You are using WINS for name resolution." does not."""
+    scene = SCENE.match(sentence)
+    return sentence[scene.end():] if scene else sentence
+
+
 # The end of an opening that leads to the message: ", you may receive the following
 # error message:", " the following error message appears:", "and a pop-up error
-# message displays the following:".
+# message displays the following:". "The following" names the message (never "one
+# of the following printer drivers"); "an error" is no cue where a program
+# "encounters an error" (DANGLING then says the opening is not whole).
 MESSAGE_CUE = re.compile(
     r"(?=.*\b(?:messages?|errors?|warnings?|dialog)\b)(?=.*\b(?:following|similar to)\b)"
     r"(?:,\s*|\s+)(?:and\s+)?(?:(?:you|users?|the user|a user|clients?|the client)\s+"
     r"(?:(?:may|might|will|can|could)\s+)?(?:receive|get|see|encounter)s?\b|"
-    r"(?:one of\s+)?the following\b|(?:an?|this)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:messages?|errors?|warnings?|dialog)\b).*$", re.I)
+    r"(?:one of\s+)?the following\b(?=\s*:|(?:(?!, (?:the|an?|you)\b).){0,40}?\b"
+    r"(?:messages?|errors?|warnings?|dialog))|"
+    r"(?:an?|this)\s+(?:[\w-]+\s+){0,2}?(?:messages?|errors?|warnings?|dialog)\b).*$", re.I)
 WHEN_IT_APPEARS = re.compile(r"^an? (error )?message appears ", re.I)
 
 
@@ -95,7 +116,28 @@ WHEN_CLAUSE = re.compile(r"^(when|whenever|if|after|while|as|each time|every tim
 DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|returns?|"
                       r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
                       r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
-                      r"may|might|can|will)$", re.I)
+                      r"may|might|can|will|gets?|receives?|encounters?|experiences?|yields?|"
+                      r"causes?|brings up|using)$", re.I)
+# Who is doing something in a clause: a person ("you", "a user", "clients"), or no one
+# named ("when attempting to", "while printing").
+PERSON_DOES = re.compile(
+    r"^(\w+|each time|every time) (\w+ly )?(you|you're|a user|users|the user|someone|"
+    r"(an?|the) administrator|administrators|[\w-]+ing)\b|\b(and|when|while|after|if) you\b|"
+    r"\b(users?|administrators?|clients?) (\w+ly )?(tries|try|attempts?|clicks?|runs?|opens?|"
+    r"logs?|starts?|submits?|connects?|uses?|types?)\b", re.I)
+# A person who has something is in a set-up, not doing anything: "if you have an
+# Adaptec SCSI controller" (but "if you have installed ..." is something done).
+SET_UP = re.compile(r"^((\w+|each time|every time) )?you have (?!(\w+ly )?\w+(ed|en|un|wn)\b)"
+                    r"(?!.*\band (then )?(you )?(attempt|try|run|start|open|click|use|install|"
+                    r"print|save|type)\b)", re.I)
+# What a person sees happen where no person is named: "when Windows NT starts", "when
+# the NET START command is executed", "if your hard disk is full".
+SEEN_EVENT = re.compile(
+    r"\b(starts?|started|start up|starts up|restarts?|reboots?|boots?|shuts? down|quits?|"
+    r"detects?|opens|closes|prints|expires?|expired|attempt is made|(is|are) running$|"
+    r"(is|are) (idle|full|lost|blank|empty|(down)?loading|detecting|run|executed|issued|"
+    r"started|opened|printed|saved|closed|requested|clicked|pressed|typed|entered|"
+    r"displayed))\b", re.I)
 
 
 def _before_the_message(sentence: str) -> str:
@@ -115,10 +157,20 @@ def _before_the_message(sentence: str) -> str:
         return ""
     if re.match(r",?\s*and\b", cue.group()):     # "... stops and you receive": said whole
         return f"{said}."
-    if WHEN_CLAUSE.match(said):
+    if WHEN_CLAUSE.match(said) and _someone_does(said):
         shown = "An error message" if re.search(r"error", cue.group(), re.I) else "A message"
         return f"{shown} appears {said[0].lower()}{said[1:]}."
     return ""
+
+
+def _someone_does(clause: str) -> bool:
+    """Whether a clause saying when the message appears names what a person does or
+    sees, not a set-up ("if Netegrity SiteMinder is installed on the server", "if
+    there are more than nine functions in your SQL statement") or what a program does
+    inside ("when your computer resolves a name that you entered as a CNAME")."""
+    if SET_UP.search(clause):
+        return False
+    return bool(PERSON_DOES.search(clause) or SEEN_EVENT.search(clause))
 
 
 def _symptom_sentences(section: Section | None) -> Iterator[str]:
