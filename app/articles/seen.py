@@ -56,7 +56,7 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
                  r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
 # A line that starts the way no message does: a fragment ("reference to an array"),
 # a dash or a bracket (a compiler's and a few programs' messages excepted).
-ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
+ODD_START = re.compile(r"^-(?!\d)|^[(/>;]|</\w+>|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
 # address, a book's title, a web server's trace line or status line ("HTTP/1.1 500

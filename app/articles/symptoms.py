@@ -45,6 +45,8 @@ NOT_HAPPENING = re.compile(
     r"otherwise|regardless|typically|instead|again|here|such|both|and|but|or|so|therefore|"
     r"because|since|thus|without|you might want|you must|no error|similarly|in other cases|"
     r"currently|if you answer)\b|\byou (can|may want|want to)\b|\b(is|are) (stored|used to)\b|"
+    # ...or advises: "If the mouse does not work, you should verify that ...".
+    r"(?<!that )\byou (should|must)\b|"
     r"\bits own\b|\b(also|previous|above)\b|\b(click|clicks|choose|press) "
     r"(ok|yes|no|cancel)\b|\bneed to\b|\bas a programmer\b|\bby itself\b|\b[A-Z]\.[A-Z]?\.?$"
     r"|\b(this|that|these|the above|the same) (behavior|problem|issue|error|message|manner|"

@@ -43,8 +43,10 @@ def test_what_is_not_one_message_on_screen_is_not_offered(written):
     "1320(13408,3) - \\\\ Warning: This operation has been canceled by the system.",
     "#BEGIN_INCLUDE #INCLUDE d:\\winnt\\system32\\drivers\\etc\\hosts #END_INCLUDE",
     "Error 2191: The requested pause or stop is not valid for this service b.",
+    "; mov ah,67h ; mov bx,_NFILE_ ; callos",
+    '<PRICE Type="retail">$10.95</PRICE>',
 ])
-def test_status_lines_lists_directives_and_cut_words_are_not_offered(written):
+def test_status_lines_lists_code_and_cut_words_are_not_offered(written):
     assert as_shown(written) == ""
 
 

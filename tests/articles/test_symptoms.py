@@ -45,6 +45,9 @@ OPENINGS = {
     "Q300114": ("When your computer resolves a name that you entered as a CNAME in DNS, the "
                 "following error message appears:", []),
     "Q300115": ("You are using WINS for name resolution.", []),
+    # Advice is not what happens.
+    "Q300116": ("If the mouse does not work in Windows, you should verify that it works at "
+                "the MS-DOS level.", []),
     # Cut where the cue was: "encounters" what? "while using" what?
     "Q300121": ("When a .asp file encounters an error, the following standard HTTP 500 error "
                 "message is displayed:", []),
