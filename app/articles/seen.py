@@ -39,7 +39,8 @@ QUOTED_AFTER_CUE = re.compile(
 # Whatever is not a message as a person sees it on screen.
 EVENT_LOG = re.compile(
     r"(^Event \d+:)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|Type\s*:|"
-    r"Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)", re.I)
+    r"Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)|^\d+:\s+MSExchange|"
+    r"\[[A-Z /]+\d+\] \(\d+\)$", re.I)
 REGISTRY = re.compile(r"\b(HKEY_|HKLM\b|HKCU\b|REG_(SZ|DWORD|BINARY|MULTI_SZ|EXPAND_SZ)\b|"
                       r"Value name|Value data|Data type\s*:)", re.I)
 CODE_LINE = re.compile(
@@ -47,7 +48,7 @@ CODE_LINE = re.compile(
     r"#include|#define|SELECT|INSERT|DEVICE|COPY|DEL|ECHO|NET USE|REM)\b|\w\([^)]*\)\s*;|"
     r"&\s*\w+\s*&|==|!=|//|/\*|;;|\bSELECT\b.*\bFROM\b|quotation marks|\w:\w+:\w|\w\(\)|"
     r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
-    r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3})")
+    r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3}|</\w+>)")
 REPEATED = re.compile(r"(?<!\S)(\S+(?: \S+){2,}) \1(?!\S)")     # a dialog's title read twice
 PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
 REFERENCE = re.compile(rf"^(Q{ID_DIGITS}\b|ARTICLE-ID|TITLE\s*:|https?:|www\.|"
@@ -56,7 +57,7 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
                  r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
 # A line that starts the way no message does: a fragment ("reference to an array"),
 # a dash or a bracket (a compiler's and a few programs' messages excepted).
-ODD_START = re.compile(r"^-(?!\d)|^[(/>;]|</\w+>|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
+ODD_START = re.compile(r"^-(?!\d)|^[(/>;]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
 # address, a book's title, a web server's trace line or status line ("HTTP/1.1 500
@@ -73,9 +74,23 @@ NOT_A_SCREEN = re.compile(
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
 # its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
 # about the message ("... not defined This error is for: Private Property Set ...").
-ARTICLE_TAG = re.compile(r"^(Err(or)?\s*Msg|Error message)\s*:\s*", re.I)
+ARTICLE_TAG = re.compile(r"^((Err(or)?\s*Msg|Error message)\s*:|(Windows (\d\.\w+|95|98|NT|Me|"
+                         r"2000)|MS-DOS|Macintosh)\s*:(?=\s+[A-Z]))\s*", re.I)
 ARTICLE_AFTER = re.compile(r"\s+(This|The above) (error|message) (is for|occurs|appears|means|"
-                           r"is (displayed|returned|generated))\b.*$")
+                           r"is (displayed|returned|generated))\b.*$|"
+                           r"\s+\(?where (<[^>]+>|[a-z]:?|#) (is|are)\b.*$|"
+                           r"\s*\((number may vary|most common)\)")
+# What the article says about a message, or tells the reader to do, and no screen
+# shows: '"File not found" error on a file you know exists', 'While the exception
+# number may vary, 0E is the most common.', '80070003 "Path not found error"', 'If your
+# hard disk controller is WD1003 compatible, enable 32-bit disk access.', 'In the
+# Install From Disk dialog box, click the Browse button'.
+ARTICLE_PROSE = re.compile(
+    r"^[\"“][^\"”]+[\"”] (error|message)\b|\bmay vary\b|^<[^>]+> is the (name|file)\b|"
+    r"^\S+ is an? \w+, such as\b|"
+    r"^(0x)?[0-9A-F]{6,}\s+[\"“][^\"”]+[\"”]$|"
+    r"^If\b[^,]*,\s*(enable|disable|use|select|install|remove|make sure|check)\b|"
+    r"^(In|On) the .{0,60}(dialog box|tab|menu|window),\s*(click|type|select)\b")
 ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
@@ -152,10 +167,10 @@ def as_shown(message: str) -> str:
 
     A message longer than MESSAGE_CHARS is offered by its first sentences when they
     end a sentence (what the dialog says first), never cut mid-way."""
-    message = " ".join(message.split())
+    message = ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub(
+        "", " ".join(message.split()))))
     if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
         message = message[1:-1].strip()
-    message = ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub("", message)))
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):
@@ -182,7 +197,8 @@ def _reads_as_message(message: str) -> bool:
             or REFERENCE.match(message) or CUT.search(message) or TAG_LINE.match(message)):
         return False
     if (_unbalanced(message) or ODD_START.match(message) or NOT_A_SCREEN.search(message)
-            or _only_names(message) or REPEATED.search(message)):
+            or _only_names(message) or REPEATED.search(message)
+            or ARTICLE_PROSE.search(message)):
         return False
     tokens = message.split()
     paths = sum(1 for token in tokens if PATH_TOKEN.search(token))
@@ -195,10 +211,12 @@ def _reads_as_message(message: str) -> bool:
 
 def _only_names(message: str) -> bool:
     """A name and nothing said about it ("Microsoft Exchange Server", "English
-    (Australian)"): no lower-case word, no sentence, no word of trouble."""
+    (Australian)", "HP DeskJet 660C version 6.1d"): no lower-case word but its
+    version, no sentence, no word of trouble."""
     said = [w for w in re.findall(r"\b[a-z]{3,}\b", message)
             if w not in ("for", "and", "the", "with", "from", "into")]
-    return not said and not message.endswith((".", "!", "?")) and not TROUBLE.search(message)
+    return ((not said or bool(re.search(r"\bversions? \d[\w.]*$", message)))
+            and not message.endswith((".", "!", "?")) and not TROUBLE.search(message))
 
 
 TROUBLE = re.compile(r"\b(error|errors|fail\w*|not|invalid|cannot|can't|unable|denied|bad|"

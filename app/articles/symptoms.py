@@ -119,7 +119,7 @@ DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|
                       r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
                       r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
                       r"may|might|can|will|gets?|receives?|encounters?|experiences?|yields?|"
-                      r"causes?|brings up|using)$", re.I)
+                      r"causes?|brings up|using|observe|notice|see|find)$", re.I)
 # Who is doing something in a clause: a person ("you", "a user", "clients"), or no one
 # named ("when attempting to", "while printing").
 PERSON_DOES = re.compile(

@@ -22,6 +22,17 @@ from tests.conftest import archive_article
     ("Cannot save the file (read-only).", "Cannot save the file (read-only)."),
     ("Error 51: The remote computer is not available.",
      "Error 51: The remote computer is not available."),
+    # The platform the article says it is seen on, its note on a placeholder.
+    ("Windows 3.x: The Wrong Disc is in the CD-ROM drive. Please insert the Beethoven CD.",
+     "The Wrong Disc is in the CD-ROM drive. Please insert the Beethoven CD."),
+    ("A required .dll file <filename> was not found. where <filename> is the name of the "
+     ".dll file not found.", "A required .dll file <filename> was not found."),
+    ("Setup has encountered a problem. Please report Line='253' (number may vary) to "
+     "Microsoft Product Support Services.",
+     "Setup has encountered a problem. Please report Line='253' to Microsoft Product "
+     "Support Services."),
+    # A message whose placeholder is named is a message.
+    ("<servername> is not a Windows NT Server", "<servername> is not a Windows NT Server"),
 ])
 def test_the_message_is_shown_without_what_the_article_wrote_around_it(written, shown):
     assert as_shown(written) == shown
@@ -45,8 +56,20 @@ def test_what_is_not_one_message_on_screen_is_not_offered(written):
     "Error 2191: The requested pause or stop is not valid for this service b.",
     "; mov ah,67h ; mov bx,_NFILE_ ; callos",
     '<PRICE Type="retail">$10.95</PRICE>',
+    # What the article says about a message, or tells the reader to do.
+    '"File not found" error on a file you know exists',
+    "While the exception number may vary, 0E is the most common.",
+    '80070003 "Path not found error"',
+    "If your hard disk controller is WD1003 compatible, enable 32-bit disk access.",
+    "In the Install From Disk dialog box, click the Browse button, and then type the path.",
+    "<Project Name> is the name of the project in the Visual SourceSafe interface.",
+    "Hewlett-Packard (HP) DeskJet 660C version 6.1d",
+    # An event-log entry, by its source or its trailing tags.
+    "9322: MSExchangeMTA An interface error has occurred. An MtaBindBack over RPC has failed.",
+    "A fatal MTA error has occurred. An illegal buffer request has been made. "
+    "[BASE TCP/IP DRVR 8] (16)",
 ])
-def test_status_lines_lists_code_and_cut_words_are_not_offered(written):
+def test_what_no_screen_shows_is_not_offered(written):
     assert as_shown(written) == ""
 
 

@@ -51,6 +51,8 @@ OPENINGS = {
     # Cut where the cue was: "encounters" what? "while using" what?
     "Q300121": ("When a .asp file encounters an error, the following standard HTTP 500 error "
                 "message is displayed:", []),
+    "Q300123": ("When you install Microsoft Cluster Server, you may observe the following "
+                "error message:", []),
     "Q300122": ("When you print a schedule while using one of the following printer drivers, "
                 "the print dialog box does not appear:", []),
 }
