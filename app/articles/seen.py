@@ -30,6 +30,12 @@ NOT_ON_SCREEN = re.compile(
     r"internet location|download|type the following|the following (key|value|subkey|line|"
     r"lines|code|command|commands|entry|entries|section|files?|folder|articles?|steps?|"
     r"methods?)|(sample|example) code|code (sample|example)|syntax|script|output)\b", re.I)
+# A list of what makes the message appear is no list of messages: "The error messages
+# occur under both of the following conditions:" (but "If all of the following
+# conditions are true, you receive the following error message:" leads to one).
+CONDITIONS = re.compile(r"\bthe following (conditions?|causes?|reasons?|situations?|"
+                        r"circumstances?|scenarios?|cases?|configurations?|settings?)"
+                        r"(\s+(is|are|exists?|appl(y|ies)|occurs?|true|met))*\s*:?\s*$", re.I)
 ALTERNATIVE = re.compile(r"^\s*(-?\s*or\s*-?|and)\s*:?\s*$", re.I)
 # Quoted in a sentence: `you receive the error message "Access is denied."`.
 QUOTED_AFTER_CUE = re.compile(
@@ -38,8 +44,8 @@ QUOTED_AFTER_CUE = re.compile(
 
 # Whatever is not a message as a person sees it on screen.
 EVENT_LOG = re.compile(
-    r"(^Event \d+:)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|Type\s*:|"
-    r"Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)|^\d+:\s+MSExchange|"
+    r"(^(\w+ )?Event \d+\b)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|"
+    r"Type\s*:|Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)|^\d+:\s+MSExchange|"
     r"\[[A-Z /]+\d+\] \(\d+\)$", re.I)
 REGISTRY = re.compile(r"\b(HKEY_|HKLM\b|HKCU\b|REG_(SZ|DWORD|BINARY|MULTI_SZ|EXPAND_SZ)\b|"
                       r"Value name|Value data|Data type\s*:)", re.I)
@@ -153,7 +159,8 @@ def _quoted_in(section: Section) -> Iterator[str]:
 def _is_cue(text: str) -> bool:
     last = sentences(text)[-1] if text.strip() else ""
     return ((last.endswith(":") or bool(re.search(r"\b(following|similar to)\b", last, re.I)))
-            and bool(SCREEN_WORDS.search(last)) and not NOT_ON_SCREEN.search(last))
+            and bool(SCREEN_WORDS.search(last)) and not NOT_ON_SCREEN.search(last)
+            and not CONDITIONS.search(last))
 
 
 def _quotations(text: str) -> Iterator[str]:

@@ -68,6 +68,7 @@ def test_what_is_not_one_message_on_screen_is_not_offered(written):
     "9322: MSExchangeMTA An interface error has occurred. An MtaBindBack over RPC has failed.",
     "A fatal MTA error has occurred. An illegal buffer request has been made. "
     "[BASE TCP/IP DRVR 8] (16)",
+    "NETLOGON Event 3210 Failed to authenticate with \\\\DOMAINPDC.",
 ])
 def test_what_no_screen_shows_is_not_offered(written):
     assert as_shown(written) == ""
@@ -92,3 +93,28 @@ def test_a_person_is_offered_the_messages_on_screen_without_the_articles_note(ma
     found = make_kb({"Q300201": article}).source().facts(["Q300201"])["Q300201"]
     assert [value.label for value in found.values["message"].values()] == [
         "Compile Error : User-defined type not defined", "The page cannot be displayed."]
+
+
+def test_the_conditions_a_message_appears_under_are_not_offered_as_messages(make_kb):
+    article = archive_article(300202, "Permission Denied on Localstart.asp", """\
+        SYMPTOMS
+        ========
+
+        If all of the following conditions are true, you receive the following error
+        message:
+
+          Permission denied: 'GetObject'
+
+        CAUSE
+        =====
+
+        The error messages occur under both of the following conditions:
+
+        - Anonymous authentication is enabled for the Default Web Site.
+
+        - The user is logged on locally and is not a member of the local Administrators
+          group.
+        """)
+    found = make_kb({"Q300202": article}).source().facts(["Q300202"])["Q300202"]
+    assert [value.label for value in found.values["message"].values()] == [
+        "Permission denied: 'GetObject'"]
