@@ -33,9 +33,11 @@ NOT_ON_SCREEN = re.compile(
 # A list of what makes the message appear is no list of messages: "The error messages
 # occur under both of the following conditions:" (but "If all of the following
 # conditions are true, you receive the following error message:" leads to one).
-CONDITIONS = re.compile(r"\bthe following (conditions?|causes?|reasons?|situations?|"
-                        r"circumstances?|scenarios?|cases?|configurations?|settings?)"
-                        r"(\s+(is|are|exists?|appl(y|ies)|occurs?|true|met))*\s*:?\s*$", re.I)
+CONDITIONS = re.compile(r"(\bthe following (conditions?|causes?|reasons?|situations?|"
+                        r"circumstances?|scenarios?|cases?|configurations?|settings?|features?|"
+                        r"components?|actions?|tasks?|issues?)(\s+(is|are|exists?|appl(y|ies)|"
+                        r"occurs?|true|met))*|\bdoing (one|any|all|both) of the following)"
+                        r"\s*:?\s*$", re.I)
 ALTERNATIVE = re.compile(r"^\s*(-?\s*or\s*-?|and)\s*:?\s*$", re.I)
 # Quoted in a sentence: `you receive the error message "Access is denied."`.
 QUOTED_AFTER_CUE = re.compile(
@@ -80,8 +82,8 @@ NOT_A_SCREEN = re.compile(
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
 # its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
 # about the message ("... not defined This error is for: Private Property Set ...").
-ARTICLE_TAG = re.compile(r"^((Err(or)?\s*Msg|Error message)\s*:|(Windows (\d\.\w+|95|98|NT|Me|"
-                         r"2000)|MS-DOS|Macintosh)\s*:(?=\s+[A-Z]))\s*", re.I)
+ARTICLE_TAG = re.compile(r"^((Err(or)?\s*Msg|Error (message|text))\s*:|(Windows (\d\.\w+|95|98|"
+                         r"NT|Me|2000)|MS-DOS|Macintosh)\s*:(?=\s+[A-Z]))\s*", re.I)
 ARTICLE_AFTER = re.compile(r"\s+(This|The above) (error|message) (is for|occurs|appears|means|"
                            r"is (displayed|returned|generated))\b.*$|"
                            r"\s+\(?where (<[^>]+>|[a-z]:?|#) (is|are)\b.*$|"

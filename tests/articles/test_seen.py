@@ -31,6 +31,8 @@ from tests.conftest import archive_article
      "Microsoft Product Support Services.",
      "Setup has encountered a problem. Please report Line='253' to Microsoft Product "
      "Support Services."),
+    ('Error Text: "Program Error OLE error code 0x80020006: Unknown Name"',
+     "Program Error OLE error code 0x80020006: Unknown Name"),
     # A message whose placeholder is named is a message.
     ("<servername> is not a Windows NT Server", "<servername> is not a Windows NT Server"),
 ])
@@ -95,7 +97,7 @@ def test_a_person_is_offered_the_messages_on_screen_without_the_articles_note(ma
         "Compile Error : User-defined type not defined", "The page cannot be displayed."]
 
 
-def test_the_conditions_a_message_appears_under_are_not_offered_as_messages(make_kb):
+def test_what_makes_a_message_appear_is_not_offered_as_a_message(make_kb):
     article = archive_article(300202, "Permission Denied on Localstart.asp", """\
         SYMPTOMS
         ========
@@ -114,6 +116,20 @@ def test_the_conditions_a_message_appears_under_are_not_offered_as_messages(make
 
         - The user is logged on locally and is not a member of the local Administrators
           group.
+
+        MORE INFORMATION
+        ================
+
+        These error messages may be caused by issues with any of the following features:
+
+        - DNS name resolution
+
+        - Proxy Server configuration
+
+        This message usually appears after changing the system by doing one of the
+        following:
+
+        - Applying a Service Pack to the Windows NT 3.1 system
         """)
     found = make_kb({"Q300202": article}).source().facts(["Q300202"])["Q300202"]
     assert [value.label for value in found.values["message"].values()] == [
