@@ -176,14 +176,19 @@ def as_shown(message: str) -> str:
 
     A message longer than MESSAGE_CHARS is offered by its first sentences when they
     end a sentence (what the dialog says first), never cut mid-way."""
-    message = ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub(
-        "", " ".join(message.split()))))
-    if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
-        message = message[1:-1].strip()
+    message = _unquoted(" ".join(message.split()))
+    # The article's words around it may sit inside its quotation marks or outside them.
+    message = _unquoted(ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub("", message))))
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):
         return ""
+    return message
+
+
+def _unquoted(message: str) -> str:
+    if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
+        return message[1:-1].strip()
     return message
 
 

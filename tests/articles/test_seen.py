@@ -15,6 +15,8 @@ from tests.conftest import archive_article
     ("Error Msg: Could not start the SMS Remote Control Agent service on \\\\<machine>.",
      "Could not start the SMS Remote Control Agent service on \\\\<machine>."),
     ("ErrMsg: The server could not be found.", "The server could not be found."),
+    ('"Error Msg: The server could not be found."', "The server could not be found."),
+    ('Error Msg: "The server could not be found."', "The server could not be found."),
     ("There was no answer at the number you are dialing (MSN 2.5 only).",
      "There was no answer at the number you are dialing."),
     # A bracket that is part of the message stays.
