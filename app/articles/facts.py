@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from app.articles.model import Article, Section
 from app.articles.sections import symptom_section
-from app.articles.seen import shown_messages, symptom_key, symptom_option
+from app.articles.seen import shown_messages
+from app.articles.symptoms import symptom_key, symptom_option
 from app.codes.labels import label as code_label
 from app.text.analysis import normal
 from app.text.names import OS_NAMES, PORT_WORDS, PORTS, PROTOCOL_WORDS, PROTOCOLS
@@ -41,7 +42,7 @@ class Facts:
     text: str = ""       # its title, messages and symptoms, normalised (see `normal`)
 
 
-MAX_LABEL = 160         # longer is no option (messages and symptoms are shorter: seen.py)
+MAX_LABEL = 160         # longer is no option (messages and symptoms are shorter)
 
 # What a person may have been doing, found in an article's title and first lines as
 # word beginnings (" install" matches "installing"); a trailing space ends a word.

@@ -1,6 +1,6 @@
-"""What a person sees, as an article quotes it: the messages on their screen, whole,
-and sentences that say what happens to them. These are what the wizard offers as
-options, so each is read strictly: a title, a path, a line of code, a registry value,
+"""What a person sees, as an article quotes it: the messages on their screen, whole
+(what happens to them, in a sentence, is symptoms.py). These are what the wizard offers
+as options, so each is read strictly: a title, a path, a line of code, a registry value,
 an event-log entry or a cut fragment is never offered as something a person sees.
 
 Measured by hand on a random sample of the options shown (benchmarks/option_sample.py).
@@ -13,12 +13,10 @@ from collections.abc import Iterator
 
 from app.articles.ids import ID_DIGITS
 from app.articles.model import Article, Section
-from app.articles.sections import symptom_section
 from app.markup.blocks import Block
 
 MESSAGE_CHARS = 150      # a longer message is offered by its first sentences, if whole
 MAX_MESSAGES = 3
-SYMPTOM_CHARS = 120
 
 # A paragraph whose last sentence introduces the message a person sees on screen:
 # "you receive the following error message:", "an error message similar to the
@@ -32,6 +30,14 @@ NOT_ON_SCREEN = re.compile(
     r"internet location|download|type the following|the following (key|value|subkey|line|"
     r"lines|code|command|commands|entry|entries|section|files?|folder|articles?|steps?|"
     r"methods?)|(sample|example) code|code (sample|example)|syntax|script|output)\b", re.I)
+# A list of what makes the message appear is no list of messages: "The error messages
+# occur under both of the following conditions:" (but "If all of the following
+# conditions are true, you receive the following error message:" leads to one).
+CONDITIONS = re.compile(r"(\bthe following (conditions?|causes?|reasons?|situations?|"
+                        r"circumstances?|scenarios?|cases?|configurations?|settings?|features?|"
+                        r"components?|actions?|tasks?|issues?)(\s+(is|are|exists?|appl(y|ies)|"
+                        r"occurs?|true|met))*|\bdoing (one|any|all|both) of the following)"
+                        r"\s*:?\s*$", re.I)
 ALTERNATIVE = re.compile(r"^\s*(-?\s*or\s*-?|and)\s*:?\s*$", re.I)
 # Quoted in a sentence: `you receive the error message "Access is denied."`.
 QUOTED_AFTER_CUE = re.compile(
@@ -40,8 +46,9 @@ QUOTED_AFTER_CUE = re.compile(
 
 # Whatever is not a message as a person sees it on screen.
 EVENT_LOG = re.compile(
-    r"(^Event \d+:)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|Type\s*:|"
-    r"Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)", re.I)
+    r"(^(\w+ )?Event \d+\b)|\b(Event ?ID|Event Category|Event Type|Source\s*:|Category\s*:|"
+    r"Type\s*:|Description\s*:|Computer\s*:|User\s*:|Date\s*:|Time\s*:)|^\d+:\s+MSExchange|"
+    r"\[[A-Z /]+\d+\] \(\d+\)$", re.I)
 REGISTRY = re.compile(r"\b(HKEY_|HKLM\b|HKCU\b|REG_(SZ|DWORD|BINARY|MULTI_SZ|EXPAND_SZ)\b|"
                       r"Value name|Value data|Data type\s*:)", re.I)
 CODE_LINE = re.compile(
@@ -49,7 +56,7 @@ CODE_LINE = re.compile(
     r"#include|#define|SELECT|INSERT|DEVICE|COPY|DEL|ECHO|NET USE|REM)\b|\w\([^)]*\)\s*;|"
     r"&\s*\w+\s*&|==|!=|//|/\*|;;|\bSELECT\b.*\bFROM\b|quotation marks|\w:\w+:\w|\w\(\)|"
     r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
-    r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3})")
+    r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3}|</\w+>)")
 REPEATED = re.compile(r"(?<!\S)(\S+(?: \S+){2,}) \1(?!\S)")     # a dialog's title read twice
 PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
 REFERENCE = re.compile(rf"^(Q{ID_DIGITS}\b|ARTICLE-ID|TITLE\s*:|https?:|www\.|"
@@ -58,19 +65,40 @@ CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on
                  r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
 # A line that starts the way no message does: a fragment ("reference to an array"),
 # a dash or a bracket (a compiler's and a few programs' messages excepted).
-ODD_START = re.compile(r"^-(?!\d)|^[(/>]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
+ODD_START = re.compile(r"^-(?!\d)|^[(/>;]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"
                        r".*\b([Yy]ou receive|[Tt]he following)\b")
 # A mail's header, a POP3 server's greeting, a command prompt's transcript, a lone
-# address, a book's title, a web server's trace line, a list of numbered messages run
-# together ("51: The remote computer is not available. 53: The network path...").
+# address, a book's title, a web server's trace line or status line ("HTTP/1.1 500
+# Server Error"), lists of numbered messages or log entries run together ("51: The
+# remote computer is not available. 53: ...", "Error 640 - ERROR_NETBIOS_ERROR Error
+# 650 - ..."), a configuration file's directives ("#BEGIN_INCLUDE #INCLUDE ...").
 NOT_A_SCREEN = re.compile(
     r"\b(From|Sent|To|Subject|Cc):.*\b(From|Sent|To|Subject|Cc):|^\+OK\b|^[A-Z]:\\\S*>|^\S+$|"
     r"\b(Messages|Guide|Reference|Tutorial|Manual)$|\w+ messages \(|"
-    r"\b(GET|POST|HEAD|PUT) /\S|"
-    r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]")
+    r"\b(GET|POST|HEAD|PUT) /\S|^HTTP/\d|"
+    r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]|"
+    r"(^|\s)(\w+ )?\d{2,}(\([\d,]+\))? - .*\s(\w+ )?\d{2,}(\([\d,]+\))? - |"
+    r"(^|\s)#[A-Z_]{3,}\b.*\s#[A-Z_]{3,}\b")
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
-# and its note on where the message applies ("(MSN 2.5 only)").
-ARTICLE_TAG = re.compile(r"^(Err(or)?\s*Msg|Error message)\s*:\s*", re.I)
+# its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
+# about the message ("... not defined This error is for: Private Property Set ...").
+ARTICLE_TAG = re.compile(r"^((Err(or)?\s*Msg|Error (message|text))\s*:|(Windows (\d\.\w+|95|98|"
+                         r"NT|Me|2000)|MS-DOS|Macintosh)\s*:(?=\s+[A-Z]))\s*", re.I)
+ARTICLE_AFTER = re.compile(r"\s+(This|The above) (error|message) (is for|occurs|appears|means|"
+                           r"is (displayed|returned|generated))\b.*$|"
+                           r"\s+\(?where (<[^>]+>|[a-z]:?|#) (is|are)\b.*$|"
+                           r"\s*\((number may vary|most common)\)")
+# What the article says about a message, or tells the reader to do, and no screen
+# shows: '"File not found" error on a file you know exists', 'While the exception
+# number may vary, 0E is the most common.', '80070003 "Path not found error"', 'If your
+# hard disk controller is WD1003 compatible, enable 32-bit disk access.', 'In the
+# Install From Disk dialog box, click the Browse button'.
+ARTICLE_PROSE = re.compile(
+    r"^[\"“][^\"”]+[\"”] (error|message)\b|\bmay vary\b|^<[^>]+> is the (name|file)\b|"
+    r"^\S+ is an? \w+, such as\b|"
+    r"^(0x)?[0-9A-F]{6,}\s+[\"“][^\"”]+[\"”]$|"
+    r"^If\b[^,]*,\s*(enable|disable|use|select|install|remove|make sure|check)\b|"
+    r"^(In|On) the .{0,60}(dialog box|tab|menu|window),\s*(click|type|select)\b")
 ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
@@ -133,7 +161,8 @@ def _quoted_in(section: Section) -> Iterator[str]:
 def _is_cue(text: str) -> bool:
     last = sentences(text)[-1] if text.strip() else ""
     return ((last.endswith(":") or bool(re.search(r"\b(following|similar to)\b", last, re.I)))
-            and bool(SCREEN_WORDS.search(last)) and not NOT_ON_SCREEN.search(last))
+            and bool(SCREEN_WORDS.search(last)) and not NOT_ON_SCREEN.search(last)
+            and not CONDITIONS.search(last))
 
 
 def _quotations(text: str) -> Iterator[str]:
@@ -147,14 +176,19 @@ def as_shown(message: str) -> str:
 
     A message longer than MESSAGE_CHARS is offered by its first sentences when they
     end a sentence (what the dialog says first), never cut mid-way."""
-    message = " ".join(message.split())
-    if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
-        message = message[1:-1].strip()
-    message = ARTICLE_NOTE.sub("", ARTICLE_TAG.sub("", message))
+    message = _unquoted(" ".join(message.split()))
+    # The article's words around it may sit inside its quotation marks or outside them.
+    message = _unquoted(ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub("", message))))
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):
         return ""
+    return message
+
+
+def _unquoted(message: str) -> str:
+    if len(message) > 2 and message[0] in "\"“'" and message[-1] in "\"”'":
+        return message[1:-1].strip()
     return message
 
 
@@ -170,13 +204,15 @@ def _leading_sentences(text: str, limit: int) -> str:
 def _reads_as_message(message: str) -> bool:
     words = re.findall(r"\b[A-Za-z][a-z]{2,}\b", message)
     stop = STOP_SCREEN.match(message)
-    if (len(words) < 2 and not stop) or len(message) < 6:
+    # A last word of one letter ("... not valid for this service b."): cut mid-word.
+    if (len(words) < 2 and not stop) or len(message) < 6 or re.search(r"\s[a-z]\.$", message):
         return False
     if (EVENT_LOG.search(message) or REGISTRY.search(message) or CODE_LINE.search(message)
             or REFERENCE.match(message) or CUT.search(message) or TAG_LINE.match(message)):
         return False
     if (_unbalanced(message) or ODD_START.match(message) or NOT_A_SCREEN.search(message)
-            or _only_names(message) or REPEATED.search(message)):
+            or _only_names(message) or REPEATED.search(message)
+            or ARTICLE_PROSE.search(message)):
         return False
     tokens = message.split()
     paths = sum(1 for token in tokens if PATH_TOKEN.search(token))
@@ -189,10 +225,12 @@ def _reads_as_message(message: str) -> bool:
 
 def _only_names(message: str) -> bool:
     """A name and nothing said about it ("Microsoft Exchange Server", "English
-    (Australian)"): no lower-case word, no sentence, no word of trouble."""
+    (Australian)", "HP DeskJet 660C version 6.1d"): no lower-case word but its
+    version, no sentence, no word of trouble."""
     said = [w for w in re.findall(r"\b[a-z]{3,}\b", message)
             if w not in ("for", "and", "the", "with", "from", "into")]
-    return not said and not message.endswith((".", "!", "?")) and not TROUBLE.search(message)
+    return ((not said or bool(re.search(r"\bversions? \d[\w.]*$", message)))
+            and not message.endswith((".", "!", "?")) and not TROUBLE.search(message))
 
 
 TROUBLE = re.compile(r"\b(error|errors|fail\w*|not|invalid|cannot|can't|unable|denied|bad|"
@@ -206,116 +244,3 @@ def _unbalanced(message: str) -> bool:
     return (message.count('"') % 2 == 1 or quotes % 2 == 1
             or message.count("(") != message.count(")")
             or message.count("[") != message.count("]"))
-
-
-NOTICE = re.compile(r"^(important|note|warning|caution|this (step-by-step )?article|"
-                    r"the information in this)\b", re.I)
-
-
-# What a person sees or was doing; a sentence without any of this states a fact.
-HAPPENS = re.compile(
-    r"(^(when|if|after|while|once|whenever|each time|every time) (you|a user|users|the user)\b"
-    r"|^(you|your|users?)\b|\b(you|users?) (may|might|can ?not|cannot|can't|are unable|"
-    r"receive|see|get|notice|experience|lose)\b"
-    r"|\b(may|might|does|do|did|will|can|could) not\b|\bcannot\b|\bcan't\b|\bno longer\b"
-    r"|\b(stops?|stopped) (responding|working)\b|\bhangs?\b|\b(crash|crashes|freezes?)\b"
-    r"|\bfails?\b|\bfailed\b|\berror\b|\bmissing\b|\bblank\b|\bincorrect(ly)?\b|\bwrong\b"
-    r"|\bgarbled\b|\bcorrupt(ed)?\b|\bdistorted\b|\bdisappears?\b|\bdisappearing\b"
-    r"|\bslow(ly)?\b|\bunexpected(ly)?\b|\b(is|are) (not )?(displayed|printed|truncated)\b"
-    r"|\btruncates?\b|\bunable\b|\bprompted\b|\binstead of\b|^an? (error )?message appears\b)",
-    re.I)
-NOT_HAPPENING = re.compile(
-    r"(^(note|important|warning|caution|summary|more information|the following|following|"
-    r"this (step-by-step )?(article|document|is|file)|these|microsoft (has|recommends|"
-    r"provides|offers)|for (more )?information|to |how |you can( now)?\b|you should|"
-    r"by default|in (previous|earlier) versions|it is possible|there is a|there are)"
-    r"|readme|\barticle\b|\bis designed\b|\benables?\b|\ballows? you\b|\bsupports?\b|"
-    r"\bprovides?\b|\bdescribes?\b|\bcontains information\b|\bhas not been tested\b|\?$"
-    # ...or leans on a sentence before it: "This problem does not occur when..."
-    r"|^(this|these|that|those|it|its|they|also|however|as a result|in addition|then|"
-    r"otherwise|regardless|typically|instead|again|here|such|both|and|but|or|so|therefore|"
-    r"because|since|thus|without|you might want|you must|no error|similarly|in other cases|"
-    r"currently|if you answer)\b|\byou (can|may want|want to)\b|\b(is|are) (stored|used to)\b|"
-    r"\bits own\b|\b(also|previous|above)\b|\b(click|clicks|choose|press) "
-    r"(ok|yes|no|cancel)\b|\bneed to\b|\bas a programmer\b|\bby itself\b|\b[A-Z]\.[A-Z]?\.?$"
-    r"|\b(this|that|these|the above|the same) (behavior|problem|issue|error|message|manner|"
-    r"symptom|situation|condition|case)s?\b|\bwhen this\b|^microsoft\b)", re.I)
-
-
-def symptom_option(article: Article) -> str:
-    """The first whole sentence of the symptoms that says what a person sees or was
-    doing, short enough to read as an option; "" when none does. An opening that leads
-    to the message says when it appears, and that is offered (`_before_the_message`)."""
-    for sentence in _symptom_sentences(symptom_section(article)):
-        sentence = _before_the_message(sentence) or sentence
-        if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
-                and sentence[:1].isupper()
-                and HAPPENS.search(sentence) and not NOT_HAPPENING.search(sentence)
-                and not CUT.search(sentence.rstrip(".!"))
-                and not re.search(r"\b(following|as follows|below)\b", sentence, re.I)):
-            return sentence
-    return ""
-
-
-# The end of an opening that leads to the message: ", you may receive the following
-# error message:", " the following error message appears:", "and a pop-up error
-# message displays the following:".
-MESSAGE_CUE = re.compile(
-    r"(?=.*\b(?:messages?|errors?|warnings?|dialog)\b)(?=.*\b(?:following|similar to)\b)"
-    r"(?:,\s*|\s+)(?:and\s+)?(?:(?:you|users?|the user|a user|clients?|the client)\s+"
-    r"(?:(?:may|might|will|can|could)\s+)?(?:receive|get|see|encounter)s?\b|"
-    r"(?:one of\s+)?the following\b|(?:an?|this)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:messages?|errors?|warnings?|dialog)\b).*$", re.I)
-WHEN_IT_APPEARS = re.compile(r"^an? (error )?message appears ", re.I)
-
-
-def symptom_key(sentence: str) -> str:
-    """The words that tell one symptom option from another: "An error message appears
-    when ..." options differ only after their first words."""
-    return WHEN_IT_APPEARS.sub("", sentence)
-
-
-# A clause saying when it happens: "When you print ...".
-WHEN_CLAUSE = re.compile(r"^(when|whenever|if|after|while|as|each time|every time)\b", re.I)
-# What is left when the cue is cut from a sentence that needs it: "the compiler displays".
-DANGLING = re.compile(r"\b(reports?|displays?|logs?|logged|shows?|states?|says?|returns?|"
-                      r"generates?|posts?|sends?|reads?|gives?|writes?|prompts?|indicates?|"
-                      r"contains?|produces?|issues?|raises?|throws?|is|are|was|were|be|been|"
-                      r"may|might|can|will)$", re.I)
-
-
-def _before_the_message(sentence: str) -> str:
-    """What an opening that leads to the quoted message says happens, as a sentence:
-    "When you check mail, Outlook Express stops and you receive the following error
-    message:" is "When you check mail, Outlook Express stops."; "When you make changes
-    to your calendar, you receive the following error message:" is "An error message
-    appears when you make changes to your calendar." "" when it is no such opening.
-
-    Articles sharing a message mostly differ here, in when it appears: the one
-    question that tells them apart for a person who pasted that message."""
-    cue = MESSAGE_CUE.search(sentence)
-    if cue is None or cue.start() == 0:
-        return ""
-    said = sentence[:cue.start()].strip().rstrip(",")
-    if len(said.split()) < 4 or CUT.search(said) or DANGLING.search(said):
-        return ""
-    if re.match(r",?\s*and\b", cue.group()):     # "... stops and you receive": said whole
-        return f"{said}."
-    if WHEN_CLAUSE.match(said):
-        shown = "An error message" if re.search(r"error", cue.group(), re.I) else "A message"
-        return f"{shown} appears {said[0].lower()}{said[1:]}."
-    return ""
-
-
-def _symptom_sentences(section: Section | None) -> Iterator[str]:
-    """The opening sentence of the section's first paragraph that is not a notice
-    ("IMPORTANT: This article contains information about modifying the registry"):
-    an opening stands on its own, a later sentence leans on the ones before it."""
-    if section is None:
-        return
-    for block in section.blocks:
-        text = " ".join(block.text.split())
-        if block.kind != "para" or not text or NOTICE.match(text):
-            continue
-        yield sentences(text)[0].strip()
-        return
