@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
@@ -218,6 +219,21 @@ class KB:
         if self._app is not None:
             self._app.extensions["knowledge_base"].close()
 
+
+
+# Open files the suite needs: every app a test makes keeps its activity threads (the
+# breaker's and the background writer's, made to live as long as their process) and
+# their SQLite connections until the session ends, about one file per test. A server
+# process has one app; a test session has hundreds, and a login shell's usual soft
+# limit (1,024) ended the session's last 170 tests with "Too many open files".
+OPEN_FILES = 8192
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 @pytest.fixture
 def make_kb(tmp_path: Path) -> Iterator[Callable[..., KB]]:
