@@ -79,17 +79,20 @@ def queries_of(app, rng: random.Random, count: int) -> list[str]:
         postings = postings_of(kb)
         deleted = postings.deleted.tolist()
         ids = [i for n, i in enumerate(postings.ids) if not deleted[n]]
-        sample = rng.sample(ids, count)
-        facts = kb.store().facts(sample)
-        titles = kb.store().titles(sample)
+        return queries_for(kb.store(), rng.sample(ids, count), rng)
+
+
+def queries_for(store, sample: list[str], rng: random.Random) -> list[str]:
+    """What people search for these articles: a code of two in five of those that
+    carry one, else the first four words of the title."""
+    facts, titles = store.facts(sample), store.titles(sample)
     queries = []
     for identifier in sample:
         found = facts.get(identifier)
         if found and found.codes and rng.random() < 0.4:
             queries.append(sorted(found.codes)[0])
         else:
-            words = titles.get(identifier, "").split()
-            queries.append(" ".join(words[:4]) or "printer")
+            queries.append(" ".join(titles.get(identifier, "").split()[:4]) or "printer")
     return queries
 
 

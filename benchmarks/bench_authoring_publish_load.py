@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from app.activity.database import database_url, make_engine, upgrade  # noqa: E402
 from app.index.store import ArticleStore  # noqa: E402
 from app.staff.accounts import add_account  # noqa: E402
-from benchmarks.bench_authoring import FIRST_ID  # noqa: E402
+from benchmarks.bench_authoring import FIRST_ID, queries_for  # noqa: E402
 from benchmarks.fault_common import Client, Gunicorn, percentile, settings  # noqa: E402
 
 PASSWORD = "the benchmark editor's password"
@@ -84,18 +84,9 @@ def queries_of(index: Path, count: int, rng: random.Random) -> list[str]:
     store = ArticleStore(index, readonly=True)
     try:
         ids = [row[0] for row in store.db.execute("SELECT id FROM articles")]
-        sample = rng.sample(ids, count)
-        facts, titles = store.facts(sample), store.titles(sample)
+        return queries_for(store, rng.sample(ids, count), rng)
     finally:
         store.close()
-    queries = []
-    for identifier in sample:
-        found = facts.get(identifier)
-        if found and found.codes and rng.random() < 0.4:
-            queries.append(sorted(found.codes)[0])
-        else:
-            queries.append(" ".join(titles.get(identifier, "").split()[:4]) or "printer")
-    return queries
 
 
 class Searchers:
