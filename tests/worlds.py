@@ -152,3 +152,17 @@ SEARCH_ARTICLES = {f"Q{number}": archive_article(number, title, body, product=pr
 def ranked_ids(kb: KnowledgeBase, text: str, limit: int = 10) -> list[str]:
     """The ids search ranks for `text`, best first."""
     return [article_id for article_id, _ in rank(kb, read_query(text), limit)]
+
+
+class WithSlips:
+    """A world's wizard source, with did-you-mean's corrections as a test gives them:
+    what the coverage rules make of a slip, without an index that has it."""
+
+    def __init__(self, source, slips: dict[str, str]) -> None:
+        self.source, self._slips = source, slips
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def slips(self, query):
+        return self._slips

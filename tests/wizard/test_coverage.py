@@ -14,6 +14,7 @@ from app.query.typed import read_query
 from app.wizard.coverage import uncovered_names
 from tests.conftest import KB, helpdesk_article
 from tests.htmltools import parse
+from tests.worlds import WithSlips
 
 # Sixty articles about mail, printers and laptops: enough for the person's ordinary
 # words to be common, as in the archive, so that a name no article uses stands out.
@@ -81,21 +82,9 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KB]:
     kb.close()
 
 
-class _Slips:
-    """The office's index, with did-you-mean's corrections as given."""
-
-    def __init__(self, source, slips: dict[str, str]) -> None:
-        self.source, self._slips = source, slips
-
-    def __getattr__(self, name):
-        return getattr(self.source, name)
-
-    def slips(self, query):
-        return self._slips
-
 
 def names_in(office: KB, text: str, slips: dict[str, str] | None = None) -> list[str]:
-    source = office.source() if slips is None else _Slips(office.source(), slips)
+    source = office.source() if slips is None else WithSlips(office.source(), slips)
     return uncovered_names(read_query(text), source)
 
 

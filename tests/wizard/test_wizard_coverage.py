@@ -14,6 +14,7 @@ from app.wizard.engine import next_screen
 from app.wizard.state import Screen, State
 from tests.conftest import helpdesk_article
 from tests.htmltools import Element, parse, walkless
+from tests.worlds import WithSlips
 
 # A help desk's own articles about mail and printing, in the words people use, so
 # that the ordinary words of a problem are known and a name that is not stands out.
@@ -174,18 +175,6 @@ def test_names_read_from_the_index_not_a_list(world, text, name):
     assert uncovered_names(read_query(text), world.source()) == [name]
 
 
-class _Slips:
-    """The world's index, with did-you-mean's corrections as given."""
-
-    def __init__(self, source, slips: dict[str, str]) -> None:
-        self.source, self._slips = source, slips
-
-    def __getattr__(self, name):
-        return getattr(self.source, name)
-
-    def slips(self, query):
-        return self._slips
-
 
 @pytest.mark.parametrize("text, slips, names", [
     ("Slack keeps signing me out", {"slack": "stack"}, ["Slack"]),    # one letter changed
@@ -193,7 +182,7 @@ class _Slips:
     ("keeps signing me out of my mailbix", {"mailbix": "mailbox"}, []),  # lower case: a slip
 ])
 def test_a_capitalised_name_is_not_taken_for_a_slip_of_the_fingers(world, text, slips, names):
-    assert uncovered_names(read_query(text), _Slips(world.source(), slips)) == names
+    assert uncovered_names(read_query(text), WithSlips(world.source(), slips)) == names
 
 
 def test_a_rare_word_is_a_name_unless_its_articles_write_it_so(make_kb):
