@@ -108,7 +108,7 @@ from benchmarks.eval_wizard import Case, load_cases, load_plain_cases  # noqa: E
 LABELS = Path(__file__).resolve().parent / "option_labels.tsv"
 FIELDS = ("kind", "label", "option", "reason", "query", "drawn")
 # Options drawn per kind: messages and symptoms are what a person reads most.
-STRATA = {"message": 130, "symptom": 110, "version": 40, "product": 40}
+STRATA = {"message": 130, "symptom": 110, "version": 40, "product": 40, "situation": 60}
 MAX_SCREENS = 12
 SEED = 18
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.articles.model import Article, Section
 from app.articles.sections import symptom_section
 from app.articles.seen import shown_messages
+from app.articles.situations import situation_option
 from app.articles.symptoms import symptom_key, symptom_option
 from app.codes.labels import label as code_label
 from app.text.analysis import normal
@@ -21,7 +22,8 @@ from app.text.names import OS_NAMES, PORT_WORDS, PORTS, PROTOCOL_WORDS, PROTOCOL
 from app.text.slugs import clip, slug
 
 # The kinds of fact, in the order the wizard considers asking about them.
-KINDS = ("code", "protocol", "product", "version", "os", "doing", "message", "symptom")
+KINDS = ("code", "protocol", "product", "version", "os", "doing", "situation", "message",
+         "symptom")
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,9 @@ def facts_of(article: Article) -> Facts:
     labels = {key: label for key, label, _ in ACTIVITIES}
     for key in activities_in(" ".join([article.title, _first_para(symptoms)[:600]])):
         found.add("doing", labels[key], "its title or symptoms", key)
+    situation = situation_option(article.title, " ".join(s.text for s in article.sections))
+    if situation:
+        found.add("situation", situation, "its title names it")
     where = symptoms.title if symptoms else "the article"
     for message in shown_messages(article):
         found.add("message", message, f"quoted in its {where}")

@@ -11,6 +11,10 @@ class Facet:
     name: str            # for breadcrumbs and summaries: "Product"
     text: str            # the question
     factor: float        # preference among questions of similar gain (1 = best)
+    # The question when one value is offered, for facets a person can answer "Yes" or
+    # "No" to ("Do you see this message?"); "" where one value asks nothing a person
+    # can answer ("Which program? Encarta / Something else").
+    one: str = ""
 
 
 FACETS = {
@@ -19,12 +23,16 @@ FACETS = {
         Facet("code", "Other code", "Does the message also show one of these codes?", 1.0),
         Facet("product", "Program", "Which program shows the problem?", 1.0),
         Facet("doing", "Doing", "What were you doing when it happened?", 0.95),
-        Facet("message", "Message", "Which of these messages do you see?", 0.9),
+        Facet("message", "Message", "Which of these messages do you see?", 0.9,
+              "Do you see this message?"),
         Facet("protocol", "Connection", "Which of these does the program use to connect?",
               0.85),
         Facet("os", "Windows version", "Which version of Windows is the computer running?",
               0.85),
         Facet("version", "Version", "Which version of {product} is it?", 0.8),
-        Facet("symptom", "Symptom", "Which of these sounds most like what happens?", 0.6),
+        Facet("situation", "When it happens", "Which of these matches when it happens?", 0.7,
+              "Does it happen like this?"),
+        Facet("symptom", "Symptom", "Which of these sounds most like what happens?", 0.6,
+              "Does this sound like what happens?"),
     ]
 }

@@ -75,7 +75,8 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
     kept = [value for value in values if value[2] >= MIN_SHARE * total]
     shown = (kept if len(kept) == len(values) and len(kept) <= MAX_OPTIONS + 1
              else kept[:MAX_OPTIONS])
-    rest = len(values) > len(shown)
+    # "No" to a question of one value ("Do you see this message?") is "Something else".
+    rest = len(values) > len(shown) or (len(shown) == 1 and bool(FACETS[facet].one))
     shown_keys = {key for key, _, _ in shown}
     unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
     options = []
@@ -104,8 +105,9 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
 def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     """Expected information gain (bits) of asking `facet`, over candidates' weights."""
     options = _option_sets(facet, candidates, facts)
-    # "Which program? Encarta / Something else" asks nothing a person can answer.
-    if sum(1 for key, _, _ in options if key != OTHER) < 2:
+    # "Which program? Encarta / Something else" asks nothing a person can answer; "Do
+    # you see this message? Yes / No" does (FACETS' `one`).
+    if len(options) < 2 or _valued(options) < (1 if FACETS[facet].one else 2):
         return 0.0
     known = sum(1 for c in candidates if facts[c.id].values[facet])
     if known == 0:
@@ -124,6 +126,10 @@ def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> f
     if total <= 0:
         return 0.0
     return before - after / total
+
+
+def _valued(options: list[tuple[str, str, list[tuple[Candidate, float]]]]) -> int:
+    return sum(1 for key, _, _ in options if key != OTHER)
 
 
 def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dict[str, Facts]
@@ -182,8 +188,14 @@ def question_for(facet_id: str, state: State, candidates: list[Candidate],
     text = facet.text.format(product=product_label or "the program")
     if facet_id == "code" and not pasted:
         text = "Which error code does the message show?"
+    sets = _option_sets(facet_id, candidates, facts)
+    one = _valued(sets) == 1 and bool(facet.one)
+    if one:
+        text = facet.one
     options = []
-    for key, label, kept in _option_sets(facet_id, candidates, facts):
+    for key, label, kept in sets:
+        if one and key == OTHER:
+            label = "No"
         # `articles`: the candidates this answer is true of. Those that say nothing on the
         # matter stay too, further down; "Something else" and "Not sure" list them.
         matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)

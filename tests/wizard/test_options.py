@@ -13,7 +13,7 @@ from app.articles.model import Article, Block, Section
 from app.wizard.candidates import Candidate
 from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
-from app.wizard.questions import choose_question
+from app.wizard.questions import apply_answer, choose_question, question_for
 from app.wizard.state import State
 from tests.conftest import archive_article, helpdesk_article
 
@@ -133,6 +133,32 @@ def test_the_wizard_asks_for_the_message_with_the_messages_as_options(make_kb):
         "The connection to the server was interrupted. Error 0x800CCC0F"]
 
 
+def test_the_message_the_person_pasted_is_not_offered_back_to_them(make_kb):
+    volume = "Cannot open volume for direct access"
+    quoting = {f"Q20011{n}": archive_article(200110 + n, title, f"""\
+        SYMPTOMS
+        ========
+
+        When you run {tool}, you receive the following error message:
+
+          {volume}
+        """) for n, title, tool in ((1, "Chkdsk Reports an Error on a Mirror", "Chkdsk"),
+                                    (2, "Defrag Stops on a Stripe Set", "Defrag"))}
+    quoting["Q200113"] = archive_article(200113, "Setup Cannot Open a Volume for Direct Access",
+                                         """\
+        SYMPTOMS
+        ========
+
+        When you run Setup on a volume, you receive the following error message:
+
+          Setup cannot open the volume. The disk is write-protected.
+        """)
+    source = make_kb(quoting).source()
+    for state in (State(volume), State(volume, ask="message")):
+        asked = next_screen(source, state).question
+        assert asked is None or volume not in [o.label for o in asked.options]
+
+
 VERSIONED = {
     f"Q90030{n}": helpdesk_article(
         f"Q90030{n}", f"Outlook Express {version} cannot open attachments",
@@ -227,6 +253,26 @@ def test_a_question_with_one_real_option_is_not_asked():
     assert choose_question(candidates, found, set(), None) is None
     found["Q3"] = facts("Q3", "Word")
     assert choose_question(candidates, found, set(), None)[0] == "product"
+
+
+def test_one_message_is_asked_as_a_yes_or_no_and_no_sets_its_article_aside():
+    def facts(article_id: str, message: str = "") -> Facts:
+        values = {kind: {} for kind in KINDS}
+        if message:
+            values["message"] = {"m": Value(message, "quoted in its SYMPTOMS")}
+        return Facts(article_id, "t", "/", frozenset(), values)
+
+    found = {"Q1": facts("Q1"), "Q2": facts("Q2", "The file is locked for editing.")}
+    candidates = [Candidate("Q1", "t", "/", 1.0, 0.55), Candidate("Q2", "t", "/", 1.0, 0.45)]
+    assert choose_question(candidates, found, set(), None)[0] == "message"
+    question = question_for("message", State("file locked"), candidates, found, ())
+    assert question.text == "Do you see this message?"
+    assert [(o.label, o.articles) for o in question.options] == [
+        ("The file is locked for editing.", ("Q2",)), ("No", ("Q1",)),
+        ("Not sure", ("Q1", "Q2"))]
+    # "Yes" puts the article quoting it first; "No" leaves the one that does not.
+    assert apply_answer("message", "m", candidates, found)[0].id == "Q2"
+    assert [c.id for c in apply_answer("message", "something-else", candidates, found)] == ["Q1"]
 
 
 def _article(*blocks: Block) -> Article:
