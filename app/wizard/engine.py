@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from app.articles.facts import Facts
 from app.articles.model import Article
 from app.query.typed import Query, read_query
+from app.text.analysis import normal
 from app.text.slugs import clip
 from app.wizard.candidates import (
     Candidate,
@@ -79,7 +80,8 @@ def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> Wi
     """The screen for `state` (see the module docstring)."""
     query = read_query(state.query)
     ranked = candidates_for(source, query)
-    facts = _facts_beside_codes(source.facts([article_id for article_id, _ in ranked]), query)
+    facts = _facts_beside_paste(
+        _facts_beside_codes(source.facts([article_id for article_id, _ in ranked]), query), query)
     candidates, from_paste, said = weigh(ranked, query, facts)
     named = said.get("product", set())
     product = next(iter(named)) if len(named) == 1 else None
@@ -134,6 +136,22 @@ def _facts_beside_codes(facts: dict[str, Facts], query: Query) -> dict[str, Fact
     drop = {code.lower() for code in query.codes}
     return {key: replace(found, values={**found.values, "code": {
         k: v for k, v in found.values["code"].items() if k not in drop}})
+        for key, found in facts.items()}
+
+
+def _facts_beside_paste(facts: dict[str, Facts], query: Query) -> dict[str, Facts]:
+    """A message the person pasted is not offered back to them ("Do you see this
+    message?" of the very words typed); a fuller one that holds it still is."""
+    if not query.phrase:
+        return facts
+    pasted = f" {query.phrase} "
+
+    def typed(label: str) -> bool:
+        words = normal(label)
+        return bool(words) and f" {words} " in pasted
+
+    return {key: replace(found, values={**found.values, "message": {
+        k: v for k, v in found.values["message"].items() if not typed(v.label)}})
         for key, found in facts.items()}
 
 
@@ -233,7 +251,9 @@ def _question_screen(walk: _Walk, result: WizardScreen) -> WizardScreen | None:
     state, remaining = result.state, result.candidates
     asked = {facet for facet, _ in state.answers} | set(walk.said)
     asked.discard(state.ask or "")
-    if stands_out(remaining) or len(result.answers) >= MAX_QUESTIONS:
+    # After an article was tried, its steps used the screens questions would: the next
+    # article or the hand-over follows (the give-up walk stays within SCREENS).
+    if stands_out(remaining) or len(result.answers) >= MAX_QUESTIONS or state.tried:
         return None
     chosen = choose_question(remaining, walk.facts, asked, state.ask)
     if chosen is None:
