@@ -16,6 +16,13 @@ from app.articles.sections import symptom_section
 from app.articles.seen import CUT, sentences
 
 SYMPTOM_CHARS = 120
+# Longer, up to two lines, where the sentence opens on what the person does or sees:
+# "When you switch between the Direct3D and Glide display settings in Microsoft Fighter
+# Ace version 2.0, the game may stop responding (hang)." A long sentence opening on a
+# program or a setting is mostly a fact about it.
+LONG_SYMPTOM_CHARS = 160
+PERSON_OPENS = re.compile(r"^((when|whenever|if|after|while|each time|every time) you\b|"
+                          r"you\b|an? (error )?message appears\b)", re.I)
 
 NOTICE = re.compile(r"^(important|note|warning|caution|this (step-by-step )?article|"
                     r"the information in this)\b", re.I)
@@ -64,7 +71,9 @@ def option_from(openings: Iterable[str]) -> str:
     """The first of `openings` that reads as a symptom option (see `symptom_option`)."""
     for sentence in openings:
         sentence = _before_the_message(sentence) or sentence
-        if (len(sentence) <= SYMPTOM_CHARS and sentence.endswith((".", "!"))
+        fits = len(sentence) <= SYMPTOM_CHARS or (
+            len(sentence) <= LONG_SYMPTOM_CHARS and PERSON_OPENS.match(sentence))
+        if (fits and sentence.endswith((".", "!"))
                 and sentence[:1].isupper()
                 and HAPPENS.search(_past_the_set_up(sentence))
                 and not NOT_HAPPENING.search(sentence)

@@ -45,6 +45,13 @@ OPENINGS = {
     "Q300114": ("When your computer resolves a name that you entered as a CNAME in DNS, the "
                 "following error message appears:", []),
     "Q300115": ("You are using WINS for name resolution.", []),
+    # Up to two lines where it opens on what the person does; a long fact is no symptom.
+    "Q300131": ("When you switch between the Direct3D and Glide display settings in Microsoft "
+                "Fighter Ace version 2.0, the game may stop responding (hang).",
+                ["When you switch between the Direct3D and Glide display settings in "
+                 "Microsoft Fighter Ace version 2.0, the game may stop responding (hang)."]),
+    "Q300132": ("The TCP/IP stack for Windows NT 3.5 does not allow the change of the "
+                "ArpCacheLife for an entry in the address resolution protocol (ARP) cache.", []),
     # Advice is not what happens.
     "Q300116": ("If the mouse does not work in Windows, you should verify that it works at "
                 "the MS-DOS level.", []),
