@@ -124,8 +124,9 @@ def walk(source: KnowledgeSource, case: Case, informed: bool) -> list[tuple[str,
             break
         if result.question is not None:
             options = result.question.options
-            shown += [(result.question.id, o.label, result.question.text) for o in options
-                      if o.value not in (NOT_SURE, OTHER)]
+            # A yes/no question offers "Yes: <the message>": the message is what is read.
+            shown += [(result.question.id, o.label.removeprefix("Yes: "), result.question.text)
+                      for o in options if o.value not in (NOT_SURE, OTHER)]
             pick = next((o for o in options if informed and o.value not in (NOT_SURE, OTHER)
                          and case.target in o.articles), None)
             state = (pick or next(o for o in options if o.value == NOT_SURE)).state

@@ -194,8 +194,8 @@ def question_for(facet_id: str, state: State, candidates: list[Candidate],
         text = facet.one
     options = []
     for key, label, kept in sets:
-        if one and key == OTHER:
-            label = "No"
+        if one:
+            label = "No" if key == OTHER else f"Yes: {label}"
         # `articles`: the candidates this answer is true of. Those that say nothing on the
         # matter stay too, further down; "Something else" and "Not sure" list them.
         matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)

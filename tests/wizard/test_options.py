@@ -268,7 +268,7 @@ def test_one_message_is_asked_as_a_yes_or_no_and_no_sets_its_article_aside():
     question = question_for("message", State("file locked"), candidates, found, ())
     assert question.text == "Do you see this message?"
     assert [(o.label, o.articles) for o in question.options] == [
-        ("The file is locked for editing.", ("Q2",)), ("No", ("Q1",)),
+        ("Yes: The file is locked for editing.", ("Q2",)), ("No", ("Q1",)),
         ("Not sure", ("Q1", "Q2"))]
     # "Yes" puts the article quoting it first; "No" leaves the one that does not.
     assert apply_answer("message", "m", candidates, found)[0].id == "Q2"
