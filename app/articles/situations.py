@@ -30,14 +30,18 @@ SAYS_WHAT_HAPPENS = re.compile(
     r"logs?|appears?|occurs?|gets?|results?|requires?|needs?|overwrites?|overwritten|works?|"
     r"shows?|unreadable|unsupported|incompatible|disabled|produces?|displays?|reports?|"
     r"prevents?|breaks?|loses?|err(or)?s?|incorrect(ly)?|wrong|slow|event id|events?)\b", re.I)
+# A cause the person cannot see ("With badly encoded X.400 message", "With invalid
+# property name", "With parameters 4 and 1").
+CAUSE = re.compile(r"\b(invalid|badly|malformed|corrupt\w*|damaged|bad|parameters?)\b", re.I)
 MIN_WORDS, MAX_WORDS = 2, 9
-CUT_TITLE = 60           # the archive cuts titles at about 64 characters
+CUT_AT = 64              # the archive cuts titles at 64 characters...
+CUT_TITLE = 60           # ...so a title this long may end on a cut word
 
 
 def situation_option(title: str, text: str) -> str:
     """The situation the title names, cased as the article's text writes its words
     ("" when the title names none a person would recognise)."""
-    if NO_PROBLEM.search(title) or title.rstrip().endswith("..."):
+    if NO_PROBLEM.search(title) or title.rstrip().endswith("...") or len(title) >= CUT_AT:
         return ""
     title = TAG.sub("", title.replace("&quot;", '"')).strip()
     if NO_PROBLEM.search(title) or '"' in title:
@@ -48,6 +52,7 @@ def situation_option(title: str, text: str) -> str:
     clause = title[found.start():].strip(" .")
     words = clause.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or SAYS_WHAT_HAPPENS.search(clause) \
+            or CAUSE.search(clause) \
             or re.search(r"[:;()\[\]…]|\.\.|&#|&amp;", clause):
         return ""
     if len(title) >= CUT_TITLE and _cut_short(words[-1], text):

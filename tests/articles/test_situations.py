@@ -21,7 +21,8 @@ BODY = """\
 
     The program stops responding when you print to an inkjet printer or start
     Microsoft Outlook. Installing the Intel Pro/100 network adapter driver and
-    using ODBC to reach the data source do the same, as do special characters.
+    using ODBC to reach the data source do the same, as do special characters. A
+    badly encoded X.400 message reaches the drive; print with the ODBC Access 2 driver.
 
       The operation could not be completed.
     """
@@ -41,6 +42,10 @@ TITLES = {
     "Q300213": ("Cluster Server Won't Start If Log Directory Not Created", ""),
     "Q300214": ("HOWTO: Create Pie Charts Using the Circle Method", ""),
     "Q300215": ("WD97: Outline Numbering Wrong with Special Characters", ""),
+    # A cause the person cannot see; a title of the archive's cut length, whose last
+    # word may be cut where the article writes the whole one ("Drive" of "Driver").
+    "Q300216": ("XCON: MTA Stops With Badly Encoded X.400 Message", ""),
+    "Q300217": ("Reports Lose Letters When You Print With the ODBC Access 2 Drive", ""),
 }
 
 
