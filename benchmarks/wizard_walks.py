@@ -1,4 +1,4 @@
-"""Ten problems walked through the wizard in Chromium as a person would, with screenshots.
+"""Eleven problems walked through the wizard in Chromium as a person would, with screenshots.
 
 The app must already be serving (e.g. on the full archive's index); each walk starts on
 the home page, types the problem into the one box and presses "Troubleshoot step by
@@ -49,6 +49,8 @@ WALKS = [
     Walk("internet explorer says the page cannot be displayed", ["internet explorer",
                                                                   "cannot be displayed"]),
     Walk("0x800CCC9", ["0x800ccc90", "pop3"], "Q198704"),
+    Walk("blue screen STOP 0x0000000A IRQL_NOT_LESS_OR_EQUAL since I put in the tape backup "
+         "software", ["install", "arcserve", "tape"]),
 ]
 
 

@@ -25,8 +25,9 @@ MIN_GAIN = 0.12          # bits: a question that separates less is not worth ask
 MAX_QUESTIONS = 5         # so that a walk ends within 10 screens (see engine)
 UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an answer
 # ...except where silence says something: an article quoting its error dialog usually
-# quotes every code in it, so one that lists no second code is a weak match for one.
-UNKNOWN_KEEP_BY_FACET = {"code": 0.1, "message": 0.3}
+# quotes every code in it, so one that lists no second code is a weak match for one;
+# an article about a problem after installing ArcServe mostly says so in its title.
+UNKNOWN_KEEP_BY_FACET = {"code": 0.1, "message": 0.3, "situation": 0.3}
 
 
 @dataclass(frozen=True)
