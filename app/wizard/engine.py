@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from app.articles.facts import Facts
 from app.articles.model import Article
 from app.query.typed import Query, read_query
-from app.text.analysis import normal
 from app.text.slugs import clip
+from app.wizard.askable import askable_facts, facts_of_program
 from app.wizard.candidates import (
     Candidate,
     answer_label,
@@ -80,12 +80,11 @@ def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> Wi
     """The screen for `state` (see the module docstring)."""
     query = read_query(state.query)
     ranked = candidates_for(source, query)
-    facts = _facts_beside_paste(
-        _facts_beside_codes(source.facts([article_id for article_id, _ in ranked]), query), query)
+    facts = askable_facts(source.facts([article_id for article_id, _ in ranked]), query)
     candidates, from_paste, said = weigh(ranked, query, facts)
     named = said.get("product", set())
     product = next(iter(named)) if len(named) == 1 else None
-    walk = _Walk(source, query, _version_facts(facts, product), said, product,
+    walk = _Walk(source, query, facts_of_program(facts, product), said, product,
                  _steps_shown(state))
     notices = list(notices)
     candidates, answers, state = _apply_answers(walk, state, candidates, notices)
@@ -129,43 +128,6 @@ def _steps_shown(state: State) -> int:
     return max(1, min(STEPS_FIRST, SCREENS - 2 - STEPS_LATER - len(state.answers)))
 
 
-def _facts_beside_codes(facts: dict[str, Facts], query: Query) -> dict[str, Facts]:
-    """The code everyone pasted cannot tell the candidates apart: ask about the others."""
-    if not query.codes:
-        return facts
-    drop = {code.lower() for code in query.codes}
-    return {key: replace(found, values={**found.values, "code": {
-        k: v for k, v in found.values["code"].items() if k not in drop}})
-        for key, found in facts.items()}
-
-
-def _facts_beside_paste(facts: dict[str, Facts], query: Query) -> dict[str, Facts]:
-    """A message the person pasted is not offered back to them ("Do you see this
-    message?" of the very words typed); a fuller one that holds it still is."""
-    if not query.phrase:
-        return facts
-    pasted = f" {query.phrase} "
-
-    def typed(label: str) -> bool:
-        words = normal(label)
-        return bool(words) and f" {words} " in pasted
-
-    return {key: replace(found, values={**found.values, "message": {
-        k: v for k, v in found.values["message"].items() if not typed(v.label)}})
-        for key, found in facts.items()}
-
-
-def _version_facts(facts: dict[str, Facts], product: str | None) -> dict[str, Facts]:
-    """Versions are asked under their program only: with the program known, each
-    candidate keeps the versions of that program; without it, none is asked."""
-    out = {}
-    for key, found in facts.items():
-        versions = {k: v for k, v in found.values["version"].items()
-                    if product and k.startswith(product + "-")}
-        out[key] = replace(found, values={**found.values, "version": versions})
-    return out
-
-
 def _apply_answers(walk: _Walk, state: State, candidates: list[Candidate],
                    notices: list[str]) -> tuple[list[Candidate], list[Answer], State]:
     """The candidates the answers leave, the answers as the page lists them, and the
@@ -185,7 +147,7 @@ def _apply_answers(walk: _Walk, state: State, candidates: list[Candidate],
         answers.append(Answer(facet, FACETS[facet].name, value, shown, State()))
         if facet == "product" and value not in (NOT_SURE, OTHER):
             walk.product = value
-            walk.facts = _version_facts(walk.facts, value)
+            walk.facts = facts_of_program(walk.facts, value)
     state = replace(state, answers=tuple(kept))
     return candidates, [replace(a, change=state.without(a.facet)) for a in answers], state
 
