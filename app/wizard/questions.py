@@ -76,8 +76,6 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
     kept = [value for value in values if value[2] >= MIN_SHARE * total]
     shown = (kept if len(kept) == len(values) and len(kept) <= MAX_OPTIONS + 1
              else kept[:MAX_OPTIONS])
-    # "No" to a question of one value ("Do you see this message?") is "Something else".
-    rest = len(values) > len(shown) or (len(shown) == 1 and bool(FACETS[facet].one))
     shown_keys = {key for key, _, _ in shown}
     unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
     options = []
@@ -90,16 +88,14 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
             elif not own:
                 kept.append((candidate, unknown))
         options.append((key, value.label, kept))
-    if rest:
-        kept = []
-        for candidate in candidates:
-            own = facts[candidate.id].values[facet]
-            # "None of these" is as true of an article that says nothing on the
-            # matter as of one whose value is not shown.
-            if not own or not shown_keys & own.keys():
-                kept.append((candidate, 1.0))
-        if kept:
-            options.append((OTHER, "Something else", kept))
+    # "Something else" whenever an article fits it: a person whose answer is not listed
+    # says so, where "Not sure" would tell the wizard nothing ("No" to a question of one
+    # value, "Do you see this message?"). It is as true of an article that says nothing
+    # on the matter as of one whose value is not shown.
+    kept = [(candidate, 1.0) for candidate in candidates
+            if not (own := facts[candidate.id].values[facet]) or not shown_keys & own.keys()]
+    if kept:
+        options.append((OTHER, "Something else", kept))
     return options
 
 

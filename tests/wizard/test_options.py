@@ -133,6 +133,24 @@ def test_the_wizard_asks_for_the_message_with_the_messages_as_options(make_kb):
         "The connection to the server was interrupted. Error 0x800CCC0F"]
 
 
+def test_something_else_is_offered_where_an_answer_may_not_be_listed():
+    def facts(article_id: str, system: str = "") -> Facts:
+        values = {kind: {} for kind in KINDS}
+        if system:
+            values["os"] = {system.lower(): Value(system, "its applies-to box")}
+        return Facts(article_id, "t", "/", frozenset(), values)
+
+    found = {"Q1": facts("Q1", "Windows 95"), "Q2": facts("Q2", "Windows NT"), "Q3": facts("Q3")}
+    candidates = [Candidate(key, "t", "/", 1.0, 1 / 3) for key in found]
+    question = question_for("os", State("no sound"), candidates, found, ())
+    # A person on Windows 98 says so, rather than "Not sure": the article silent on
+    # Windows stays, those about the two listed go.
+    assert [(o.label, o.articles) for o in question.options] == [
+        ("Windows 95", ("Q1",)), ("Windows NT", ("Q2",)),
+        ("Something else", ("Q3",)), ("Not sure", ("Q1", "Q2", "Q3"))]
+    assert [c.id for c in apply_answer("os", "something-else", candidates, found)] == ["Q3"]
+
+
 def test_the_message_the_person_pasted_is_not_offered_back_to_them(make_kb):
     volume = "Cannot open volume for direct access"
     quoting = {f"Q20011{n}": archive_article(200110 + n, title, f"""\
