@@ -8,6 +8,7 @@ a file name, a phrase and its words scattered, two printer articles.
 
 from __future__ import annotations
 
+from app.articles.facts import KINDS, Facts, Value
 from app.query.typed import read_query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank
@@ -166,3 +167,12 @@ class WithSlips:
 
     def slips(self, query):
         return self._slips
+
+
+def facts_with(article_id: str, facet: str = "", label: str = "", key: str = "") -> Facts:
+    """An article's facts with at most one value, for the question tests: the wizard's
+    arithmetic on a handful of candidates, without an index."""
+    values: dict[str, dict[str, Value]] = {kind: {} for kind in KINDS}
+    if facet and label:
+        values[facet] = {key or label.lower(): Value(label, "its title")}
+    return Facts(article_id, "t", "/", frozenset(), values)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.articles.facts import KINDS, Facts, Value
 from app.articles.situations import situation_option
 from app.wizard.candidates import Candidate
 from app.wizard.engine import next_screen
 from app.wizard.questions import choose_question
 from app.wizard.state import State
 from tests.conftest import KB, archive_article
+from tests.worlds import facts_with
 
 BODY = """\
     SYMPTOMS
@@ -74,16 +74,10 @@ def test_a_word_the_article_writes_as_a_name_keeps_its_capital_and_a_verb_loses_
         "When you quit the program"
 
 
-def _facts(article_id: str, situation: str = "") -> Facts:
-    values = {kind: {} for kind in KINDS}
-    if situation:
-        values["situation"] = {situation.lower(): Value(situation, "its title")}
-    return Facts(article_id, "t", "/", frozenset(), values)
-
-
 def test_articles_told_apart_only_by_their_situation_are_asked_when_it_happens():
-    found = {"Q1": _facts("Q1", "When you print"), "Q2": _facts("Q2", "During setup"),
-             "Q3": _facts("Q3", "After you install Service Pack 4")}
+    found = {"Q1": facts_with("Q1", "situation", "When you print"),
+             "Q2": facts_with("Q2", "situation", "During setup"),
+             "Q3": facts_with("Q3", "situation", "After you install Service Pack 4")}
     candidates = [Candidate(key, "t", "/", 1.0, 1 / 3) for key in found]
     assert choose_question(candidates, found, set(), None)[0] == "situation"
 

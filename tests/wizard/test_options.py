@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.articles.facts import KINDS, Facts, Value, facts_of, names_in_text, product_line
+from app.articles.facts import facts_of, names_in_text, product_line
 from app.articles.model import Article, Block, Section
 from app.wizard.candidates import Candidate
 from app.wizard.engine import next_screen
@@ -16,6 +16,7 @@ from app.wizard.fixes import fix_steps
 from app.wizard.questions import apply_answer, choose_question, question_for
 from app.wizard.state import State
 from tests.conftest import archive_article, helpdesk_article
+from tests.worlds import facts_with
 
 MAIL_ERROR = archive_article(200001, "Mail Fails With Error 0x800CCC0F", """\
     SUMMARY
@@ -134,13 +135,8 @@ def test_the_wizard_asks_for_the_message_with_the_messages_as_options(make_kb):
 
 
 def test_something_else_is_offered_where_an_answer_may_not_be_listed():
-    def facts(article_id: str, system: str = "") -> Facts:
-        values = {kind: {} for kind in KINDS}
-        if system:
-            values["os"] = {system.lower(): Value(system, "its applies-to box")}
-        return Facts(article_id, "t", "/", frozenset(), values)
-
-    found = {"Q1": facts("Q1", "Windows 95"), "Q2": facts("Q2", "Windows NT"), "Q3": facts("Q3")}
+    found = {"Q1": facts_with("Q1", "os", "Windows 95"), "Q2": facts_with("Q2", "os", "Windows NT"),
+             "Q3": facts_with("Q3")}
     candidates = [Candidate(key, "t", "/", 1.0, 1 / 3) for key in found]
     question = question_for("os", State("no sound"), candidates, found, ())
     # A person on Windows 98 says so, rather than "Not sure": the article silent on
@@ -256,31 +252,20 @@ def test_an_everyday_word_in_a_title_names_no_program():
 
 
 def test_a_question_with_one_real_option_is_not_asked():
-    def facts(article_id: str, program: str = "") -> Facts:
-        values = {kind: {} for kind in KINDS}
-        if program:
-            values["product"] = {program.lower(): Value(program, "its title")}
-        return Facts(article_id, "t", "/", frozenset(), values)
-
-    found = {"Q1": facts("Q1", "Encarta"), "Q2": facts("Q2"), "Q3": facts("Q3"),
-             "Q4": facts("Q4", "Visio")}
+    found = {"Q1": facts_with("Q1", "product", "Encarta"), "Q2": facts_with("Q2"),
+             "Q3": facts_with("Q3"), "Q4": facts_with("Q4", "product", "Visio")}
     candidates = [Candidate(key, "t", "/", 1.0, weight) for key, weight in
                   (("Q1", 0.5), ("Q2", 0.3), ("Q3", 0.19), ("Q4", 0.01))]
     # Visio, held by the faintest candidate, waits under "Something else"; what is
     # left, "Which program? Encarta / Something else", is nothing a person can answer.
     assert choose_question(candidates, found, set(), None) is None
-    found["Q3"] = facts("Q3", "Word")
+    found["Q3"] = facts_with("Q3", "product", "Word")
     assert choose_question(candidates, found, set(), None)[0] == "product"
 
 
 def test_one_message_is_asked_as_a_yes_or_no_and_no_sets_its_article_aside():
-    def facts(article_id: str, message: str = "") -> Facts:
-        values = {kind: {} for kind in KINDS}
-        if message:
-            values["message"] = {"m": Value(message, "quoted in its SYMPTOMS")}
-        return Facts(article_id, "t", "/", frozenset(), values)
-
-    found = {"Q1": facts("Q1"), "Q2": facts("Q2", "The file is locked for editing.")}
+    found = {"Q1": facts_with("Q1"),
+             "Q2": facts_with("Q2", "message", "The file is locked for editing.", "m")}
     candidates = [Candidate("Q1", "t", "/", 1.0, 0.55), Candidate("Q2", "t", "/", 1.0, 0.45)]
     assert choose_question(candidates, found, set(), None)[0] == "message"
     question = question_for("message", State("file locked"), candidates, found, ())
