@@ -147,32 +147,6 @@ def test_something_else_is_offered_where_an_answer_may_not_be_listed():
     assert [c.id for c in apply_answer("os", "something-else", candidates, found)] == ["Q3"]
 
 
-def test_the_message_the_person_pasted_is_not_offered_back_to_them(make_kb):
-    volume = "Cannot open volume for direct access"
-    quoting = {f"Q20011{n}": archive_article(200110 + n, title, f"""\
-        SYMPTOMS
-        ========
-
-        When you run {tool}, you receive the following error message:
-
-          {volume}
-        """) for n, title, tool in ((1, "Chkdsk Reports an Error on a Mirror", "Chkdsk"),
-                                    (2, "Defrag Stops on a Stripe Set", "Defrag"))}
-    quoting["Q200113"] = archive_article(200113, "Setup Cannot Open a Volume for Direct Access",
-                                         """\
-        SYMPTOMS
-        ========
-
-        When you run Setup on a volume, you receive the following error message:
-
-          Setup cannot open the volume. The disk is write-protected.
-        """)
-    source = make_kb(quoting).source()
-    for state in (State(volume), State(volume, ask="message")):
-        asked = next_screen(source, state).question
-        assert asked is None or volume not in [o.label for o in asked.options]
-
-
 VERSIONED = {
     f"Q90030{n}": helpdesk_article(
         f"Q90030{n}", f"Outlook Express {version} cannot open attachments",
