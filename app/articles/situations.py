@@ -43,7 +43,8 @@ def situation_option(title: str, text: str) -> str:
     ("" when the title names none a person would recognise)."""
     if NO_PROBLEM.search(title) or title.rstrip().endswith("...") or len(title) >= CUT_AT:
         return ""
-    title = TAG.sub("", title.replace("&quot;", '"')).strip()
+    # The loader has already turned the archive's entities ("&quot;") into characters.
+    title = TAG.sub("", title).strip()
     if NO_PROBLEM.search(title) or '"' in title:
         return ""
     found = next((m for m in SITUATION.finditer(title) if m.start() >= 8), None)
@@ -53,7 +54,7 @@ def situation_option(title: str, text: str) -> str:
     words = clause.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or SAYS_WHAT_HAPPENS.search(clause) \
             or CAUSE.search(clause) \
-            or re.search(r"[:;()\[\]…]|\.\.|&#|&amp;", clause):
+            or re.search(r"[:;()\[\]…]|\.\.", clause):
         return ""
     if len(title) >= CUT_TITLE and _cut_short(words[-1], text):
         return ""
