@@ -31,3 +31,28 @@ OS_NAMES = re.compile(
     r"\b(Windows (?:95|98|Me|NT(?: Server| Workstation)?(?: \d\.\d)?|2000(?: Server| "
     r"Professional)?|XP|Server 2003|Vista|3\.1x?)|MS-DOS|Macintosh|OS/2)\b"
 )
+
+# How people type an operating system: "nt 4", "win95", "w2k", "dos". Each names a
+# family of the articles' systems (the `os` keys it starts), not one edition: "nt" is
+# as true of an article for Windows NT Server as of one for Workstation.
+SYSTEMS_TYPED = {
+    # ...but not the NT domain a Windows 95 computer logs on to, nor the MS-DOS
+    # window or mode a program runs in under Windows.
+    "windows-nt": re.compile(r"(?<![\w'-])(?:win(?:dows)?\s*)?nt(?:\s*[34](?:\.\d+)?)?(?![\w'-])"
+                             r"(?!\s+(?:domains?|passwords?|accounts?|networks?|users?)\b)", re.I),
+    "windows-95": re.compile(r"(?<![\w-])win(?:dows)?\s*95(?![\w-])", re.I),
+    "windows-98": re.compile(r"(?<![\w-])win(?:dows)?\s*98(?![\w-])", re.I),
+    "windows-2000": re.compile(r"(?<![\w-])(?:win(?:dows)?\s*(?:2000|2k)|w2k)(?![\w-])", re.I),
+    "windows-xp": re.compile(r"(?<![\w-])win(?:dows)?\s*xp(?![\w-])", re.I),
+    "windows-3.1": re.compile(r"(?<![\w-])(?:win(?:dows)?\s*3\.1x?|windows for workgroups|"
+                              r"wfwg?)(?![\w-])", re.I),
+    "ms-dos": re.compile(r"(?<![\w-])(?:ms-?)?dos(?![\w-])(?!\s+(?:mode|prompt|window|box|"
+                         r"session|programs?|games?|applications?|apps?|commands?)\b)", re.I),
+    "macintosh": re.compile(r"(?<![\w-])mac(?:intosh|\s*os)(?![\w-])", re.I),
+    "os-2": re.compile(r"(?<![\w-])os/2(?![\w-])", re.I),
+}
+
+
+def systems_in(text: str) -> set[str]:
+    """The operating-system families a person's text names (`os` key prefixes)."""
+    return {family for family, typed in SYSTEMS_TYPED.items() if typed.search(text)}

@@ -14,7 +14,7 @@ from app.articles.facts import ACTIVITIES, Facts, activities_in, names_in_text
 from app.codes.labels import CODE_WORDS
 from app.query.typed import Query, read_query
 from app.text.analysis import stems
-from app.text.names import PROTOCOLS
+from app.text.names import PROTOCOLS, systems_in
 from app.wizard.facets import FACETS
 from app.wizard.source import Source
 from app.wizard.state import NOT_SURE, OTHER
@@ -72,13 +72,21 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     doing = set(activities_in(query.text)) if not query.codes else set()
     if doing:
         said["doing"] = doing
-    for facet in ("product", "os"):
-        for candidate in candidates:
-            for key, value in facts[candidate.id].values[facet].items():
-                # "excel says the file is locked" names Excel, "access denied" no
-                # program (app/articles/facts.py `names_in_text`).
-                if names_in_text(value.label, query.text):
-                    said.setdefault(facet, set()).add(key)
+    for candidate in candidates:
+        for key, value in facts[candidate.id].values["product"].items():
+            # "excel says the file is locked" names Excel, "access denied" no program
+            # (app/articles/facts.py `names_in_text`).
+            if names_in_text(value.label, query.text):
+                said.setdefault("product", set()).add(key)
+    # A system as people type it ("nt 4", "win95") names its family: every edition,
+    # unless they named the edition ("Windows NT Server"). "ms-dos mode" names none.
+    for family in systems_in(query.text):
+        keys = {key for candidate in candidates for key in facts[candidate.id].values["os"]
+                if key.startswith(family)}
+        named = {key for key in keys if key != family and names_in_text(
+            answer_label("os", key, candidates, facts), query.text)}
+        if keys:
+            said.setdefault("os", set()).update(named | (keys & {family}) if named else keys)
     # A product named in the paste that is a prefix of a longer one named too
     # ("Outlook" inside "Outlook Express") is not separate evidence.
     if "product" in said:

@@ -440,3 +440,45 @@ def test_an_answer_survives_the_link_that_carries_it(facet, value):
 def test_an_answer_no_fact_could_have_is_dropped_with_a_notice(value):
     state, notices = parse_state([("q", "q"), ("code", value)])
     assert state.answers == () and "could not be read" in notices[0]
+
+
+# The same keyboard problem under two systems: what the person typed about their system
+# decides, written as people write it.
+KEYBOARDS = {
+    "Q900201": helpdesk_article(
+        "Q900201", "Keyboard stops working after a warm restart",
+        operating_systems=["Windows NT Workstation"],
+        symptoms="The keyboard stops working after you restart the computer.",
+        resolution=["Turn the computer off, wait ten seconds, and turn it on."]),
+    "Q900202": helpdesk_article(
+        "Q900202", "Keyboard stops working after a restart",
+        operating_systems=["Windows 95"],
+        symptoms="The keyboard stops working after you restart the computer.",
+        resolution=["Install the keyboard driver from the Windows 95 CD."]),
+    "Q900203": helpdesk_article(
+        "Q900203", "Keyboard stops working after the mouse driver loads",
+        operating_systems=["MS-DOS"],
+        symptoms="The keyboard stops working after the mouse driver loads.",
+        resolution=["Load the mouse driver before the keyboard driver."]),
+}
+
+
+@pytest.mark.parametrize("text, first, said", [
+    ("keyboard stops working after restart in nt 4", "Q900201", "Windows NT Workstation"),
+    ("keyboard stops working after restart on my win95 pc", "Q900202", "Windows 95"),
+])
+def test_a_system_typed_the_way_people_type_it_counts_as_an_answer(make_kb, text, first, said):
+    result = next_screen(make_kb(KEYBOARDS).source(), State(text))
+    assert result.candidates[0].id == first
+    assert ("Windows version", said) in result.from_paste
+
+
+@pytest.mark.parametrize("text", [
+    "keyboard stops working after restart in ms-dos mode",
+    "keyboard stops working after restart when i log on to the nt domain",
+])
+def test_a_mode_or_a_domain_is_not_the_persons_system(make_kb, text):
+    result = next_screen(make_kb(KEYBOARDS).source(), State(text))
+    assert not any(facet == "Windows version" for facet, _ in result.from_paste)
+    weights = {c.id: c.weight for c in result.candidates}
+    assert weights["Q900201"] == pytest.approx(weights["Q900202"], rel=0.5)
