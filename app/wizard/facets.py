@@ -11,9 +11,10 @@ class Facet:
     name: str            # for breadcrumbs and summaries: "Product"
     text: str            # the question
     factor: float        # preference among questions of similar gain (1 = best)
-    # The question when one value is offered, for facets a person can answer "Yes" or
-    # "No" to ("Do you see this message?"); "" where one value asks nothing a person
-    # can answer ("Which program? Encarta / Something else").
+    # The question when one value is offered, answered "Yes" or "No" ("Do you see this
+    # message?", "Does the problem show in this program?"); "" where one value is not
+    # worth a question of its own: asked so, what one was doing, the connection and the
+    # Windows version told no more walks apart (benchmarks/eval_wizard.py).
     one: str = ""
 
 
@@ -21,7 +22,8 @@ FACETS = {
     facet.id: facet
     for facet in [
         Facet("code", "Other code", "Does the message also show one of these codes?", 1.0),
-        Facet("product", "Program", "Which program shows the problem?", 1.0),
+        Facet("product", "Program", "Which program shows the problem?", 1.0,
+              "Does the problem show in this program?"),
         Facet("doing", "Doing", "What were you doing when it happened?", 0.95),
         Facet("message", "Message", "Which of these messages do you see?", 0.9,
               "Do you see this message?"),

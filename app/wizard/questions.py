@@ -102,8 +102,7 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
 def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     """Expected information gain (bits) of asking `facet`, over candidates' weights."""
     options = _option_sets(facet, candidates, facts)
-    # "Which program? Encarta / Something else" asks nothing a person can answer; "Do
-    # you see this message? Yes / No" does (FACETS' `one`).
+    # One value is asked as a yes/no where its facet has one (FACETS' `one`).
     if len(options) < 2 or _valued(options) < (1 if FACETS[facet].one else 2):
         return 0.0
     known = sum(1 for c in candidates if facts[c.id].values[facet])

@@ -225,16 +225,23 @@ def test_an_everyday_word_in_a_title_names_no_program():
     assert [v.label for v in facts_of(found).values["product"].values()] == ["Access"]
 
 
-def test_a_question_with_one_real_option_is_not_asked():
+def test_one_program_is_asked_as_a_yes_or_no():
     found = {"Q1": facts_with("Q1", "product", "Encarta"), "Q2": facts_with("Q2"),
              "Q3": facts_with("Q3"), "Q4": facts_with("Q4", "product", "Visio")}
     candidates = [Candidate(key, "t", "/", 1.0, weight) for key, weight in
                   (("Q1", 0.5), ("Q2", 0.3), ("Q3", 0.19), ("Q4", 0.01))]
-    # Visio, held by the faintest candidate, waits under "Something else"; what is
-    # left, "Which program? Encarta / Something else", is nothing a person can answer.
-    assert choose_question(candidates, found, set(), None) is None
-    found["Q3"] = facts_with("Q3", "product", "Word")
+    # Visio, held by the faintest candidate, waits under "Something else"; what is left
+    # is one program, asked as a question a person answers with "Yes" or "No".
     assert choose_question(candidates, found, set(), None)[0] == "product"
+    question = question_for("product", State("encyclopedia crashes"), candidates, found, ())
+    assert question.text == "Does the problem show in this program?"
+    assert [o.label for o in question.options] == ["Yes: Encarta", "No", "Not sure"]
+
+
+def test_one_operating_system_is_not_asked():
+    found = {"Q1": facts_with("Q1", "os", "Windows 95"), "Q2": facts_with("Q2")}
+    candidates = [Candidate("Q1", "t", "/", 1.0, 0.55), Candidate("Q2", "t", "/", 1.0, 0.45)]
+    assert choose_question(candidates, found, set(), None) is None
 
 
 def test_one_message_is_asked_as_a_yes_or_no_and_no_sets_its_article_aside():
