@@ -65,7 +65,7 @@ _VBHEX = re.compile(rf"(?<![\w])&[hH](?P<v>{_H}{{8}})&?(?!\w|\.\w)")
 _BARE = re.compile(rf"(?<![\w.:=\\/!$#&+-])(?P<v>[8Cc]{_H}{{7}})(?!\w|[.:=]\w|[\[(])")
 _NEGATIVE = re.compile(r"(?<![\w.-])-(?P<v>21[0-4]\d{7}|10[0-7]\d{7})(?!\w|\.\w)")
 _RUNTIME = re.compile(
-    r"\brun-?\s?time\s+error\s*(?:number\s*)?[:#]?\s*'?(?P<v>-?\d{1,10})(?!\w|\.\d|/)",
+    r"\brun-?\s?time\s+error\s*(?:number\s*)?[:#]?\s*['\"]?(?P<v>-?\d{1,10})(?!\w|\.\d|/)",
     re.IGNORECASE,
 )
 _NUMBERED_ERROR = re.compile(

@@ -50,6 +50,7 @@ ARTICLE_FORMS = [
     ("Jet error -1018", "ERROR--1018"),
     ("Run-time error '429': ActiveX component can't create object", "RUNTIME-429"),
     ("Runtime Error 1426", "RUNTIME-1426"),
+    ('Run-time error "6" Overflow', "RUNTIME-6"),
     ("Run-time error '-2147417848 (80010108)'", "0x80010108"),
     ("Event ID: 8074    Source: MSExchangeMig", "EVENT-8074"),
     ("Debugging WINS Event ID 4288", "EVENT-4288"),
