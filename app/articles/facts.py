@@ -126,7 +126,11 @@ def product_line(item: str) -> tuple[str, list[str]]:
     said = re.search(r"\bversions?\b\s*(.*)$", text, re.I)
     versions = _versions(said.group(1)) if said else []
     name = (text[:said.start()] if said else text).split(",")[0]
-    name = SERVICE_RELEASE.sub("", PLATFORM.sub("", re.sub(r"\s*\([^)]*\)", "", name)))
+    name = re.sub(r"\s*\([^)]*\)", "", name)
+    # "Windows Services for UNIX" runs on Windows: "for UNIX" is part of its name.
+    if not re.match(r"windows\b", name, re.I):
+        name = PLATFORM.sub("", name)
+    name = SERVICE_RELEASE.sub("", name)
     tokens = name.split()
     while len(tokens) > 1 and VERSION_TOKEN.match(tokens[-1]):
         versions.insert(0, tokens.pop())

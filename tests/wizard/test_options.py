@@ -176,6 +176,8 @@ def test_versions_carry_their_program_and_windows_is_no_program(make_kb):
      ("Visual Basic Professional Edition", ["4.0", "4.0a"])),
     ("Microsoft Access 2000 Service Release 1 (SR-1)", ("Access", ["2000"])),
     ("Microsoft Creative Writer for the Macintosh, version 1.1", ("Creative Writer", ["1.1"])),
+    # A Windows program "for UNIX" serves UNIX: that is its name, not its platform.
+    ("Microsoft Windows Services for UNIX, version 2.0", ("Windows Services for UNIX", ["2.0"])),
     ("Microsoft Windows NT Workstation versions 4.0 SP1, 4.0 SP2",
      ("Windows NT Workstation", ["4.0"])),
     ("The Microsoft Network versions 2.0, 2.5 (OEM Release)",
