@@ -8,6 +8,7 @@ product, operating system).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.articles.facts import ACTIVITIES, Facts, activities_in, names_in_text
@@ -24,6 +25,9 @@ RECALL = 200             # ranked articles checked for quoting a paste word for 
 CODE_PENALTY = 20.0      # weight divided by this per pasted code an article lacks
 PASTE_MISMATCH = 0.2     # weight kept by an article contradicting what the paste says
 MESSAGE_MATCH = 10.0     # weight multiplied for an article quoting the pasted text as is
+# The title of the dialog any program built with Visual C++ shows when it fails: it
+# names the library, not the program the person runs (Expedia, Encarta...).
+RUNTIME_LIBRARY = re.compile(r"(?:Microsoft\s+)?Visual\s+C\+\+\s+Run-?\s?time\s+Library", re.I)
 
 
 @dataclass
@@ -72,11 +76,12 @@ def paste_facts(query: Query, candidates: list[Candidate], facts: dict[str, Fact
     doing = set(activities_in(query.text)) if not query.codes else set()
     if doing:
         said["doing"] = doing
+    programs_named = RUNTIME_LIBRARY.sub(" ", query.text)
     for candidate in candidates:
         for key, value in facts[candidate.id].values["product"].items():
             # "excel says the file is locked" names Excel, "access denied" no program
             # (app/articles/facts.py `names_in_text`).
-            if names_in_text(value.label, query.text):
+            if names_in_text(value.label, programs_named):
                 said.setdefault("product", set()).add(key)
     # A system as people type it ("nt 4", "win95") names its family: every edition,
     # unless they named the edition ("Windows NT Server"). "ms-dos mode" names none.

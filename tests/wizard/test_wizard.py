@@ -482,3 +482,27 @@ def test_a_mode_or_a_domain_is_not_the_persons_system(make_kb, text):
     assert not any(facet == "Windows version" for facet, _ in result.from_paste)
     weights = {c.id: c.weight for c in result.candidates}
     assert weights["Q900201"] == pytest.approx(weights["Q900202"], rel=0.5)
+
+
+RUNTIME_DIALOG = {
+    "Q900301": helpdesk_article(
+        "Q900301", "Streets and Trips shows a runtime error when you print",
+        products=["Streets and Trips"],
+        symptoms="When you print a map, you receive the error message Microsoft Visual C++ "
+                 "Runtime Library.",
+        resolution=["Update the printer driver."]),
+    "Q900302": helpdesk_article(
+        "Q900302", "Visual C++ 6.0 programs show a runtime error at startup",
+        products=["Visual C++"], applies_to=["Microsoft Visual C++, version 6.0"],
+        symptoms="A program you built with Visual C++ 6.0 shows Microsoft Visual C++ "
+                 "Runtime Library when it starts.",
+        resolution=["Rebuild the program with the release libraries."]),
+}
+
+
+def test_the_runtime_librarys_dialog_names_no_program_the_person_runs(make_kb):
+    result = next_screen(make_kb(RUNTIME_DIALOG).source(),
+                         State("Microsoft Visual C++ Runtime Library"))
+    assert not any(facet == "Program" for facet, _ in result.from_paste)
+    weights = {c.id: c.weight for c in result.candidates}
+    assert weights["Q900301"] == pytest.approx(weights["Q900302"], rel=0.5)
