@@ -141,20 +141,28 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
     said = paste_facts(query, candidates, facts)
     shown: list[tuple[str, str]] = []
     for facet, keys in said.items():
+        labels = sorted({_said_label(facet, k, candidates, facts) for k in keys})
         for candidate in candidates:
             own = facts[candidate.id].values[facet]
             # What someone was doing is said in their words, and articles say it in
             # theirs: it is not asked again, but it weighs no article down (measured:
             # weighing them down by half cost the plain descriptions 3 points).
-            if own and not keys & own.keys() and facet != "doing":
+            if (own and not keys & own.keys() and facet != "doing"
+                    and not _fuller_name(labels, [v.label for v in own.values()])):
                 candidate.weight *= PASTE_MISMATCH
-        labels = sorted({_said_label(facet, k, candidates, facts) for k in keys})
         shown.append((FACETS[facet].name, ", ".join(labels)))
     rescale_weights(candidates)
     floor = candidates[0].weight * 0.01
     candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]
     rescale_weights(candidates)
     return candidates, shown, said
+
+
+def _fuller_name(named: list[str], own: list[str]) -> bool:
+    """Whether one of an article's names is a fuller form of one the person typed:
+    "Golf" of "Golf 2001 Edition", "SideWinder Force Feedback" of "... Pro", "Outlook"
+    of "Outlook Express" (which people call "Outlook"): no contradiction."""
+    return any(re.match(rf"{re.escape(name)}\b", label, re.I) for name in named for label in own)
 
 
 def _own_words(facts: Facts | None) -> set[str]:
