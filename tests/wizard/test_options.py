@@ -198,6 +198,8 @@ def test_a_product_line_reads_as_a_program_and_its_versions(item, expected):
     ("Outlook Express", "OUTLOOK EXPRESS cannot find the server", True),
     ("MSN", "msn won't connect", True),
     ("Excel", "excellent printing", False),
+    ("Video", "Mouse pointer vanishes at high resolution with s3 video card", False),
+    ("Phone", "microsoft fax leaves off the last digit of the phone number", False),
 ])
 def test_programs_named_in_what_was_typed(label, text, named):
     assert names_in_text(label, text) is named
