@@ -25,6 +25,9 @@ RECALL = 200             # ranked articles checked for quoting a paste word for 
 CODE_PENALTY = 20.0      # weight divided by this per pasted code an article lacks
 PASTE_MISMATCH = 0.2     # weight kept by an article contradicting what the paste says
 MESSAGE_MATCH = 10.0     # weight multiplied for an article quoting the pasted text as is
+HOW_TO_FOR_A_PROBLEM = 0.5  # weight kept by a how-to when the person describes a problem
+HOW_TO = re.compile(r"^(\w+: )?(how to|howto:)", re.I)
+ASKS_HOW = re.compile(r"\bhow (do|can|to|should|would)\b", re.I)
 # The title of the dialog any program built with Visual C++ shows when it fails: it
 # names the library, not the program the person runs (Expedia, Encarta...).
 RUNTIME_LIBRARY = re.compile(r"(?:Microsoft\s+)?Visual\s+C\+\+\s+Run-?\s?time\s+Library", re.I)
@@ -138,6 +141,14 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
         candidate.weight = (max(candidate.score, 0.0) / top) * (
             CODE_PENALTY ** (candidate.codes_matched - most)) * (
             MESSAGE_MATCH if candidate.id in quoting else 1.0)
+    # A person describing what goes wrong needs the article about that problem, not
+    # one on how to do a task with the same words ("How to Bypass the Recycle Bin" for
+    # "shift+delete still sends files to the recycle bin"); a person asking how wants
+    # the how-to. Codes stay as they are: lists and how-tos carry them like any other.
+    if not query.codes and not ASKS_HOW.search(query.text):
+        for candidate in candidates:
+            if HOW_TO.match(candidate.title):
+                candidate.weight *= HOW_TO_FOR_A_PROBLEM
     said = paste_facts(query, candidates, facts)
     shown: list[tuple[str, str]] = []
     for facet, keys in said.items():

@@ -527,3 +527,25 @@ def test_a_program_named_short_is_no_contradiction_of_its_fuller_name(make_kb):
     # "Golf" as typed is as true of Golf 2001 Edition: its article keeps its weight
     # (search ranks it a little lower), not a fifth of it.
     assert weights["Q900401"] > 0.3 * weights["Q900402"]
+
+
+RECYCLE_BIN = {
+    "Q900501": helpdesk_article(
+        "Q900501", "SHIFT+DEL does not bypass the Recycle Bin",
+        symptoms="When you press SHIFT+DEL, the files you delete still go to the Recycle Bin.",
+        resolution=["Turn off the Recycle Bin's confirmation setting."]),
+    "Q900502": helpdesk_article(
+        "Q900502", "How to bypass the Recycle Bin when you delete files",
+        symptoms="You want files you delete not to go to the Recycle Bin.",
+        resolution=["Hold down SHIFT while you press DEL."]),
+}
+
+
+@pytest.mark.parametrize("text, first", [
+    ("deleted files still go to the recycle bin when i bypass it", "Q900501"),
+    ("how do i bypass the recycle bin when i delete files", "Q900502"),
+])
+def test_a_problem_described_goes_to_the_problem_and_a_question_how_to_the_how_to(
+        make_kb, text, first):
+    result = next_screen(make_kb(RECYCLE_BIN).source(), State(text))
+    assert result.candidates[0].id == first
