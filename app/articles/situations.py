@@ -33,6 +33,13 @@ SAYS_WHAT_HAPPENS = re.compile(
 # A cause the person cannot see ("With badly encoded X.400 message", "With invalid
 # property name", "With parameters 4 and 1").
 CAUSE = re.compile(r"\b(invalid|badly|malformed|corrupt\w*|damaged|bad|parameters?)\b", re.I)
+# Clauses that tell a person nothing: "With Windows" (on Windows, every article is), a
+# clause ending on a word that leads somewhere it never gets ("When Proxy server is"),
+# a status code ("With 403 Access Forbidden").
+NOTHING_TOLD = re.compile(
+    r"(?i:^\w+ windows( \d[\d.x]*)?$|^\w+ [45]\d\d (access|error|not|forbidden|internal|bad)\b)"
+    r"|(?<![\w-])([Ii]s|[Aa]re|[Ww]as|[Bb]e|[Tt]he|an?|An|[Oo]f|[Tt]o|[Aa]nd|[Oo]r|[Ff]or|"
+    r"[Ff]rom|[Aa]s|[Aa]t|[Ii]ts|[Yy]our)$")
 MIN_WORDS, MAX_WORDS = 2, 9
 CUT_AT = 64              # the archive cuts titles at 64 characters...
 CUT_TITLE = 60           # ...so a title this long may end on a cut word
@@ -53,7 +60,7 @@ def situation_option(title: str, text: str) -> str:
     clause = title[found.start():].strip(" .")
     words = clause.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or SAYS_WHAT_HAPPENS.search(clause) \
-            or CAUSE.search(clause) \
+            or CAUSE.search(clause) or NOTHING_TOLD.search(clause) \
             or re.search(r"[:;()\[\]…]|\.\.", clause):
         return ""
     if len(title) >= CUT_TITLE and _cut_short(words[-1], text):

@@ -46,6 +46,10 @@ TITLES = {
     # word may be cut where the article writes the whole one ("Drive" of "Driver").
     "Q300216": ("XCON: MTA Stops With Badly Encoded X.400 Message", ""),
     "Q300217": ("Reports Lose Letters When You Print With the ODBC Access 2 Drive", ""),
+    # Nothing told: on Windows (as every reader is), a clause left hanging, a status code.
+    "Q300218": ("Older MS-DOS Mouse Drivers Incompatible with Windows", ""),
+    "Q300219": ("XWEB: Mailbox access through OWA is denied when Proxy server is", ""),
+    "Q300220": ("Multiple Default Documents Fail With 403 Access Forbidden", ""),
 }
 
 
