@@ -127,8 +127,9 @@ def product_line(item: str) -> tuple[str, list[str]]:
     versions = _versions(said.group(1)) if said else []
     name = (text[:said.start()] if said else text).split(",")[0]
     name = re.sub(r"\s*\([^)]*\)", "", name)
-    # "Windows Services for UNIX" runs on Windows: "for UNIX" is part of its name.
-    if not re.match(r"windows\b", name, re.I):
+    # "Windows Services for UNIX" runs on Windows, and "Video for Windows" is no video:
+    # there "for ..." is part of the name.
+    if not re.match(r"(windows\b|video for windows$)", name, re.I):
         name = PLATFORM.sub("", name)
     name = SERVICE_RELEASE.sub("", name)
     tokens = name.split()

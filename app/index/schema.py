@@ -20,7 +20,8 @@ from app.text.analysis import StemmingTokenizer
 # Raised whenever what is written changes meaning (fields, analyzers, the stored
 # article's shape, the module a pickled analyzer lives in): an index of another
 # format is rebuilt, never misread.
-# 16: no situation "With Windows", none left hanging, none a status code;
+# 16: no situation "With Windows", none left hanging, none a status code; the program
+#     "Video for Windows" keeps its name;
 # 15: "Windows Services for UNIX" keeps its "for UNIX";
 # 14: `Run-time error "6"` (the number in double quotes) is a code;
 # 13: no situation that is a cause or ends a title cut at the archive's limit;

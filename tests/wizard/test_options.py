@@ -178,6 +178,7 @@ def test_versions_carry_their_program_and_windows_is_no_program(make_kb):
     ("Microsoft Creative Writer for the Macintosh, version 1.1", ("Creative Writer", ["1.1"])),
     # A Windows program "for UNIX" serves UNIX: that is its name, not its platform.
     ("Microsoft Windows Services for UNIX, version 2.0", ("Windows Services for UNIX", ["2.0"])),
+    ("Microsoft Video for Windows, version 1.1", ("Video for Windows", ["1.1"])),
     ("Microsoft Windows NT Workstation versions 4.0 SP1, 4.0 SP2",
      ("Windows NT Workstation", ["4.0"])),
     ("The Microsoft Network versions 2.0, 2.5 (OEM Release)",
