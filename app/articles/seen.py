@@ -58,6 +58,9 @@ CODE_LINE = re.compile(
     r"\^|\s[*+]\s.*=|--.*--|\.\.\.\S|\.\.\.\s\w|\bMessage Box:|\s-or-\s|"
     r"(\d{1,3}\.){3}\d{1,3}.*(\d{1,3}\.){3}\d{1,3}|</\w+>)")
 REPEATED = re.compile(r"(?<!\S)(\S+(?: \S+){2,}) \1(?!\S)")     # a dialog's title read twice
+# A message's template, as an event log or a resource file holds it: the screen shows
+# the drive, file or site in place of "%1".
+TEMPLATE = re.compile(r"%[1-9](?!\d)")
 PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
 REFERENCE = re.compile(rf"^(Q{ID_DIGITS}\b|ARTICLE-ID|TITLE\s*:|https?:|www\.|"
                        r"for more information|see\b|how to\b|howto\b)", re.I)
@@ -211,7 +214,7 @@ def _reads_as_message(message: str) -> bool:
             or REFERENCE.match(message) or CUT.search(message) or TAG_LINE.match(message)):
         return False
     if (_unbalanced(message) or ODD_START.match(message) or NOT_A_SCREEN.search(message)
-            or _only_names(message) or REPEATED.search(message)
+            or _only_names(message) or REPEATED.search(message) or TEMPLATE.search(message)
             or ARTICLE_PROSE.search(message)):
         return False
     tokens = message.split()

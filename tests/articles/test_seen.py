@@ -46,6 +46,9 @@ def test_the_message_is_shown_without_what_the_article_wrote_around_it(written, 
     "Page: GET /OptionExplicitError.asp",
     "51: The remote computer is not available. 53: The network path was not found.",
     "CDR100: Unknown Error CDR101: Not Ready CDR102: EMS Memory No Longer Valid",
+    # A template: the screen shows the address and the stack in place of %2 and %1.
+    "The message transfer gateway that uses the network address %2 and the transport "
+    "stack %1 could not be found.",
 ])
 def test_what_is_not_one_message_on_screen_is_not_offered(written):
     assert as_shown(written) == ""
