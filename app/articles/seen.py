@@ -81,7 +81,9 @@ NOT_A_SCREEN = re.compile(
     r"\b(GET|POST|HEAD|PUT) /\S|^HTTP/\d|"
     r"(^|\s)[A-Z]{0,4}\d{2,}: [A-Z].*\s[A-Z]{0,4}\d{2,}: [A-Z]|"
     r"(^|\s)(\w+ )?\d{2,}(\([\d,]+\))? - .*\s(\w+ )?\d{2,}(\([\d,]+\))? - |"
-    r"(^|\s)#[A-Z_]{3,}\b.*\s#[A-Z_]{3,}\b")
+    r"(^|\s)#[A-Z_]{3,}\b.*\s#[A-Z_]{3,}\b|"
+    # ...an INI file's section and its lines ("[mci] CDAudio=mcicda.drv"), a formula
+    r"^\[[\w ]+\]\s+\w+\s*=|^\[\(")
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
 # its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
 # about the message ("... not defined This error is for: Private Property Set ...").
@@ -101,7 +103,9 @@ ARTICLE_PROSE = re.compile(
     r"^\S+ is an? \w+, such as\b|"
     r"^(0x)?[0-9A-F]{6,}\s+[\"“][^\"”]+[\"”]$|"
     r"^If\b[^,]*,\s*(enable|disable|use|select|install|remove|make sure|check)\b|"
-    r"^(In|On) the .{0,60}(dialog box|tab|menu|window),\s*(click|type|select)\b")
+    r"^(In|On) the .{0,60}(dialog box|tab|menu|window),\s*(click|type|select)\b|"
+    # ...or whom the message below is for: 'If a Windows 95 client: "The domain ..."'
+    r"^(If|For) (an? |the )?[\w ]{1,30}:\s")
 ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)

@@ -49,6 +49,10 @@ def test_the_message_is_shown_without_what_the_article_wrote_around_it(written, 
     # A template: the screen shows the address and the stack in place of %2 and %1.
     "The message transfer gateway that uses the network address %2 and the transport "
     "stack %1 could not be found.",
+    # An INI file's lines, a formula, the article's note of whom it is for.
+    "[mci] CDAudio=mcicda.drv CDAudio1=mcicda.drv1",
+    "[(NETPO.GLB file size) - 4]/43",
+    'If a Windows 95 client: "The domain password you supplied is not correct."',
 ])
 def test_what_is_not_one_message_on_screen_is_not_offered(written):
     assert as_shown(written) == ""
