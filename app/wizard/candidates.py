@@ -145,8 +145,10 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
     # one on how to do a task with the same words ("How to Bypass the Recycle Bin" for
     # "shift+delete still sends files to the recycle bin"); a person asking how wants
     # the how-to. Codes stay as they are: lists and how-tos carry them like any other.
+    # Search's own first result keeps its place: where search is sure of it, so is the
+    # wizard (app/wizard/evidence.py).
     if not query.codes and not ASKS_HOW.search(query.text):
-        for candidate in candidates:
+        for candidate in candidates[1:]:
             if HOW_TO.match(candidate.title):
                 candidate.weight *= HOW_TO_FOR_A_PROBLEM
     said = paste_facts(query, candidates, facts)

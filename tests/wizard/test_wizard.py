@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.articles.facts import facts_of
 from app.articles.model import Article, Block, Section
 from app.articles.trees import parse_tree
+from app.query.typed import read_query
+from app.wizard.candidates import weigh
 from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
 from app.wizard.screen import summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import NOT_SURE, Screen, State, parse_state
 from tests.conftest import helpdesk_article
+from tests.worlds import facts_with
 
 
 def article(number: int, title: str, *, products=(), codes=(), applies_to=(),
@@ -529,23 +534,16 @@ def test_a_program_named_short_is_no_contradiction_of_its_fuller_name(make_kb):
     assert weights["Q900401"] > 0.3 * weights["Q900402"]
 
 
-RECYCLE_BIN = {
-    "Q900501": helpdesk_article(
-        "Q900501", "SHIFT+DEL does not bypass the Recycle Bin",
-        symptoms="When you press SHIFT+DEL, the files you delete still go to the Recycle Bin.",
-        resolution=["Turn off the Recycle Bin's confirmation setting."]),
-    "Q900502": helpdesk_article(
-        "Q900502", "How to bypass the Recycle Bin when you delete files",
-        symptoms="You want files you delete not to go to the Recycle Bin.",
-        resolution=["Hold down SHIFT while you press DEL."]),
-}
-
-
-@pytest.mark.parametrize("text, first", [
-    ("deleted files still go to the recycle bin when i bypass it", "Q900501"),
-    ("how do i bypass the recycle bin when i delete files", "Q900502"),
+@pytest.mark.parametrize("text, order", [
+    # Described as a problem: the how-to behind search's first result goes below the
+    # problem article; search's first keeps its place, how-to or not.
+    ("deleted files still go to the recycle bin", ["Q1", "Q3", "Q2"]),
+    ("how do i stop deleted files going to the recycle bin", ["Q1", "Q2", "Q3"]),
 ])
-def test_a_problem_described_goes_to_the_problem_and_a_question_how_to_the_how_to(
-        make_kb, text, first):
-    result = next_screen(make_kb(RECYCLE_BIN).source(), State(text))
-    assert result.candidates[0].id == first
+def test_a_how_to_weighs_less_when_the_person_describes_a_problem(text, order):
+    titles = {"Q1": "How to empty the Recycle Bin", "Q2": "How to bypass the Recycle Bin",
+              "Q3": "SHIFT+DEL does not bypass the Recycle Bin"}
+    facts = {key: replace(facts_with(key), title=title) for key, title in titles.items()}
+    ranked = [("Q1", 10.0), ("Q2", 8.0), ("Q3", 6.0)]
+    candidates, _, _ = weigh(ranked, read_query(text), facts)
+    assert [c.id for c in candidates] == order
