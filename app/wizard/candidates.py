@@ -163,7 +163,10 @@ def weigh(ranked: list[tuple[str, float]], query: Query, facts: dict[str, Facts]
             if (own and not keys & own.keys() and facet != "doing"
                     and not _fuller_name(labels, [v.label for v in own.values()])):
                 candidate.weight *= PASTE_MISMATCH
-        shown.append((FACETS[facet].name, ", ".join(labels)))
+        # "Windows NT" says what "Windows NT Server, Windows NT Workstation" would.
+        shown.append((FACETS[facet].name, ", ".join(
+            label for label in labels
+            if not any(label.startswith(other + " ") for other in labels))))
     rescale_weights(candidates)
     floor = candidates[0].weight * 0.01
     candidates = [c for c in candidates if c.weight >= floor][:MAX_CANDIDATES]

@@ -547,3 +547,13 @@ def test_a_how_to_weighs_less_when_the_person_describes_a_problem(text, order):
     ranked = [("Q1", 10.0), ("Q2", 8.0), ("Q3", 6.0)]
     candidates, _, _ = weigh(ranked, read_query(text), facts)
     assert [c.id for c in candidates] == order
+
+
+def test_a_family_named_is_shown_once_not_edition_by_edition(make_kb):
+    world = {**KEYBOARDS, "Q900204": helpdesk_article(
+        "Q900204", "Keyboard stops working after the screen saver starts",
+        operating_systems=["Windows NT"],
+        symptoms="The keyboard stops working after the screen saver starts.",
+        resolution=["Turn off the screen saver."])}
+    result = next_screen(make_kb(world).source(), State("keyboard stops working in nt 4"))
+    assert ("Windows version", "Windows NT") in result.from_paste
