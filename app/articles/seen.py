@@ -65,7 +65,8 @@ PATH_TOKEN = re.compile(r"(^[A-Za-z]:\\|^\\\\|^%\w+%|\\)")
 REFERENCE = re.compile(rf"^(Q{ID_DIGITS}\b|ARTICLE-ID|TITLE\s*:|https?:|www\.|"
                        r"for more information|see\b|how to\b|howto\b)", re.I)
 CUT = re.compile(r"(\.\.\.|…|[,;(&\-/]|\b(and|or|the|a|an|of|to|for|with|in|on|by|from|"
-                 r"is|are|that|this|was|if|when|as)|:)\s*$", re.I)
+                 r"is|are|that|this|was|if|when|as|by another|because|but|than|which|"
+                 r"whose|your|their)|:)\s*$", re.I)
 # A line that starts the way no message does: a fragment ("reference to an array"),
 # a dash or a bracket (a compiler's and a few programs' messages excepted).
 ODD_START = re.compile(r"^-(?!\d)|^[(/>;]|^[a-z](?!\S*\.)(?!rror|atal|arning)|^\d\s+[A-Z]|"

@@ -53,6 +53,9 @@ def test_the_message_is_shown_without_what_the_article_wrote_around_it(written, 
     "[mci] CDAudio=mcicda.drv CDAudio1=mcicda.drv1",
     "[(NETPO.GLB file size) - 4]/43",
     'If a Windows 95 client: "The domain password you supplied is not correct."',
+    # Cut where the article's line ended ("... by another", "... because").
+    "File is in use by another",
+    "The Microsoft Mail Server could not be loaded because",
 ])
 def test_what_is_not_one_message_on_screen_is_not_offered(written):
     assert as_shown(written) == ""
