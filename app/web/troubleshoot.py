@@ -281,6 +281,7 @@ def api_step() -> dict:
         question = {
             "id": result.question.id,
             "text": result.question.text,
+            "note": result.question.note,
             "options": [
                 {"label": option.label, "value": option.value, "next": api_url(option.state),
                  "articles": list(option.articles)}

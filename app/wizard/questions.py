@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from app.articles.facts import Facts, Value
 from app.wizard.candidates import Candidate, rescale_weights
 from app.wizard.facets import FACETS
-from app.wizard.state import NOT_SURE, OTHER, State
+from app.wizard.state import NOT, NOT_SURE, OTHER, State
 
 MAX_OPTIONS = 7          # shown values; the rest become "Something else"
 MIN_SHARE = 0.03         # ...as do values held by less than this share of the weight
@@ -28,6 +28,10 @@ UNKNOWN_KEEP = 0.5       # weight kept by an article that says nothing about an 
 # quotes every code in it, so one that lists no second code is a weak match for one;
 # an article about a problem after installing ArcServe mostly says so in its title.
 UNKNOWN_KEEP_BY_FACET = {"code": 0.1, "message": 0.3, "situation": 0.3}
+
+
+# (answer key, label, [(candidate kept, factor of its weight kept)]): one answer's effect.
+OptionSet = tuple[str, str, list[tuple[Candidate, float]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Question:
     text: str
     options: tuple[Option, ...]
     why: str
+    note: str = ""     # shown above the question: why it is asked a second time
 
 
 def _entropy(weights: Sequence[float]) -> float:
@@ -67,7 +72,7 @@ def _shown_values(facet: str, candidates: list[Candidate], facts: dict[str, Fact
 
 
 def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts]
-                 ) -> list[tuple[str, str, list[tuple[Candidate, float]]]]:
+                 ) -> list[OptionSet]:
     """(slug, label, [(candidate, kept weight factor)]) per option, "Something else" too."""
     values = _shown_values(facet, candidates, facts)
     # A value only the faintest candidates hold has little to do with the problem typed:
@@ -99,12 +104,36 @@ def _option_sets(facet: str, candidates: list[Candidate], facts: dict[str, Facts
     return options
 
 
+def _one_value_sets(facet: str, key: str, candidates: list[Candidate], facts: dict[str, Facts]
+                    ) -> list[OptionSet]:
+    """"Yes" and "No" to one value of `facet`, asked again after "Not sure": "No" keeps
+    every article without the value, as "Something else" does."""
+    unknown = UNKNOWN_KEEP_BY_FACET.get(facet, UNKNOWN_KEEP)
+    label = ""
+    yes, no = [], []
+    for candidate in candidates:
+        own = facts[candidate.id].values[facet]
+        if key in own:
+            yes.append((candidate, 1.0))
+            label = label or own[key].label
+        else:
+            no.append((candidate, 1.0))
+            if not own:
+                yes.append((candidate, unknown))
+    return [(key, label, yes), (NOT + key, "No", no)]
+
+
 def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     """Expected information gain (bits) of asking `facet`, over candidates' weights."""
     options = _option_sets(facet, candidates, facts)
-    # One value is asked as a yes/no where its facet has one (FACETS' `one`).
-    if len(options) < 2 or _valued(options) < (1 if FACETS[facet].one else 2):
+    # One value is asked as a yes/no where its facet has one (FACETS' `alone`).
+    if len(options) < 2 or _valued(options) < (1 if FACETS[facet].alone else 2):
         return 0.0
+    return _split_gain(facet, options, candidates, facts)
+
+
+def _split_gain(facet: str, options: list[OptionSet],
+                candidates: list[Candidate], facts: dict[str, Facts]) -> float:
     known = sum(1 for c in candidates if facts[c.id].values[facet])
     if known == 0:
         return 0.0
@@ -124,7 +153,7 @@ def _gain(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> f
     return before - after / total
 
 
-def _valued(options: list[tuple[str, str, list[tuple[Candidate, float]]]]) -> int:
+def _valued(options: list[OptionSet]) -> int:
     return sum(1 for key, _, _ in options if key != OTHER)
 
 
@@ -133,6 +162,13 @@ def apply_answer(facet: str, value: str, candidates: list[Candidate], facts: dic
     """Candidates left by an answer; None when the value is not an option here."""
     if value == NOT_SURE:
         return candidates
+    if value.startswith(NOT):
+        key = value.removeprefix(NOT)
+        if not any(key in facts[c.id].values[facet] for c in candidates):
+            return None
+        out = [replace(c) for c in candidates if key not in facts[c.id].values[facet]]
+        rescale_weights(out)
+        return out
     options = _option_sets(facet, candidates, facts)
     for key, _, kept in options:
         if key == value:
@@ -177,21 +213,41 @@ def choose_question(candidates: list[Candidate], facts: dict[str, Facts], asked:
     return best
 
 
+def choose_again(candidates: list[Candidate], facts: dict[str, Facts], unsure: set[str]
+                 ) -> tuple[str, str] | None:
+    """(facet, value): the question answered "Not sure" to ask once more, as a yes/no on
+    the one value that best tells the candidates left apart; None if none is worth it."""
+    best: tuple[str, str] | None = None
+    best_score = MIN_GAIN
+    for facet in sorted(unsure):
+        for key, _value, _mass in _shown_values(facet, candidates, facts)[:MAX_OPTIONS]:
+            sets = _one_value_sets(facet, key, candidates, facts)
+            if not sets[1][2]:
+                continue
+            score = _split_gain(facet, sets, candidates, facts) * FACETS[facet].factor
+            if score >= best_score:
+                best, best_score = (facet, key), score
+    return best
+
+
 def question_for(facet_id: str, state: State, candidates: list[Candidate],
-                 facts: dict[str, Facts], pasted: Sequence[str], product_label: str = ""
-                 ) -> Question:
+                 facts: dict[str, Facts], pasted: Sequence[str], product_label: str = "",
+                 again: str | None = None) -> Question:
+    """The question on `facet_id`; `again`: the one value it asks about as a yes/no,
+    the second time it is asked."""
     facet = FACETS[facet_id]
     text = facet.text.format(product=product_label or "the program")
     if facet_id == "code" and not pasted:
         text = "Which error code does the message show?"
-    sets = _option_sets(facet_id, candidates, facts)
-    one = _valued(sets) == 1 and bool(facet.one)
+    sets = (_one_value_sets(facet_id, again, candidates, facts) if again
+            else _option_sets(facet_id, candidates, facts))
+    one = again is not None or (_valued(sets) == 1 and facet.alone)
     if one:
-        text = facet.one
+        text = facet.yes_no.format(product=product_label or "the program")
     options = []
     for key, label, kept in sets:
         if one:
-            label = "No" if key == OTHER else f"Yes: {label}"
+            label = "No" if key == OTHER or key.startswith(NOT) else f"Yes: {label}"
         # `articles`: the candidates this answer is true of. Those that say nothing on the
         # matter stay too, further down; "Something else" and "Not sure" list them.
         matching = tuple(c.id for c, factor in kept if factor == 1.0 or key == OTHER)
@@ -201,4 +257,6 @@ def question_for(facet_id: str, state: State, candidates: list[Candidate],
     counts = "; ".join(f"“{o.label}” keeps {len(o.articles)}" for o in options[:3])
     why = (f"{len(candidates)} articles still fit what you entered. Of the questions the "
            f"articles could answer, this one tells them apart best: {counts}.")
-    return Question(facet_id, text, tuple(options), why)
+    note = ("Asked again as a yes or no: you were not sure before, and it is what tells "
+            f"the {len(candidates)} articles left apart." if again else "")
+    return Question(facet_id, text, tuple(options), why, note)

@@ -18,6 +18,7 @@ from app.wizard.facets import FACETS
 
 NOT_SURE = "not-sure"
 OTHER = "something-else"
+NOT = "not."     # "No" to one value asked as a yes/no the second time: `not.<value>`
 
 
 class Screen(StrEnum):
@@ -68,7 +69,10 @@ class State:
         return out
 
     def answered(self, facet: str, value: str) -> State:
-        kept = tuple((k, v) for k, v in self.answers if k != facet)
+        """A question answered "Not sure" once and asked again keeps that first answer:
+        both count among the questions asked (see `asked_again`)."""
+        kept = (self.answers if asked_again(self.answers, facet)
+                else tuple((k, v) for k, v in self.answers if k != facet))
         return State(self.query, (*kept, (facet, value)), tried=self.tried)
 
     def without(self, facet: str) -> State:
@@ -86,6 +90,13 @@ class State:
 
     def ended(self, how: Screen) -> State:
         return replace(self, end=how)
+
+
+def asked_again(answers: Iterable[tuple[str, str]], facet: str) -> bool:
+    """Whether a further answer to `facet` is its second asking: its one answer so far is
+    "Not sure". The wizard asks such a question once more, when fewer articles are left
+    and it is the one that tells them apart (app/wizard/engine.py)."""
+    return [value for key, value in answers if key == facet] == [NOT_SURE]
 
 
 # An answer as the facts key it (app/articles/facts.py): slugs of up to eight words
@@ -110,7 +121,9 @@ def parse_state(pairs: Iterable[tuple[str, str]]) -> tuple[State, list[str]]:
             query = value
         elif key in FACETS:
             if ANSWER_VALUE.fullmatch(value):
-                answers = [(k, v) for k, v in answers if k != key] + [(key, value)]
+                if not asked_again(answers, key):
+                    answers = [(k, v) for k, v in answers if k != key]
+                answers.append((key, value))
             else:
                 notices.append(f"The answer “{clip(value, 40)}” could not be read; "
                                "that question is asked again.")

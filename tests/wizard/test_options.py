@@ -13,8 +13,8 @@ from app.articles.model import Article, Block, Section
 from app.wizard.candidates import Candidate
 from app.wizard.engine import next_screen
 from app.wizard.fixes import fix_steps
-from app.wizard.questions import apply_answer, choose_question, question_for
-from app.wizard.state import State
+from app.wizard.questions import apply_answer, choose_again, choose_question, question_for
+from app.wizard.state import NOT_SURE, State
 from tests.conftest import archive_article, helpdesk_article
 from tests.worlds import facts_with
 
@@ -315,3 +315,32 @@ def test_a_step_that_changes_the_system_goes_to_the_hand_over_with_the_action(ma
     assert "This needs your administrator." in page
     assert "Needs an administrator: Use Registry Editor to set the Timeout value to 60." in page
     assert "Did this fix it?" not in page
+
+
+def test_a_question_answered_not_sure_is_asked_again_as_a_yes_or_no_on_one_value():
+    found = {"Q1": facts_with("Q1", "doing", "Printing"),
+             "Q2": facts_with("Q2", "doing", "Starting the computer"),
+             "Q3": facts_with("Q3")}
+    candidates = [Candidate(key, "t", "/", 1.0, weight) for key, weight in
+                  (("Q1", 0.4), ("Q2", 0.35), ("Q3", 0.25))]
+    facet, value = choose_again(candidates, found, {"doing"})
+    assert facet == "doing" and value in {"printing", "starting the computer"}
+    state = State("it stops", (("doing", NOT_SURE),))
+    question = question_for("doing", state, candidates, found, (), again="printing")
+    assert question.text == "Is this what you were doing when it happened?"
+    assert question.note.startswith("Asked again as a yes or no: you were not sure before")
+    assert [(o.label, o.articles) for o in question.options] == [
+        ("Yes: Printing", ("Q1",)), ("No", ("Q2", "Q3")), ("Not sure", ("Q1", "Q2", "Q3"))]
+    # The first "Not sure" stays in the link: both count among the questions asked.
+    assert question.options[1].state.answers == (("doing", NOT_SURE), ("doing", "not.printing"))
+    assert [c.id for c in apply_answer("doing", "not.printing", candidates, found)] == [
+        "Q2", "Q3"]
+    # "No" to a value no article left holds no longer fits: the engine sets it aside.
+    assert apply_answer("doing", "not.faxing", candidates, found) is None
+
+
+def test_a_question_is_not_asked_again_where_one_value_tells_nothing_apart():
+    found = {"Q1": facts_with("Q1", "doing", "Printing"),
+             "Q2": facts_with("Q2", "doing", "Printing")}
+    candidates = [Candidate("Q1", "t", "/", 1.0, 0.5), Candidate("Q2", "t", "/", 1.0, 0.5)]
+    assert choose_again(candidates, found, {"doing"}) is None

@@ -557,3 +557,48 @@ def test_a_family_named_is_shown_once_not_edition_by_edition(make_kb):
         resolution=["Turn off the screen saver."])}
     result = next_screen(make_kb(world).source(), State("keyboard stops working in nt 4"))
     assert ("Windows version", "Windows NT") in result.from_paste
+
+
+# Two articles share a code and differ only in the Windows they run on.
+TWINS = {
+    "Q900301": helpdesk_article(
+        "Q900301", "Backup stops with error 0x80070570", products=["Backup"],
+        operating_systems=["Windows 98"], codes=["0x80070570"],
+        symptoms="Backup stops when it copies the files.", resolution=["Run ScanDisk."]),
+    "Q900302": helpdesk_article(
+        "Q900302", "Backup stops with error 0x80070570", products=["Backup"],
+        operating_systems=["Windows XP"], codes=["0x80070570"],
+        symptoms="Backup stops when it copies the files.", resolution=["Run chkdsk /f."]),
+}
+
+
+@pytest.mark.parametrize("target", sorted(TWINS))
+def test_a_question_answered_not_sure_is_asked_again_as_a_yes_or_no(make_kb, target):
+    source = make_kb(TWINS).source()
+    first = next_screen(source, State("0x80070570"))
+    assert first.question is not None and first.question.id == "os"
+    state = first.question.options[-1].state          # "Not sure"
+    again = next_screen(source, state)
+    question = again.question
+    assert question is not None and question.id == "os", "the one question that tells them apart"
+    assert question.text == "Is the computer running this version of Windows?"
+    assert question.note.startswith("Asked again as a yes or no")
+    assert [o.label for o in question.options][1:] == ["No", "Not sure"]
+    assert again.questions_left == first.questions_left - 1
+    chosen = next(o for o in question.options[:2] if target in o.articles)
+    result = next_screen(source, chosen.state)
+    assert result.fix is not None and result.fix.article.id == target
+    # Listed once, with its last answer; the link keeps both.
+    assert [a.facet for a in result.answers] == ["os"]
+    assert len(result.state.answers) == 2
+    # "Not sure" again: nothing more to ask; the leader's fix with the other beside it.
+    unsure = next_screen(source, question.options[-1].state)
+    assert unsure.question is None and unsure.fix is not None
+
+
+def test_a_question_asked_twice_survives_its_link_and_a_third_answer_replaces_both():
+    pairs = [("q", "x"), ("os", NOT_SURE), ("doing", "printing"), ("os", "not.windows-98")]
+    state, notices = parse_state(pairs)
+    assert not notices and state.params() == pairs
+    state, _ = parse_state([*pairs, ("os", "windows-xp")])
+    assert state.answers == (("doing", "printing"), ("os", "windows-xp"))
