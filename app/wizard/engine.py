@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from app.articles.facts import Facts
 from app.articles.model import Article
@@ -48,6 +48,7 @@ from app.wizard.questions import (
     choose_question,
     question_for,
     stands_out,
+    values_offered,
 )
 from app.wizard.reasons import reasons_for
 from app.wizard.screen import FITS, Fit, NearCodes, WizardScreen
@@ -75,6 +76,8 @@ class _Walk:
     said: dict[str, set[str]]
     product: str | None
     limit: int = STEPS_FIRST         # steps of the article walked now
+    # Questions answered "Not sure" that offered several values: asked again as a yes/no.
+    narrower: set[str] = field(default_factory=set)
 
 
 def next_screen(source: Source, state: State, notices: Sequence[str] = ()) -> WizardScreen:
@@ -143,6 +146,9 @@ def _apply_answers(walk: _Walk, state: State, candidates: list[Candidate],
                            "no longer fits what is left, so it was set aside.")
             continue
         shown = answer_label(facet, value, candidates, walk.facts)
+        # A yes/no answered "Not sure" is not asked again: it would be the same question.
+        if value == NOT_SURE and values_offered(facet, candidates, walk.facts) > 1:
+            walk.narrower.add(facet)
         candidates = applied
         kept.append((facet, value))
         # A question asked again is listed once, with its last answer.
@@ -227,7 +233,7 @@ def _question_screen(walk: _Walk, result: WizardScreen) -> WizardScreen | None:
         # a yes/no on one value. Measured on the full archive (benchmarks/eval_wizard.py):
         # the question answered "Not sure" was the only thing that told the person's
         # article from the leader in 35 of the 67 unsure walks that missed it.
-        unsure = {facet for facet in asked if asked_again(state.answers, facet)}
+        unsure = {facet for facet in asked & walk.narrower if asked_again(state.answers, facet)}
         chosen = choose_again(remaining, walk.facts, unsure)
         if chosen is not None:
             again = chosen[1]

@@ -213,6 +213,11 @@ def choose_question(candidates: list[Candidate], facts: dict[str, Facts], asked:
     return best
 
 
+def values_offered(facet: str, candidates: list[Candidate], facts: dict[str, Facts]) -> int:
+    """How many of the facet's values a question on it offers these candidates."""
+    return _valued(_option_sets(facet, candidates, facts))
+
+
 def choose_again(candidates: list[Candidate], facts: dict[str, Facts], unsure: set[str]
                  ) -> tuple[str, str] | None:
     """(facet, value): the question answered "Not sure" to ask once more, as a yes/no on
@@ -257,6 +262,6 @@ def question_for(facet_id: str, state: State, candidates: list[Candidate],
     counts = "; ".join(f"“{o.label}” keeps {len(o.articles)}" for o in options[:3])
     why = (f"{len(candidates)} articles still fit what you entered. Of the questions the "
            f"articles could answer, this one tells them apart best: {counts}.")
-    note = ("Asked again as a yes or no: you were not sure before, and it is what tells "
-            f"the {len(candidates)} articles left apart." if again else "")
+    note = ("Asked again, as a yes or no: you were not sure before, and it is the question "
+            f"that best narrows down the {len(candidates)} articles left." if again else "")
     return Question(facet_id, text, tuple(options), why, note)

@@ -328,7 +328,7 @@ def test_a_question_answered_not_sure_is_asked_again_as_a_yes_or_no_on_one_value
     state = State("it stops", (("doing", NOT_SURE),))
     question = question_for("doing", state, candidates, found, (), again="printing")
     assert question.text == "Is this what you were doing when it happened?"
-    assert question.note.startswith("Asked again as a yes or no: you were not sure before")
+    assert question.note.startswith("Asked again, as a yes or no: you were not sure before")
     assert [(o.label, o.articles) for o in question.options] == [
         ("Yes: Printing", ("Q1",)), ("No", ("Q2", "Q3")), ("Not sure", ("Q1", "Q2", "Q3"))]
     # The first "Not sure" stays in the link: both count among the questions asked.

@@ -582,7 +582,7 @@ def test_a_question_answered_not_sure_is_asked_again_as_a_yes_or_no(make_kb, tar
     question = again.question
     assert question is not None and question.id == "os", "the one question that tells them apart"
     assert question.text == "Is the computer running this version of Windows?"
-    assert question.note.startswith("Asked again as a yes or no")
+    assert question.note.startswith("Asked again, as a yes or no")
     assert [o.label for o in question.options][1:] == ["No", "Not sure"]
     assert again.questions_left == first.questions_left - 1
     chosen = next(o for o in question.options[:2] if target in o.articles)
@@ -602,3 +602,16 @@ def test_a_question_asked_twice_survives_its_link_and_a_third_answer_replaces_bo
     assert not notices and state.params() == pairs
     state, _ = parse_state([*pairs, ("os", "windows-xp")])
     assert state.answers == (("doing", "printing"), ("os", "windows-xp"))
+
+
+def test_a_yes_or_no_answered_not_sure_is_not_asked_again(make_kb):
+    twins = dict(TWINS)
+    twins["Q900302"] = twins["Q900302"].replace(
+        'operating_systems: ["Windows XP"]', 'operating_systems: ["Windows 98"]\n'
+        'messages: ["The file or directory is corrupted and unreadable."]')
+    source = make_kb(twins).source()
+    first = next_screen(source, State("0x80070570"))
+    assert first.question is not None and first.question.text == "Do you see this message?"
+    after = next_screen(source, first.question.options[-1].state)
+    assert after.question is None, "the same yes/no twice is no new question"
+    assert after.fix is not None
