@@ -140,7 +140,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from app.search.readers import KnowledgeBase  # noqa: E402
 from app.wizard.engine import next_screen  # noqa: E402
 from app.wizard.source import KnowledgeSource  # noqa: E402
-from app.wizard.state import NOT_SURE, OTHER, State, parse_state  # noqa: E402
+from app.wizard.state import NOT, NOT_SURE, OTHER, State, parse_state  # noqa: E402
 from benchmarks.eval_wizard import Case, load_cases, load_plain_cases  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent / "option_labels.tsv"
@@ -162,9 +162,11 @@ def walk(source: KnowledgeSource, case: Case, informed: bool) -> list[tuple[str,
             break
         if result.question is not None:
             options = result.question.options
-            # A yes/no question offers "Yes: <the message>": the message is what is read.
+            # A yes/no question offers "Yes: <the message>": the message is what is read
+            # ("No", to a question asked again, is `not.<value>`: nothing to read).
             shown += [(result.question.id, o.label.removeprefix("Yes: "), result.question.text)
-                      for o in options if o.value not in (NOT_SURE, OTHER)]
+                      for o in options
+                      if o.value not in (NOT_SURE, OTHER) and not o.value.startswith(NOT)]
             pick = next((o for o in options if informed and o.value not in (NOT_SURE, OTHER)
                          and case.target in o.articles), None)
             state = (pick or next(o for o in options if o.value == NOT_SURE)).state
