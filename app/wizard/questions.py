@@ -3,7 +3,9 @@
 The next question is the facet whose answer is expected to tell the remaining
 candidates apart best (information gain over their weights). An article keeps its
 place when its facet holds the chosen value, stays at a lower weight when it says
-nothing about that facet, and drops out otherwise. "Not sure" keeps everyone.
+nothing about that facet, and drops out otherwise. "Not sure" keeps everyone; when
+the other questions are spent, one answered "Not sure" comes back once, as a yes/no
+on one value (`choose_again`).
 """
 
 from __future__ import annotations
