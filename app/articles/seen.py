@@ -86,10 +86,16 @@ NOT_A_SCREEN = re.compile(
     # ...an INI file's section and its lines ("[mci] CDAudio=mcicda.drv"), a formula
     r"^\[[\w ]+\]\s+\w+\s*=|^\[\(")
 # What the article wrote around the message, not on the screen: its "Error Msg:" tag,
-# its note on where the message applies ("(MSN 2.5 only)"), and what it goes on to say
-# about the message ("... not defined This error is for: Private Property Set ...").
-ARTICLE_TAG = re.compile(r"^((Err(or)?\s*Msg|Error (message|text))\s*:|(Windows (\d\.\w+|95|98|"
-                         r"NT|Me|2000)|MS-DOS|Macintosh)\s*:(?=\s+[A-Z]))\s*", re.I)
+# where the message shows ("Windows NT:", "From Windows 95", "A MAC client:"), its note
+# on where it applies ("(MSN 2.5 only)", "(IIS 4.0 Error Message)"), and what it goes
+# on to say about it ("... not defined This error is for: Private Property Set ...").
+_SYSTEM = r"(Windows (\d\.\w+|95|98|NT|Me|2000|for Workgroups( \d\.\w+)?)|MS-DOS|Macintosh)"
+ARTICLE_TAG = re.compile(
+    rf"^((Err(or)?\s*Msg|Error (message|text))\s*:|{_SYSTEM}\s*:(?=\s+[A-Z])|"
+    rf"From {_SYSTEM}\s*:?(?=\s+[A-Z])|(An?|The) [\w.-]+( [\w.-]+){{0,4}} client\s*:)\s*",
+    re.I)
+# "... occurred. Or The password you specified ...": the first of two messages.
+OR_NEXT = re.compile(r"(?<=[.!?])\s+-?(or|Or|OR)-?\s+(?=[A-Z])")
 ARTICLE_AFTER = re.compile(r"\s+(This|The above) (error|message) (is for|occurs|appears|means|"
                            r"is (displayed|returned|generated))\b.*$|"
                            r"\s+\(?where (<[^>]+>|[a-z]:?|#) (is|are)\b.*$|"
@@ -107,7 +113,8 @@ ARTICLE_PROSE = re.compile(
     r"^(In|On) the .{0,60}(dialog box|tab|menu|window),\s*(click|type|select)\b|"
     # ...or whom the message below is for: 'If a Windows 95 client: "The domain ..."'
     r"^(If|For) (an? |the )?[\w ]{1,30}:\s")
-ARTICLE_NOTE = re.compile(r"\s*\((?![^()]*\bread[- ]only\))[^()]*\bonly\)(?=[.!?]?$)", re.I)
+ARTICLE_NOTE = re.compile(r"\s*\(((?![^()]*\bread[- ]only\))[^()]*\bonly|[^()]*\berror message)\)"
+                          r"(?=[.!?]?$)", re.I)
 # A blue screen: its code and parameters are what the person sees.
 STOP_SCREEN = re.compile(r"^\*{0,3}\s*STOP:?\s+0x[0-9A-F]{1,8}\b", re.I)
 # A title's tag: "XCLN: ErrMsg: ...", "PRB: ...".
@@ -187,6 +194,7 @@ def as_shown(message: str) -> str:
     message = _unquoted(" ".join(message.split()))
     # The article's words around it may sit inside its quotation marks or outside them.
     message = _unquoted(ARTICLE_NOTE.sub("", ARTICLE_AFTER.sub("", ARTICLE_TAG.sub("", message))))
+    message = OR_NEXT.split(message)[0]
     if len(message) > MESSAGE_CHARS:
         message = _leading_sentences(message, MESSAGE_CHARS)
     if not message or not _reads_as_message(message):

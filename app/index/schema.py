@@ -20,6 +20,8 @@ from app.text.analysis import StemmingTokenizer
 # Raised whenever what is written changes meaning (fields, analyzers, the stored
 # article's shape, the module a pickled analyzer lives in): an index of another
 # format is rebuilt, never misread.
+# 20: a message option drops where the article says it shows ("From Windows 95",
+#     "A MAC client:") and "(IIS 4.0 Error Message)"; of two joined by "Or", the first;
 # 19: no message or symptom cut after "by another", "because", "but" and the like;
 # 18: no INI lines, formula or "If a Windows 95 client:" note as a message;
 # 17: no message template ("%1 errors were logged") as a message;
@@ -35,7 +37,7 @@ from app.text.analysis import StemmingTokenizer
 # 8: a symptom option says when the quoted message appears;
 # 7: facts hold only what a person sees (messages, symptoms, programs);
 # 6: article ids beside the arrays; 5: snippets' excerpts in the store; 4: `mentions`
-FORMAT_VERSION = 19
+FORMAT_VERSION = 20
 
 
 def make_schema() -> Schema:

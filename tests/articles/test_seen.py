@@ -37,6 +37,22 @@ from tests.conftest import archive_article
      "Program Error OLE error code 0x80020006: Unknown Name"),
     # A message whose placeholder is named is a message.
     ("<servername> is not a Windows NT Server", "<servername> is not a Windows NT Server"),
+    # Where the article says it shows, and its note on which version shows it.
+    ("From Windows 95 The Domain password you supplied is not correct.",
+     "The Domain password you supplied is not correct."),
+    ("From Windows NT: Logon failure: unknown user name or bad password.",
+     "Logon failure: unknown user name or bad password."),
+    ('A Windows for Workgroups 3.11 client: "The password you specified is incorrect."',
+     "The password you specified is incorrect."),
+    ("Directory Listing Denied This Virtual Directory does not allow contents to be "
+     "listed. (IIS 4.0 Error Message)",
+     "Directory Listing Denied This Virtual Directory does not allow contents to be listed."),
+    # Two messages the article joins with "Or": the first.
+    ("System Error: DOS error 31 occurred. Or The password you specified is incorrect.",
+     "System Error: DOS error 31 occurred."),
+    # A system named by the message itself stays.
+    ("Windows NT Setup has failed.", "Windows NT Setup has failed."),
+    ("From address is not valid.", "From address is not valid."),
 ])
 def test_the_message_is_shown_without_what_the_article_wrote_around_it(written, shown):
     assert as_shown(written) == shown
