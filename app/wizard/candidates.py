@@ -18,7 +18,7 @@ from app.text.analysis import stems
 from app.text.names import PROTOCOLS, systems_in
 from app.wizard.facets import FACETS
 from app.wizard.source import Source
-from app.wizard.state import NOT_SURE, OTHER
+from app.wizard.state import NOT, NOT_SURE, OTHER
 
 MAX_CANDIDATES = 40      # articles the questions choose between
 RECALL = 200             # ranked articles checked for quoting a paste word for word
@@ -58,6 +58,8 @@ def answer_label(facet: str, value: str, candidates: list[Candidate], facts: dic
         return "Not sure"
     if value == OTHER:
         return "Something else"
+    if value.startswith(NOT):
+        return f"Not {answer_label(facet, value.removeprefix(NOT), candidates, facts)}"
     for candidate in candidates:
         found = facts[candidate.id].values[facet].get(value)
         if found:
