@@ -4,6 +4,9 @@
 SEARCH_ARTICLES are fourteen archive articles that tell search's cases apart: a code
 two articles carry and one only mentions, codes of every family, a pasted message,
 a file name, a phrase and its words scattered, two printer articles.
+
+TWINS are two help desk articles that share a code and differ only in the Windows
+they run on: the wizard's question answered "Not sure" comes back as a yes/no.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from app.articles.facts import KINDS, Facts, Value
 from app.query.typed import read_query
 from app.search.readers import KnowledgeBase
 from app.search.results import rank
-from tests.conftest import archive_article
+from tests.conftest import archive_article, helpdesk_article
 
 POP3 = 300001
 IMAP = 300002
@@ -176,3 +179,15 @@ def facts_with(article_id: str, facet: str = "", label: str = "", key: str = "")
     if facet and label:
         values[facet] = {key or label.lower(): Value(label, "its title")}
     return Facts(article_id, "t", "/", frozenset(), values)
+
+
+TWINS = {
+    "Q900301": helpdesk_article(
+        "Q900301", "Backup stops with error 0x80070570", products=["Backup"],
+        operating_systems=["Windows 98"], codes=["0x80070570"],
+        symptoms="Backup stops when it copies the files.", resolution=["Run ScanDisk."]),
+    "Q900302": helpdesk_article(
+        "Q900302", "Backup stops with error 0x80070570", products=["Backup"],
+        operating_systems=["Windows XP"], codes=["0x80070570"],
+        symptoms="Backup stops when it copies the files.", resolution=["Run chkdsk /f."]),
+}

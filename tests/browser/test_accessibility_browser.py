@@ -75,6 +75,7 @@ PAGES: dict[str, str | Callable] = {
     "related": ARTICLE + "related",
     "wizard start": "/troubleshoot",
     "wizard question": WIZARD,
+    "question asked again": "/troubleshoot?q=0x80070570&os=not-sure",
     "fix step": WIZARD + "&code=0x800ccc18",
     "these might fit": _to_these_might_fit,
     "hand-over": WIZARD + "&code=0x800ccc18&article=Q198704&at=custom-recipient&end=dead-end",

@@ -144,3 +144,22 @@ def test_on_a_phone_the_fix_keeps_its_title_and_the_question_in_view(browser, li
         expect(page.get_by_role("button", name="It is fixed now")).to_be_in_viewport()
     finally:
         context.close()
+
+
+def test_not_sure_then_the_same_question_as_a_yes_or_no(page, live_server: str) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("combobox").fill("0x80070570")
+    page.get_by_role("button", name=WIZARD_BUTTON).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Which version of Windows is the computer running?")
+    page.get_by_role("link", name="Not sure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Is the computer running this version of Windows?")
+    expect(page.locator(".question-note")).to_contain_text("you were not sure before")
+    asked = page.get_by_role("link", name=re.compile(r"^Yes: ")).inner_text()
+    page.get_by_role("link", name="No", exact=True).click()
+    # The other article's fix, and the answer as the person gave it.
+    expect(page.get_by_role("heading", name="Try this")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Your answers so far").get_by_role(
+        "listitem").filter(has_text="Windows version")).to_contain_text(
+        f"Not {asked.removeprefix('Yes: ')}")

@@ -18,7 +18,7 @@ from app.wizard.screen import summary_text
 from app.wizard.source import KnowledgeSource
 from app.wizard.state import NOT_SURE, Screen, State, parse_state
 from tests.conftest import helpdesk_article
-from tests.worlds import facts_with
+from tests.worlds import TWINS, facts_with
 
 
 def article(number: int, title: str, *, products=(), codes=(), applies_to=(),
@@ -557,19 +557,6 @@ def test_a_family_named_is_shown_once_not_edition_by_edition(make_kb):
         resolution=["Turn off the screen saver."])}
     result = next_screen(make_kb(world).source(), State("keyboard stops working in nt 4"))
     assert ("Windows version", "Windows NT") in result.from_paste
-
-
-# Two articles share a code and differ only in the Windows they run on.
-TWINS = {
-    "Q900301": helpdesk_article(
-        "Q900301", "Backup stops with error 0x80070570", products=["Backup"],
-        operating_systems=["Windows 98"], codes=["0x80070570"],
-        symptoms="Backup stops when it copies the files.", resolution=["Run ScanDisk."]),
-    "Q900302": helpdesk_article(
-        "Q900302", "Backup stops with error 0x80070570", products=["Backup"],
-        operating_systems=["Windows XP"], codes=["0x80070570"],
-        symptoms="Backup stops when it copies the files.", resolution=["Run chkdsk /f."]),
-}
 
 
 @pytest.mark.parametrize("target", sorted(TWINS))
